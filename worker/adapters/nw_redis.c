@@ -1,0 +1,321 @@
+/* nw_redis.c -- hiredis 0.14 (synchronous API, no TLS). A NULL reply or c->err means the
+ * context is dead and cannot be reused: it is freed and the next call reconnects. */
+#include "nw_redis.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <hiredis/hiredis.h>
+
+#include "nw_buf.h"
+
+/* Check every key first and write only if none is held by another message, so a claim is
+ * all-or-nothing. A key held by this same message (a redelivery) counts as ours.
+ * Returns {result, holder}: 0 duplicate, 1 new, 2 own. */
+static const char claim_script[] =
+        "local v = ARGV[1]\n"
+        "local own = 0\n"
+        "for i = 1, #KEYS do\n"
+        "  local cur = redis.call('GET', KEYS[i])\n"
+        "  if cur then\n"
+        "    if cur ~= v then return {0, cur} end\n"
+        "    own = own + 1\n"
+        "  end\n"
+        "end\n"
+        "for i = 1, #KEYS do redis.call('SET', KEYS[i], v, 'EX', ARGV[2]) end\n"
+        "if own == #KEYS then return {2, v} end\n"
+        "return {1, v}\n";
+
+struct nw_redis {
+        redisContext *c;
+        char *host;             /* or the socket path */
+        int port;
+        int unix_socket;
+        char *user, *password;
+        int db;
+        long timeout_ms;
+        char sha[41];
+        uint64_t round_trips;
+};
+
+void nw_redis_destroy(struct nw_redis *r)
+{
+        if (!r) {
+                return;
+        }
+        redisFree(r->c);
+        free(r->host);
+        free(r->user);
+        if (r->password) {
+                /* do not leave the secret in freed memory */
+                memset(r->password, 0, strlen(r->password));
+        }
+        free(r->password);
+        free(r);
+}
+
+static int parse_db(const char *s, int *db)
+{
+        char *end = NULL;
+        long v;
+
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || end == s || (*end && *end != '?') || v < 0 || v > 1000000) {
+                return -1;
+        }
+        *db = (int)v;
+        return 0;
+}
+
+struct nw_redis *nw_redis_new(const char *url, const char *password, long timeout_ms,
+                              char *errstr, size_t errstr_size)
+{
+        struct nw_redis *r = nw_xcalloc(1, sizeof(*r));
+
+        r->timeout_ms = timeout_ms;
+        r->port = 6379;
+        if (strncmp(url, "unix://", 7) == 0) {
+                const char *path = url + 7, *q = strchr(path, '?');
+                r->unix_socket = 1;
+                r->host = q ? nw_xstrndup(path, (size_t)(q - path)) : nw_xstrdup(path);
+                if (q && strncmp(q, "?db=", 4) == 0 && parse_db(q + 4, &r->db) != 0) {
+                        snprintf(errstr, errstr_size, "%s", "redis.url: bad db number");
+                        goto fail;
+                }
+        } else if (strncmp(url, "redis://", 8) == 0) {
+                const char *p = url + 8, *at = strrchr(p, '@'), *hp, *slash, *colon;
+                if (at) {
+                        const char *c = memchr(p, ':', (size_t)(at - p));
+                        if (c) {
+                                if (c > p) {
+                                        r->user = nw_xstrndup(p, (size_t)(c - p));
+                                }
+                                r->password = nw_xstrndup(c + 1, (size_t)(at - c - 1));
+                        } else if (at > p) {
+                                r->user = nw_xstrndup(p, (size_t)(at - p));
+                        }
+                        hp = at + 1;
+                } else {
+                        hp = p;
+                }
+                slash = strchr(hp, '/');
+                colon = memchr(hp, ':', slash ? (size_t)(slash - hp) : strlen(hp));
+                if (colon) {
+                        char *end = NULL;
+                        long port = strtol(colon + 1, &end, 10);
+                        if (end == colon + 1 || (*end && *end != '/') || port < 1 || port > 65535) {
+                                snprintf(errstr, errstr_size, "%s", "redis.url: bad port");
+                                goto fail;
+                        }
+                        r->port = (int)port;
+                        r->host = nw_xstrndup(hp, (size_t)(colon - hp));
+                } else {
+                        r->host = slash ? nw_xstrndup(hp, (size_t)(slash - hp)) : nw_xstrdup(hp);
+                }
+                if (slash && slash[1] && parse_db(slash + 1, &r->db) != 0) {
+                        snprintf(errstr, errstr_size, "%s", "redis.url: bad db number");
+                        goto fail;
+                }
+        } else {
+                snprintf(errstr, errstr_size, "%s", "redis.url must start with redis:// or unix://");
+                goto fail;
+        }
+        if (!*r->host) {
+                snprintf(errstr, errstr_size, "%s", "redis.url has no host");
+                goto fail;
+        }
+        if (password && *password) {
+                free(r->password);
+                r->password = nw_xstrdup(password);
+        }
+        return r;
+fail:
+        nw_redis_destroy(r);
+        return NULL;
+}
+
+static void drop(struct nw_redis *r)
+{
+        redisFree(r->c);
+        r->c = NULL;
+}
+
+int nw_redis_connected(const struct nw_redis *r)
+{
+        return r->c != NULL;
+}
+
+uint64_t nw_redis_round_trips(const struct nw_redis *r)
+{
+        return r->round_trips;
+}
+
+/* Run one command; a REDIS_REPLY_ERROR means Redis refused it (config-class), a NULL reply
+ * that the connection broke (transient). */
+static enum nw_err command(struct nw_redis *r, int argc, const char **argv, redisReply **out,
+                           const char *what, char *errstr, size_t errstr_size)
+{
+        redisReply *reply = redisCommandArgv(r->c, argc, argv, NULL);
+
+        if (!reply) {
+                snprintf(errstr, errstr_size, "redis %s: %s", what,
+                         r->c->errstr[0] ? r->c->errstr : "connection lost");
+                drop(r);
+                return NW_ERR_REDIS;
+        }
+        if (reply->type == REDIS_REPLY_ERROR) {
+                /* LOADING (a restart reading its data) passes by itself: retry later */
+                int transient = strncmp(reply->str, "LOADING", 7) == 0;
+                snprintf(errstr, errstr_size, "redis %s refused: %.*s", what, (int)reply->len,
+                         reply->str);
+                freeReplyObject(reply);
+                drop(r);
+                return transient ? NW_ERR_REDIS : NW_ERR_CONFIG;
+        }
+        if (out) {
+                *out = reply;
+        } else {
+                freeReplyObject(reply);
+        }
+        return NW_OK;
+}
+
+enum nw_err nw_redis_connect(struct nw_redis *r, char *errstr, size_t errstr_size)
+{
+        struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
+        enum nw_err err;
+        redisReply *reply = NULL;
+        char dbs[16];
+
+        if (r->c) {
+                return NW_OK;
+        }
+        r->c = r->unix_socket ? redisConnectUnixWithTimeout(r->host, tv)
+                              : redisConnectWithTimeout(r->host, r->port, tv);
+        if (!r->c || r->c->err) {
+                snprintf(errstr, errstr_size, "redis connect to %s%s%d: %s", r->host,
+                         r->unix_socket ? "" : ":", r->unix_socket ? 0 : r->port,
+                         r->c ? r->c->errstr : "out of memory");
+                drop(r);
+                return NW_ERR_REDIS;
+        }
+        redisSetTimeout(r->c, tv);
+        if (r->password) {
+                const char *argv[3] = {"AUTH", r->user ? r->user : r->password, r->password};
+                err = command(r, r->user ? 3 : 2, argv, NULL, "AUTH", errstr, errstr_size);
+                if (err != NW_OK) {
+                        return err;
+                }
+        }
+        if (r->db) {
+                const char *argv[2] = {"SELECT", dbs};
+                snprintf(dbs, sizeof(dbs), "%d", r->db);
+                err = command(r, 2, argv, NULL, "SELECT", errstr, errstr_size);
+                if (err != NW_OK) {
+                        return err;
+                }
+        }
+        {
+                const char *argv[3] = {"SCRIPT", "LOAD", claim_script};
+                err = command(r, 3, argv, &reply, "SCRIPT LOAD", errstr, errstr_size);
+                if (err != NW_OK) {
+                        return err;
+                }
+                if (reply->type != REDIS_REPLY_STRING || reply->len != 40) {
+                        snprintf(errstr, errstr_size, "%s", "redis SCRIPT LOAD: unexpected reply");
+                        freeReplyObject(reply);
+                        drop(r);
+                        return NW_ERR_REDIS;
+                }
+                memcpy(r->sha, reply->str, 40);
+                r->sha[40] = '\0';
+                freeReplyObject(reply);
+        }
+        return NW_OK;
+}
+
+enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size)
+{
+        const char *argv[1] = {"PING"};
+        enum nw_err err = nw_redis_connect(r, errstr, errstr_size);
+
+        if (err != NW_OK) {
+                return err;
+        }
+        err = command(r, 1, argv, NULL, "PING", errstr, errstr_size);
+        return err == NW_ERR_CONFIG ? NW_ERR_REDIS : err;
+}
+
+enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
+                                 long ttl_s, struct nw_claim_reply *replies, char *errstr,
+                                 size_t errstr_size)
+{
+        char ttl[24];
+        enum nw_err err = NW_OK;
+        size_t got = 0;
+        int noscript = 0;
+
+        if (n == 0) {
+                return NW_OK;
+        }
+        err = nw_redis_connect(r, errstr, errstr_size);
+        if (err != NW_OK) {
+                return err;
+        }
+        snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
+        for (size_t i = 0; i < n; i++) {
+                int has_url = claims[i].key_url && *claims[i].key_url;
+                const char *argv[7] = {"EVALSHA", r->sha, has_url ? "2" : "1", claims[i].key_content,
+                                       has_url ? claims[i].key_url : claims[i].value,
+                                       has_url ? claims[i].value : ttl, ttl};
+                if (redisAppendCommandArgv(r->c, has_url ? 7 : 6, argv, NULL) != REDIS_OK) {
+                        snprintf(errstr, errstr_size, "%s", "redis: cannot buffer a command");
+                        drop(r);
+                        return NW_ERR_REDIS;
+                }
+        }
+        r->round_trips++;
+        /* read every reply, even after an error, so the connection stays in step */
+        for (got = 0; got < n; got++) {
+                redisReply *reply = NULL;
+                if (redisGetReply(r->c, (void **)&reply) != REDIS_OK || !reply) {
+                        snprintf(errstr, errstr_size, "redis claim: %s",
+                                 r->c->errstr[0] ? r->c->errstr : "connection lost");
+                        drop(r);
+                        return NW_ERR_REDIS;
+                }
+                if (reply->type == REDIS_REPLY_ERROR) {
+                        if (strncmp(reply->str, "NOSCRIPT", 8) == 0) {
+                                noscript = 1;
+                        } else if (err == NW_OK) {
+                                snprintf(errstr, errstr_size, "redis claim refused: %.*s",
+                                         (int)reply->len, reply->str);
+                                err = NW_ERR_CONFIG;
+                        }
+                } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+                           reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                           reply->element[1]->type == REDIS_REPLY_STRING) {
+                        replies[got].result = (enum nw_claim_result)reply->element[0]->integer;
+                        snprintf(replies[got].holder, sizeof(replies[got].holder), "%.*s",
+                                 (int)reply->element[1]->len, reply->element[1]->str);
+                } else if (err == NW_OK) {
+                        snprintf(errstr, errstr_size, "%s", "redis claim: unexpected reply shape");
+                        err = NW_ERR_REDIS;
+                }
+                freeReplyObject(reply);
+        }
+        if (noscript && err == NW_OK) {
+                /* the script cache was flushed (a restart without persistence): reload the
+                 * script on a fresh connection and let the caller retry the batch */
+                snprintf(errstr, errstr_size, "%s", "redis: claim script missing (server restarted?)");
+                drop(r);
+                return NW_ERR_REDIS;
+        }
+        if (err != NW_OK) {
+                drop(r);
+        }
+        return err;
+}

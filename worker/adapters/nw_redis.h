@@ -1,0 +1,62 @@
+/* nw_redis.h -- the Redis adapter: connect/reconnect, and the exact-duplicate claims of a whole
+ * batch in one pipelined round trip (one EVALSHA per item, all written before any reply is
+ * read). Hides redisContext. */
+#ifndef NW_ADAPTERS_REDIS_H
+#define NW_ADAPTERS_REDIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nw_err.h"
+
+struct nw_redis;
+
+/* One claim: the keys an item would hold and the value that names it. */
+struct nw_claim {
+        const char *key_content;        /* required */
+        const char *key_url;            /* may be NULL or "" */
+        const char *value;              /* "<topic>/<partition>/<offset> <id>" */
+};
+
+enum nw_claim_result {
+        NW_CLAIM_DUPLICATE = 0,         /* another message holds a key: holder says which */
+        NW_CLAIM_NEW = 1,               /* claimed now */
+        NW_CLAIM_OWN = 2                /* this same message claimed it before (a redelivery) */
+};
+
+struct nw_claim_reply {
+        enum nw_claim_result result;
+        char holder[256];               /* the holding claim's value, for DUPLICATE */
+};
+
+/** @brief Parse @p url (redis://[user:password@]host[:port][/db] or unix:///path[?db=N]).
+ *  @p password, if non-empty, overrides the URL's. Does not connect.
+ *  @returns NULL with a reason in @p errstr when the URL is malformed. */
+struct nw_redis *nw_redis_new(const char *url, const char *password, long timeout_ms,
+                              char *errstr, size_t errstr_size);
+/** @brief Close and free; NULL is a no-op. */
+void nw_redis_destroy(struct nw_redis *r);
+
+/** @brief Connect (if not connected), authenticate, select the db and load the claim script.
+ *  @returns NW_OK; NW_ERR_REDIS when unreachable (retry later); NW_ERR_CONFIG when Redis
+ *  refuses our credentials or commands (fatal). */
+enum nw_err nw_redis_connect(struct nw_redis *r, char *errstr, size_t errstr_size);
+
+/** @returns 1 when a connection is open. */
+int nw_redis_connected(const struct nw_redis *r);
+
+/** @brief Claim @p n items at once with time-to-live @p ttl_s: one round trip.
+ *  @returns NW_OK with @p replies filled; NW_ERR_REDIS when the connection failed (it is
+ *  closed; nothing is known about which claims were made, and retrying is safe because a
+ *  claim made by the same message reads back as NW_CLAIM_OWN); NW_ERR_CONFIG when Redis
+ *  refuses the command (for example an ACL that forbids it). */
+enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
+                                 long ttl_s, struct nw_claim_reply *replies, char *errstr,
+                                 size_t errstr_size);
+
+/** @brief PING. @returns NW_OK or NW_ERR_REDIS. */
+enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size);
+
+/** @returns the number of pipelined round trips made so far (for metrics and tests). */
+uint64_t nw_redis_round_trips(const struct nw_redis *r);
+
+#endif

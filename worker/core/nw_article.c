@@ -1,0 +1,131 @@
+/* nw_article.c -- ownership helpers for struct nw_article and its fact arrays. */
+#include "nw_article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nw_buf.h"
+
+void nw_strv_push(struct nw_strv *sv, const char *s, size_t len)
+{
+        if (sv->n == sv->cap) {
+                sv->cap = sv->cap ? sv->cap * 2 : 4;
+                sv->v = nw_xrealloc(sv->v, sv->cap * sizeof(*sv->v));
+        }
+        sv->v[sv->n++] = nw_xstrndup(s, len);
+}
+
+void nw_strv_push_unique(struct nw_strv *sv, const char *s, size_t len)
+{
+        for (size_t i = 0; i < sv->n; i++) {
+                if (strlen(sv->v[i]) == len && memcmp(sv->v[i], s, len) == 0) {
+                        return;
+                }
+        }
+        nw_strv_push(sv, s, len);
+}
+
+void nw_strv_free(struct nw_strv *sv)
+{
+        for (size_t i = 0; i < sv->n; i++) {
+                free(sv->v[i]);
+        }
+        free(sv->v);
+        sv->v = NULL;
+        sv->n = 0;
+        sv->cap = 0;
+}
+
+const char *nw_qualifier_name(enum nw_qualifier q)
+{
+        switch (q) {
+        case NW_Q_MORE_THAN:
+                return "more_than";
+        case NW_Q_AT_LEAST:
+                return "at_least";
+        case NW_Q_ABOUT:
+                return "about";
+        case NW_Q_LESS_THAN:
+                return "less_than";
+        case NW_Q_UP_TO:
+                return "up_to";
+        case NW_Q_EXACT:
+        default:
+                return "exact";
+        }
+}
+
+void nw_article_init(struct nw_article *a)
+{
+        memset(a, 0, sizeof(*a));
+}
+
+static void free_event(struct nw_event *ev)
+{
+        free(ev->name);
+        free(ev->type);
+        free(ev->location);
+        free(ev->date);
+        free(ev->date_text);
+        free(ev->theme);
+        free(ev->attendance.text);
+        nw_strv_free(&ev->organizers);
+}
+
+static void free_investment(struct nw_investment *inv)
+{
+        free(inv->deal_unit);
+        free(inv->amount.text);
+        nw_strv_free(&inv->sectors);
+        nw_strv_free(&inv->parties);
+        free(inv->status);
+        free(inv->location);
+        free(inv->sentence);
+}
+
+void nw_article_free(struct nw_article *a)
+{
+        free(a->id);
+        free(a->producer_id);
+        free(a->source_name);
+        free(a->url);
+        free(a->canonical_url);
+        free(a->title);
+        free(a->body);
+        free(a->language);
+        free(a->published_at);
+        free(a->extra_json);
+        free(a->topic);
+        if (a->dateline) {
+                free(a->dateline->agency);
+                free(a->dateline->location);
+                free(a->dateline->date);
+                free(a->dateline);
+        }
+        nw_strv_free(&a->authors);
+        free(a->duplicate_of);
+        for (size_t i = 0; i < a->n_events; i++) {
+                free_event(&a->events[i]);
+        }
+        free(a->events);
+        for (size_t i = 0; i < a->n_investments; i++) {
+                free_investment(&a->investments[i]);
+        }
+        free(a->investments);
+        for (size_t i = 0; i < a->n_statistics; i++) {
+                free(a->statistics[i].unit);
+                free(a->statistics[i].subject);
+                free(a->statistics[i].location);
+                free(a->statistics[i].text);
+        }
+        free(a->statistics);
+        for (size_t i = 0; i < a->n_people; i++) {
+                free(a->people[i].name);
+                free(a->people[i].title);
+                free(a->people[i].organization);
+        }
+        free(a->people);
+        nw_strv_free(&a->organizations);
+        nw_strv_free(&a->locations);
+        memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,44 @@
+/* nw_buf.h -- a growable byte buffer with a hard cap, always NUL-terminated.
+ * Appends past the cap fail with NW_ERR_TOO_BIG and leave the buffer as it was,
+ * so every input-derived size is bounded in one place. */
+#ifndef NW_CORE_BUF_H
+#define NW_CORE_BUF_H
+
+#include <stddef.h>
+#include "nw_err.h"
+
+struct nw_buf {
+        char *data;     /* NUL-terminated when len > 0 or after any append; may be NULL when empty */
+        size_t len;
+        size_t cap;     /* allocated bytes */
+        size_t max;     /* hard limit on len; 0 means unlimited */
+};
+
+/** @brief Initialise an empty buffer; cannot fail. @p max 0 means no limit. */
+void nw_buf_init(struct nw_buf *b, size_t max);
+/** @brief Release the memory; the buffer is empty and reusable afterwards. */
+void nw_buf_free(struct nw_buf *b);
+/** @brief Forget the contents, keep the memory (for reuse in a hot loop). */
+void nw_buf_reset(struct nw_buf *b);
+/** @returns NW_OK or NW_ERR_TOO_BIG. */
+enum nw_err nw_buf_append(struct nw_buf *b, const void *p, size_t n);
+enum nw_err nw_buf_putc(struct nw_buf *b, char c);
+enum nw_err nw_buf_puts(struct nw_buf *b, const char *s);
+/** @brief printf-style append. @returns NW_OK or NW_ERR_TOO_BIG. */
+enum nw_err nw_buf_printf(struct nw_buf *b, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+/** @returns the contents as a C string ("" when empty); borrowed, valid until the next change. */
+const char *nw_buf_str(const struct nw_buf *b);
+/** @returns the contents, handing the memory to the caller (free()); the buffer becomes empty.
+ *  Never NULL: an empty buffer yields an allocated "". */
+char *nw_buf_take(struct nw_buf *b);
+
+/* Out of memory is not recoverable here: print and abort, the orchestrator restarts us and
+ * uncommitted offsets are redelivered. Callers cap sizes before allocating. */
+void *nw_xmalloc(size_t n);
+void *nw_xcalloc(size_t n, size_t size);
+void *nw_xrealloc(void *p, size_t n);
+char *nw_xstrdup(const char *s);
+char *nw_xstrndup(const char *s, size_t n);
+
+#endif

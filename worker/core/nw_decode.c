@@ -1,0 +1,420 @@
+/* nw_decode.c -- decoding raw items. JSON goes through yajl's event parser rather than its
+ * tree, so nesting is bounded while parsing (the tree's teardown recurses) and unknown
+ * members stream straight into the `extra` object without a second pass. */
+#include "nw_decode.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+
+#include "nw_buf.h"
+#include "nw_text.h"
+
+void nw_raw_free(struct nw_raw *raw)
+{
+        free(raw->id);
+        free(raw->source);
+        free(raw->url);
+        free(raw->title);
+        free(raw->body);
+        free(raw->published_at);
+        free(raw->language);
+        free(raw->content_type);
+        free(raw->extra_json);
+        memset(raw, 0, sizeof(*raw));
+}
+
+enum field {
+        F_NONE = 0, F_ID, F_SOURCE, F_URL, F_TITLE, F_BODY, F_PUBLISHED_AT, F_LANGUAGE,
+        F_CONTENT_TYPE, F_EXTRA
+};
+
+static const struct {
+        const char *name;
+        enum field f;
+} known[] = {
+        {"id", F_ID}, {"source", F_SOURCE}, {"url", F_URL}, {"title", F_TITLE},
+        {"body", F_BODY}, {"published_at", F_PUBLISHED_AT}, {"language", F_LANGUAGE},
+        {"content_type", F_CONTENT_TYPE},
+};
+
+struct jctx {
+        struct nw_raw *raw;
+        int depth;              /* 0 outside, 1 inside the top-level object */
+        int max_depth;
+        enum field cur;         /* the member whose value comes next (depth 1) */
+        yajl_gen extra;         /* unknown members, re-serialized */
+        int extra_open;
+        enum nw_err err;
+        char reason[160];
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct jctx *c, enum nw_err err, const char *fmt, ...)
+{
+        va_list ap;
+
+        c->err = err;
+        va_start(ap, fmt);
+        vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+        va_end(ap);
+        return 0;       /* yajl: cancel the parse */
+}
+
+static const char *field_name(enum field f)
+{
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+                if (known[i].f == f) {
+                        return known[i].name;
+                }
+        }
+        return "?";
+}
+
+/* A value of a known member: strings are taken, null means absent, anything else is a type
+ * error except a numeric id, which producers commonly send. */
+static int set_field(struct jctx *c, const char *s, size_t n, int is_string, int is_null)
+{
+        char **slot = NULL;
+
+        switch (c->cur) {
+        case F_ID: slot = &c->raw->id; break;
+        case F_SOURCE: slot = &c->raw->source; break;
+        case F_URL: slot = &c->raw->url; break;
+        case F_TITLE: slot = &c->raw->title; break;
+        case F_BODY: slot = &c->raw->body; break;
+        case F_PUBLISHED_AT: slot = &c->raw->published_at; break;
+        case F_LANGUAGE: slot = &c->raw->language; break;
+        case F_CONTENT_TYPE: slot = &c->raw->content_type; break;
+        default: return 1;
+        }
+        if (is_null) {
+                return 1;
+        }
+        if (!is_string && !(c->cur == F_ID && s)) {
+                return fail(c, NW_ERR_BAD_FIELD, "field \"%s\" must be a string",
+                            field_name(c->cur));
+        }
+        if (memchr(s, '\0', n)) {
+                return fail(c, NW_ERR_NUL_BYTE, "field \"%s\" contains a NUL character",
+                            field_name(c->cur));
+        }
+        free(*slot);    /* a repeated member: the last one wins, as in most JSON readers */
+        *slot = nw_xstrndup(s, n);
+        return 1;
+}
+
+static int in_extra(struct jctx *c)
+{
+        return c->depth > 1 || (c->depth == 1 && c->cur == F_EXTRA);
+}
+
+/* After a complete value at depth 1 the next thing is a key again. */
+static void value_done(struct jctx *c)
+{
+        if (c->depth == 1) {
+                c->cur = F_NONE;
+        }
+}
+
+static int gen_ok(struct jctx *c, yajl_gen_status st)
+{
+        if (st != yajl_gen_status_ok) {
+                return fail(c, NW_ERR_BAD_JSON, "%s", "could not re-encode an unknown member");
+        }
+        return 1;
+}
+
+static int on_null(void *ctx)
+{
+        struct jctx *c = ctx;
+        if (c->depth == 0) {
+                return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is null, not an object");
+        }
+        if (in_extra(c)) {
+                int ok = gen_ok(c, yajl_gen_null(c->extra));
+                value_done(c);
+                return ok;
+        }
+        set_field(c, NULL, 0, 0, 1);
+        value_done(c);
+        return 1;
+}
+
+static int on_bool(void *ctx, int b)
+{
+        struct jctx *c = ctx;
+        if (c->depth == 0) {
+                return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is a boolean, not an object");
+        }
+        if (in_extra(c)) {
+                int ok = gen_ok(c, yajl_gen_bool(c->extra, b));
+                value_done(c);
+                return ok;
+        }
+        if (!set_field(c, NULL, 0, 0, 0)) {
+                return 0;
+        }
+        value_done(c);
+        return 1;
+}
+
+static int on_number(void *ctx, const char *s, size_t n)
+{
+        struct jctx *c = ctx;
+        if (c->depth == 0) {
+                return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is a number, not an object");
+        }
+        if (in_extra(c)) {
+                int ok = gen_ok(c, yajl_gen_number(c->extra, s, n));
+                value_done(c);
+                return ok;
+        }
+        if (!set_field(c, s, n, 0, 0)) {
+                return 0;
+        }
+        value_done(c);
+        return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t n)
+{
+        struct jctx *c = ctx;
+        if (c->depth == 0) {
+                return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is a string, not an object");
+        }
+        if (in_extra(c)) {
+                int ok = gen_ok(c, yajl_gen_string(c->extra, s, n));
+                value_done(c);
+                return ok;
+        }
+        if (!set_field(c, (const char *)s, n, 1, 0)) {
+                return 0;
+        }
+        value_done(c);
+        return 1;
+}
+
+static int open_container(struct jctx *c, int is_map)
+{
+        if (c->depth >= c->max_depth) {
+                return fail(c, NW_ERR_TOO_DEEP, "JSON nesting exceeds the limit of %d levels",
+                            c->max_depth);
+        }
+        if (c->depth == 0) {
+                if (!is_map) {
+                        return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is an array, not an object");
+                }
+                c->depth = 1;
+                return 1;
+        }
+        if (c->depth == 1 && c->cur != F_EXTRA) {
+                return fail(c, NW_ERR_BAD_FIELD, "field \"%s\" must be a string",
+                            field_name(c->cur));
+        }
+        c->depth++;
+        return gen_ok(c, is_map ? yajl_gen_map_open(c->extra) : yajl_gen_array_open(c->extra));
+}
+
+static int close_container(struct jctx *c, int is_map)
+{
+        c->depth--;
+        if (c->depth == 0) {
+                return 1;
+        }
+        if (!gen_ok(c, is_map ? yajl_gen_map_close(c->extra) : yajl_gen_array_close(c->extra))) {
+                return 0;
+        }
+        value_done(c);
+        return 1;
+}
+
+static int on_start_map(void *ctx) { return open_container(ctx, 1); }
+static int on_end_map(void *ctx) { return close_container(ctx, 1); }
+static int on_start_array(void *ctx) { return open_container(ctx, 0); }
+static int on_end_array(void *ctx) { return close_container(ctx, 0); }
+
+static int on_map_key(void *ctx, const unsigned char *k, size_t n)
+{
+        struct jctx *c = ctx;
+
+        if (c->depth > 1) {
+                return gen_ok(c, yajl_gen_string(c->extra, k, n));
+        }
+        c->cur = F_EXTRA;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+                if (strlen(known[i].name) == n && memcmp(known[i].name, k, n) == 0) {
+                        c->cur = known[i].f;
+                        return 1;
+                }
+        }
+        if (!c->extra_open) {
+                if (!gen_ok(c, yajl_gen_map_open(c->extra))) {
+                        return 0;
+                }
+                c->extra_open = 1;
+        }
+        return gen_ok(c, yajl_gen_string(c->extra, k, n));
+}
+
+static const yajl_callbacks callbacks = {
+        on_null, on_bool, NULL, NULL, on_number, on_string, on_start_map, on_map_key,
+        on_end_map, on_start_array, on_end_array,
+};
+
+static enum nw_err decode_json(const char *value, size_t len, const struct nw_limits *lim,
+                               struct nw_raw *out, char *errstr, size_t errstr_size)
+{
+        struct jctx c;
+        yajl_handle h = NULL;
+        yajl_status st;
+        enum nw_err err = NW_OK;
+
+        memset(&c, 0, sizeof(c));
+        c.raw = out;
+        c.max_depth = lim->max_depth;
+        c.extra = yajl_gen_alloc(NULL);
+        h = yajl_alloc(&callbacks, NULL, &c);
+        if (!c.extra || !h) {
+                abort();
+        }
+        st = yajl_parse(h, (const unsigned char *)value, len);
+        if (st == yajl_status_ok) {
+                st = yajl_complete_parse(h);
+        }
+        if (st != yajl_status_ok) {
+                if (c.err != NW_OK) {
+                        err = c.err;
+                        snprintf(errstr, errstr_size, "%s", c.reason);
+                } else {
+                        unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)value, len);
+                        err = NW_ERR_BAD_JSON;
+                        snprintf(errstr, errstr_size, "invalid JSON: %s",
+                                 msg ? (const char *)msg : "parse error");
+                        /* yajl's message ends in a newline; a reason is one line */
+                        for (char *p = errstr; *p; p++) {
+                                if (*p == '\n') {
+                                        *p = '\0';
+                                        break;
+                                }
+                        }
+                        yajl_free_error(h, msg);
+                }
+                goto out;
+        }
+        if (c.extra_open) {
+                const unsigned char *buf;
+                size_t blen;
+                if (!gen_ok(&c, yajl_gen_map_close(c.extra)) ||
+                    yajl_gen_get_buf(c.extra, &buf, &blen) != yajl_gen_status_ok) {
+                        err = NW_ERR_BAD_JSON;
+                        snprintf(errstr, errstr_size, "%s", "could not re-encode unknown members");
+                        goto out;
+                }
+                out->extra_json = nw_xstrndup((const char *)buf, blen);
+        }
+        out->is_json = 1;
+out:
+        yajl_free(h);
+        yajl_gen_free(c.extra);
+        return err;
+}
+
+/* Plain text: the first non-empty line is the title, everything after it the body. */
+static void decode_text(const char *value, size_t len, struct nw_raw *out)
+{
+        const char *p = value, *end = value + len;
+
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                const char *line_end = nl ? nl : end;
+                const char *q = p;
+                while (q < line_end && (*q == ' ' || *q == '\t' || *q == '\r')) {
+                        q++;
+                }
+                if (q < line_end) {
+                        out->title = nw_xstrndup(p, (size_t)(line_end - p));
+                        if (nl) {
+                                out->body = nw_xstrndup(nl + 1, (size_t)(end - nl - 1));
+                        }
+                        return;
+                }
+                p = nl ? nl + 1 : end;
+        }
+}
+
+static int blank(const char *s)
+{
+        if (!s) {
+                return 1;
+        }
+        for (; *s; s++) {
+                if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
+enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
+                      const struct nw_limits *lim, struct nw_raw *out, char *errstr,
+                      size_t errstr_size)
+{
+        enum nw_err err;
+        size_t bad_at = 0, i = 0;
+        int json;
+
+        memset(out, 0, sizeof(*out));
+        if (len == 0 || !value) {
+                snprintf(errstr, errstr_size, "%s", "the message value is empty");
+                return NW_ERR_EMPTY;
+        }
+        if (len > lim->max_bytes) {
+                snprintf(errstr, errstr_size, "the value has %zu bytes, over the limit of %zu",
+                         len, lim->max_bytes);
+                return NW_ERR_TOO_BIG;
+        }
+        err = nw_utf8_validate(value, len, &bad_at);
+        if (err == NW_ERR_NUL_BYTE) {
+                snprintf(errstr, errstr_size, "NUL byte at offset %zu", bad_at);
+                return err;
+        }
+        if (err != NW_OK) {
+                snprintf(errstr, errstr_size, "invalid UTF-8 at byte offset %zu", bad_at);
+                return err;
+        }
+        while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\n' ||
+                           value[i] == '\r')) {
+                i++;
+        }
+        if (i == len) {
+                snprintf(errstr, errstr_size, "%s", "the message value is only white space");
+                return NW_ERR_EMPTY;
+        }
+        if (content_type && strstr(content_type, "json")) {
+                json = 1;
+        } else if (content_type && strncasecmp(content_type, "text/plain", 10) == 0) {
+                json = 0;
+        } else {
+                json = value[i] == '{' || value[i] == '[';
+        }
+        if (json) {
+                err = decode_json(value, len, lim, out, errstr, errstr_size);
+                if (err != NW_OK) {
+                        nw_raw_free(out);
+                        return err;
+                }
+        } else {
+                decode_text(value, len, out);
+        }
+        if (blank(out->title) && blank(out->body)) {
+                snprintf(errstr, errstr_size, "%s", "the item has neither a title nor a body");
+                nw_raw_free(out);
+                return NW_ERR_NO_CONTENT;
+        }
+        return NW_OK;
+}

@@ -1,0 +1,23 @@
+/* nw_fingerprint.h -- content fingerprints: SHA-256 for exact duplicates and a 64-bit
+ * SimHash of word shingles for near duplicates. Both are functions of normalized text only. */
+#ifndef NW_CORE_FINGERPRINT_H
+#define NW_CORE_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** @brief SHA-256 of the normalized title, a newline, and the normalized body, as 64 lower-case
+ *  hex digits plus NUL in @p hex. Either text may be NULL (treated as ""). */
+void nw_fp_content_sha256(const char *title, const char *body, char hex[65]);
+
+/** @brief SHA-256 of @p len bytes at @p s as hex. */
+void nw_fp_sha256_hex(const char *s, size_t len, char hex[65]);
+
+/** @returns the 64-bit SimHash of 3-word shingles of @p text (words are case-folded ASCII
+ *  letters and digits, or runs of non-ASCII bytes); 0 for text with no words. */
+uint64_t nw_fp_simhash(const char *text, size_t len);
+
+/** @returns the number of differing bits. */
+int nw_fp_hamming(uint64_t a, uint64_t b);
+
+#endif

@@ -1,0 +1,476 @@
+/* nw_config.c -- the settings table and its sources. */
+#include "nw_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nw_buf.h"
+#include "nw_log.h"
+
+enum type { T_STR, T_INT, T_BOOL };
+
+struct setting {
+        const char *name;
+        enum type type;
+        const char *dflt;
+        size_t off;
+        long min, max;
+        int secret;
+        const char *desc;
+};
+
+#define S(field) offsetof(struct nw_config, field)
+
+static const struct setting table[] = {
+        {"topic.input", T_STR, "news.raw", S(topic_input), 0, 0, 0,
+         "Kafka topic of raw news items"},
+        {"topic.output", T_STR, "news.enriched", S(topic_output), 0, 0, 0,
+         "Kafka topic for enriched records"},
+        {"topic.dlq", T_STR, "news.dlq", S(topic_dlq), 0, 0, 0,
+         "dead-letter topic: original bytes and headers plus nw.error.* headers"},
+        {"topic.duplicates", T_STR, "", S(topic_duplicates), 0, 0, 0,
+         "optional topic for exact duplicates (empty: they are only counted)"},
+        {"redis.url", T_STR, "redis://127.0.0.1:6379/0", S(redis_url), 0, 0, 0,
+         "Redis for dedupe: redis://[user:password@]host:port/db or unix:///path/to.sock?db=N"},
+        {"redis.password", T_STR, "", S(redis_password), 0, 0, 1,
+         "Redis password (overrides the URL's); set it from the environment"},
+        {"redis.key_prefix", T_STR, "nw:", S(redis_key_prefix), 0, 0, 0,
+         "prefix of every Redis key the worker writes (at most 8 bytes)"},
+        {"redis.timeout_ms", T_INT, "2000", S(redis_timeout_ms), 50, 600000, 0,
+         "connect and command timeout"},
+        {"redis.backoff_max_ms", T_INT, "5000", S(redis_backoff_max_ms), 100, 600000, 0,
+         "longest wait between reconnection attempts while Redis is down"},
+        {"dedupe.ttl_s", T_INT, "604800", S(dedupe_ttl_s), 1, 315360000, 0,
+         "how long a dedupe claim lives (default 7 days)"},
+        {"dedupe.fail_open", T_BOOL, "false", S(dedupe_fail_open), 0, 1, 0,
+         "when Redis is down, publish with dedupe.status=unchecked instead of pausing"},
+        {"dedupe.url", T_BOOL, "true", S(dedupe_url), 0, 1, 0,
+         "treat a second item with the same canonical URL as an exact duplicate"},
+        {"batch.max_messages", T_INT, "500", S(batch_max_messages), 1, 100000, 0,
+         "most messages handled in one batch (one Redis round trip)"},
+        {"batch.timeout_ms", T_INT, "100", S(batch_timeout_ms), 1, 60000, 0,
+         "longest wait to fill a batch"},
+        {"input.max_bytes", T_INT, "1048576", S(input_max_bytes), 1024, 67108864, 0,
+         "largest message value accepted; larger ones go to the DLQ"},
+        {"input.max_depth", T_INT, "64", S(input_max_depth), 2, 10000, 0,
+         "deepest JSON or HTML nesting accepted"},
+        {"shutdown.timeout_ms", T_INT, "10000", S(shutdown_timeout_ms), 100, 3600000, 0,
+         "bound on the drain after SIGTERM (keep below the orchestrator's grace period)"},
+        {"delivery.max_attempts", T_INT, "5", S(delivery_max_attempts), 1, 1000, 0,
+         "produce attempts for one record before the worker stops (nothing is committed past it)"},
+        {"log.level", T_STR, "info", S(log_level), 0, 0, 0,
+         "error, warn, notice, info or debug"},
+};
+
+#define N_SETTINGS (sizeof(table) / sizeof(table[0]))
+
+/* librdkafka properties the worker sets unless told otherwise. */
+static const struct {
+        enum nw_kafka_scope scope;
+        const char *name, *value;
+} kafka_defaults[] = {
+        {NW_KAFKA_BOTH, "bootstrap.servers", "127.0.0.1:9092"},
+        {NW_KAFKA_BOTH, "client.id", "newsworker"},
+        {NW_KAFKA_CONSUMER, "group.id", "newsworker"},
+        {NW_KAFKA_CONSUMER, "auto.offset.reset", "earliest"},
+        /* eager assignors: librdkafka 2.0.2's cooperative-sticky has known hangs */
+        {NW_KAFKA_CONSUMER, "partition.assignment.strategy", "range,roundrobin"},
+        {NW_KAFKA_CONSUMER, "auto.commit.interval.ms", "1000"},
+        {NW_KAFKA_PRODUCER, "enable.idempotence", "true"},
+        {NW_KAFKA_PRODUCER, "linger.ms", "5"},
+        {NW_KAFKA_PRODUCER, "compression.type", "lz4"},
+};
+
+/* Properties that would break at-least-once delivery if a user changed them. */
+static const struct {
+        const char *name, *value;
+} kafka_locked[] = {
+        {"enable.auto.offset.store", "false"},
+        {"enable.auto.commit", "true"},
+};
+
+static char **str_field(struct nw_config *cfg, const struct setting *s)
+{
+        return (char **)((char *)cfg + s->off);
+}
+
+static long *long_field(struct nw_config *cfg, const struct setting *s)
+{
+        return (long *)((char *)cfg + s->off);
+}
+
+static int *bool_field(struct nw_config *cfg, const struct setting *s)
+{
+        return (int *)((char *)cfg + s->off);
+}
+
+static void kafka_put(struct nw_config *cfg, enum nw_kafka_scope scope, const char *name,
+                      const char *value, const char *origin)
+{
+        struct nw_kafka_prop *p = NULL;
+
+        for (size_t i = 0; i < cfg->n_kafka; i++) {
+                if (cfg->kafka[i].scope == scope && strcmp(cfg->kafka[i].name, name) == 0) {
+                        p = &cfg->kafka[i];
+                        free(p->value);
+                        free(p->origin);
+                        break;
+                }
+        }
+        if (!p) {
+                cfg->kafka = nw_xrealloc(cfg->kafka, (cfg->n_kafka + 1) * sizeof(*cfg->kafka));
+                p = &cfg->kafka[cfg->n_kafka++];
+                p->scope = scope;
+                p->name = nw_xstrdup(name);
+        }
+        p->value = nw_xstrdup(value);
+        p->origin = nw_xstrdup(origin);
+}
+
+void nw_config_init(struct nw_config *cfg)
+{
+        char errstr[256];
+
+        memset(cfg, 0, sizeof(*cfg));
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                if (table[i].type == T_STR) {
+                        *str_field(cfg, &table[i]) = nw_xstrdup(table[i].dflt);
+                } else {
+                        /* defaults are in range by construction */
+                        nw_config_set(cfg, table[i].name, table[i].dflt, "default", errstr,
+                                      sizeof(errstr));
+                }
+        }
+        for (size_t i = 0; i < sizeof(kafka_defaults) / sizeof(kafka_defaults[0]); i++) {
+                kafka_put(cfg, kafka_defaults[i].scope, kafka_defaults[i].name,
+                          kafka_defaults[i].value, "default");
+        }
+}
+
+void nw_config_free(struct nw_config *cfg)
+{
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                if (table[i].type == T_STR) {
+                        free(*str_field(cfg, &table[i]));
+                }
+        }
+        for (size_t i = 0; i < cfg->n_kafka; i++) {
+                free(cfg->kafka[i].name);
+                free(cfg->kafka[i].value);
+                free(cfg->kafka[i].origin);
+        }
+        free(cfg->kafka);
+        memset(cfg, 0, sizeof(*cfg));
+}
+
+static int parse_bool(const char *v, int *out)
+{
+        if (!strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+            !strcmp(v, "1")) {
+                *out = 1;
+                return 0;
+        }
+        if (!strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off") ||
+            !strcmp(v, "0")) {
+                *out = 0;
+                return 0;
+        }
+        return -1;
+}
+
+enum nw_err nw_config_set(struct nw_config *cfg, const char *key, const char *value,
+                          const char *origin, char *errstr, size_t errstr_size)
+{
+        if (strncmp(key, "kafka.", 6) == 0) {
+                enum nw_kafka_scope scope = NW_KAFKA_BOTH;
+                const char *name = key + 6;
+                if (strncmp(name, "consumer.", 9) == 0) {
+                        scope = NW_KAFKA_CONSUMER;
+                        name += 9;
+                } else if (strncmp(name, "producer.", 9) == 0) {
+                        scope = NW_KAFKA_PRODUCER;
+                        name += 9;
+                }
+                if (!*name) {
+                        snprintf(errstr, errstr_size, "%s: \"%s\" names no Kafka property",
+                                 origin, key);
+                        return NW_ERR_CONFIG;
+                }
+                for (size_t i = 0; i < sizeof(kafka_locked) / sizeof(kafka_locked[0]); i++) {
+                        if (strcmp(name, kafka_locked[i].name) == 0 &&
+                            strcmp(value, kafka_locked[i].value) != 0) {
+                                snprintf(errstr, errstr_size,
+                                         "%s: %s must stay %s: offsets are stored only after "
+                                         "the output is acknowledged (at-least-once)",
+                                         origin, key, kafka_locked[i].value);
+                                return NW_ERR_CONFIG;
+                        }
+                }
+                kafka_put(cfg, scope, name, value, origin);
+                return NW_OK;
+        }
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                const struct setting *s = &table[i];
+                if (strcmp(s->name, key) != 0) {
+                        continue;
+                }
+                if (s->type == T_STR) {
+                        free(*str_field(cfg, s));
+                        *str_field(cfg, s) = nw_xstrdup(value);
+                } else if (s->type == T_BOOL) {
+                        if (parse_bool(value, bool_field(cfg, s)) != 0) {
+                                snprintf(errstr, errstr_size,
+                                         "%s: %s must be true or false, not \"%s\"", origin, key,
+                                         value);
+                                return NW_ERR_CONFIG;
+                        }
+                } else {
+                        char *end = NULL;
+                        long v;
+                        errno = 0;
+                        v = strtol(value, &end, 10);
+                        if (errno || end == value || *end || v < s->min || v > s->max) {
+                                snprintf(errstr, errstr_size,
+                                         "%s: %s must be a whole number from %ld to %ld, not \"%s\"",
+                                         origin, key, s->min, s->max, value);
+                                return NW_ERR_CONFIG;
+                        }
+                        *long_field(cfg, s) = v;
+                }
+                return NW_OK;
+        }
+        snprintf(errstr, errstr_size, "%s: unknown setting \"%s\" (see newsworker --help)",
+                 origin, key);
+        return NW_ERR_CONFIG;
+}
+
+static char *trim(char *s)
+{
+        char *e;
+
+        while (isspace((unsigned char)*s)) {
+                s++;
+        }
+        e = s + strlen(s);
+        while (e > s && isspace((unsigned char)e[-1])) {
+                *--e = '\0';
+        }
+        return s;
+}
+
+enum nw_err nw_config_load_file(struct nw_config *cfg, const char *path, char *errstr,
+                                size_t errstr_size)
+{
+        FILE *f = fopen(path, "r");
+        char line[4096];
+        int lineno = 0;
+        enum nw_err err = NW_OK;
+
+        if (!f) {
+                snprintf(errstr, errstr_size, "cannot open config file %s: %s", path,
+                         strerror(errno));
+                return NW_ERR_CONFIG;
+        }
+        while (fgets(line, sizeof(line), f)) {
+                char origin[300];
+                char *k, *v, *eq;
+
+                lineno++;
+                snprintf(origin, sizeof(origin), "%s:%d", path, lineno);
+                k = trim(line);
+                if (!*k || *k == '#') {
+                        continue;
+                }
+                eq = strchr(k, '=');
+                if (!eq) {
+                        snprintf(errstr, errstr_size, "%s: expected \"key = value\"", origin);
+                        err = NW_ERR_CONFIG;
+                        break;
+                }
+                *eq = '\0';
+                v = trim(eq + 1);
+                k = trim(k);
+                /* a value may be quoted to keep leading/trailing spaces or a '#' */
+                if (strlen(v) >= 2 && v[0] == '"' && v[strlen(v) - 1] == '"') {
+                        v[strlen(v) - 1] = '\0';
+                        v++;
+                }
+                err = nw_config_set(cfg, k, v, origin, errstr, errstr_size);
+                if (err != NW_OK) {
+                        break;
+                }
+        }
+        fclose(f);
+        return err;
+}
+
+/* NEWSWORKER_REDIS_TIMEOUT_MS -> redis.timeout_ms: the table is searched for a key whose
+ * '.' and '_' both map to '_'; kafka properties have only dots, so
+ * NEWSWORKER_KAFKA_CONSUMER_FETCH_MAX_BYTES -> kafka.consumer.fetch.max.bytes. */
+static int env_matches(const char *key, const char *env)
+{
+        for (; *key && *env; key++, env++) {
+                char k = *key == '.' ? '_' : (char)toupper((unsigned char)*key);
+                if (k != *env) {
+                        return 0;
+                }
+        }
+        return *key == '\0' && *env == '\0';
+}
+
+enum nw_err nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
+                               size_t errstr_size)
+{
+        static const char prefix[] = "NEWSWORKER_";
+
+        for (size_t i = 0; envp && envp[i]; i++) {
+                const char *e = envp[i], *eq = strchr(e, '=');
+                char name[256], key[256], origin[300];
+                const char *match = NULL;
+                size_t n;
+
+                if (!eq || strncmp(e, prefix, sizeof(prefix) - 1) != 0) {
+                        continue;
+                }
+                n = (size_t)(eq - e) - (sizeof(prefix) - 1);
+                if (n == 0 || n >= sizeof(name)) {
+                        continue;
+                }
+                memcpy(name, e + sizeof(prefix) - 1, n);
+                name[n] = '\0';
+                snprintf(origin, sizeof(origin), "env %.*s", (int)(eq - e), e);
+                if (strcmp(name, "CONFIG") == 0) {
+                        continue;       /* the config file's path, read by main */
+                }
+                for (size_t k = 0; k < N_SETTINGS; k++) {
+                        if (env_matches(table[k].name, name)) {
+                                match = table[k].name;
+                                break;
+                        }
+                }
+                if (match) {
+                        snprintf(key, sizeof(key), "%s", match);
+                } else if (strncmp(name, "KAFKA_", 6) == 0) {
+                        size_t j;
+                        for (j = 0; name[j]; j++) {
+                                key[j] = name[j] == '_' ? '.' : (char)tolower((unsigned char)name[j]);
+                        }
+                        key[j] = '\0';
+                } else {
+                        snprintf(errstr, errstr_size, "%s: unknown setting", origin);
+                        return NW_ERR_CONFIG;
+                }
+                if (nw_config_set(cfg, key, eq + 1, origin, errstr, errstr_size) != NW_OK) {
+                        return NW_ERR_CONFIG;
+                }
+        }
+        return NW_OK;
+}
+
+enum nw_err nw_config_validate(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+        if (!*cfg->topic_input || !*cfg->topic_output || !*cfg->topic_dlq) {
+                snprintf(errstr, errstr_size, "%s", "topic.input, topic.output and topic.dlq must not be empty");
+                return NW_ERR_CONFIG;
+        }
+        if (strcmp(cfg->topic_input, cfg->topic_output) == 0 ||
+            strcmp(cfg->topic_input, cfg->topic_dlq) == 0) {
+                snprintf(errstr, errstr_size, "%s", "topic.output and topic.dlq must differ from topic.input");
+                return NW_ERR_CONFIG;
+        }
+        if (strlen(cfg->redis_key_prefix) > 8) {
+                snprintf(errstr, errstr_size, "%s", "redis.key_prefix is longer than 8 bytes");
+                return NW_ERR_CONFIG;
+        }
+        if (strncmp(cfg->redis_url, "redis://", 8) != 0 && strncmp(cfg->redis_url, "unix://", 7) != 0) {
+                snprintf(errstr, errstr_size, "%s", "redis.url must start with redis:// or unix://");
+                return NW_ERR_CONFIG;
+        }
+        if (nw_log_parse_level(cfg->log_level) < 0) {
+                snprintf(errstr, errstr_size, "log.level must be error, warn, notice, info or debug, not \"%s\"",
+                         cfg->log_level);
+                return NW_ERR_CONFIG;
+        }
+        return NW_OK;
+}
+
+int nw_config_is_secret(const char *key)
+{
+        static const char *const words[] = {"password", "secret", "sasl.oauthbearer.config",
+                                            "ssl.key.pem", "ssl_key", NULL};
+        for (const char *const *w = words; *w; w++) {
+                if (strstr(key, *w)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+void nw_config_mask_url(const char *url, char *out, size_t out_size)
+{
+        const char *scheme = strstr(url, "://");
+        const char *at, *colon;
+
+        if (!scheme) {
+                snprintf(out, out_size, "%s", url);
+                return;
+        }
+        at = strchr(scheme + 3, '@');
+        colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+        if (!colon) {
+                snprintf(out, out_size, "%s", url);
+                return;
+        }
+        snprintf(out, out_size, "%.*s:****%s", (int)(colon - url), url, at);
+}
+
+void nw_config_print(const struct nw_config *cfg, FILE *out)
+{
+        static const char *const scope_names[] = {"kafka.", "kafka.consumer.", "kafka.producer."};
+
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                const struct setting *s = &table[i];
+                struct nw_config *c = (struct nw_config *)(uintptr_t)cfg;
+                if (s->type == T_STR) {
+                        const char *v = *str_field(c, s);
+                        char masked[1024];
+                        if (s->secret && *v) {
+                                v = "****";
+                        } else if (strcmp(s->name, "redis.url") == 0) {
+                                nw_config_mask_url(v, masked, sizeof(masked));
+                                v = masked;
+                        }
+                        fprintf(out, "%s = %s\n", s->name, v);
+                } else if (s->type == T_BOOL) {
+                        fprintf(out, "%s = %s\n", s->name, *bool_field(c, s) ? "true" : "false");
+                } else {
+                        fprintf(out, "%s = %ld\n", s->name, *long_field(c, s));
+                }
+        }
+        for (size_t i = 0; i < cfg->n_kafka; i++) {
+                const struct nw_kafka_prop *p = &cfg->kafka[i];
+                fprintf(out, "%s%s = %s  # %s\n", scope_names[p->scope], p->name,
+                        nw_config_is_secret(p->name) ? "****" : p->value, p->origin);
+        }
+}
+
+void nw_config_print_help(FILE *out)
+{
+        fprintf(out, "Settings (config file \"key = value\", env NEWSWORKER_KEY with dots as _, "
+                     "or --key=value):\n");
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                const struct setting *s = &table[i];
+                fprintf(out, "  %-24s %-5s default %-26s %s\n", s->name,
+                        s->type == T_STR ? "str" : s->type == T_INT ? "int" : "bool",
+                        *s->dflt ? s->dflt : "\"\"", s->desc);
+        }
+        fprintf(out, "  kafka.<property>          any librdkafka property, for the consumer and "
+                     "the producer\n"
+                     "  kafka.consumer.<property> only for the consumer (e.g. group.id)\n"
+                     "  kafka.producer.<property> only for the producer\n");
+}

@@ -1,0 +1,666 @@
+/* nw_loop.c -- the consume-transform-produce loop with at-least-once delivery.
+ *
+ * Invariants:
+ *  - every consumed offset is tracked in the watermark before anything else happens to it;
+ *  - an offset is marked done only when its output (or DLQ) record is acknowledged by Kafka,
+ *    or when it needs no output (an exact duplicate);
+ *  - offsets are stored only from the watermark, so a later offset never carries an earlier
+ *    unfinished one past a commit;
+ *  - while Redis is unreachable nothing of the held batch is produced or stored. */
+#include "nw_loop.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nw_buf.h"
+#include "nw_kafka.h"
+#include "nw_log.h"
+#include "nw_pipeline.h"
+#include "nw_redis.h"
+#include "nw_serialize.h"
+#include "nw_time.h"
+#include "nw_watermark.h"
+
+enum item_state { IT_NEW = 0, IT_OK, IT_DLQ, IT_DROPPED };
+
+struct item {
+        struct nw_kmsg m;
+        enum item_state state;
+        struct nw_article a;
+        enum nw_err err;
+        char reason[256];
+        struct nw_claim_keys keys;
+        char *claim_value;
+        struct nw_claim_reply reply;
+        int unchecked;
+};
+
+#define DLQ_HEADERS 6
+
+/* A produced record awaiting its delivery report: owns its bytes (librdkafka does not copy)
+ * and knows which input offset it finishes. */
+struct inflight {
+        char *payload;
+        size_t len;
+        char *key;
+        size_t key_len;
+        const char *dest;
+        int32_t partition;
+        int64_t offset;
+        struct nw_kheaders *headers;
+        char *extra[2 * DLQ_HEADERS + 1];       /* NULL-terminated name/value pairs */
+        int attempts;
+        struct inflight *next;                  /* in the retry list */
+};
+
+struct counters {
+        uint64_t consumed, published, duplicates, dlq, unchecked, redelivered_own;
+};
+
+struct nw_loop {
+        const struct nw_config *cfg;
+        const char *version;
+        struct nw_kafka *kc;
+        struct nw_redis *redis;
+        struct nw_watermark *wm;
+        struct nw_limits lim;
+
+        struct item *batch;
+        size_t n, cap;
+
+        struct inflight *retry;
+        int fatal;
+        char fatal_reason[1024];
+        int redis_down;
+        struct counters c;
+};
+
+static int64_t now_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t mono_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_fatal(struct nw_loop *loop, const char *reason)
+{
+        if (!loop->fatal) {
+                loop->fatal = 1;
+                snprintf(loop->fatal_reason, sizeof(loop->fatal_reason), "%s", reason);
+                nw_log(NW_LOG_ERR, "worker", "fatal: %s", reason);
+        }
+}
+
+/* ---- offsets ---------------------------------------------------------------------------- */
+
+static void finish_offset(struct nw_loop *loop, int32_t partition, int64_t offset)
+{
+        int64_t commit;
+        int moved = nw_wm_done(loop->wm, loop->cfg->topic_input, partition, offset, &commit);
+
+        if (moved == 1) {
+                nw_kafka_store(loop->kc, loop->cfg->topic_input, partition, commit);
+        }
+        /* -1: the partition was revoked meanwhile; its new owner starts from the last commit */
+}
+
+static void inflight_free(struct inflight *f)
+{
+        free(f->payload);
+        free(f->key);
+        nw_kafka_headers_destroy(f->headers);
+        for (size_t i = 0; f->extra[i]; i++) {
+                free(f->extra[i]);
+        }
+        free(f);
+}
+
+static enum nw_err send(struct nw_loop *loop, struct inflight *f)
+{
+        char errstr[512];
+        enum nw_err err = nw_kafka_produce(loop->kc, f->dest, f->key, f->key_len, f->payload,
+                                           f->len, f->headers,
+                                           f->extra[0] ? (const char *const *)f->extra : NULL, f,
+                                           (int)loop->cfg->shutdown_timeout_ms, errstr,
+                                           sizeof(errstr));
+        if (err == NW_ERR_FATAL) {
+                set_fatal(loop, errstr);
+        } else if (err != NW_OK) {
+                nw_log(NW_LOG_WARN, "kafka", "%s; will retry", errstr);
+        }
+        return err;
+}
+
+static void on_delivery(void *ctx, void *opaque, int ok, int permanent, const char *reason)
+{
+        struct nw_loop *loop = ctx;
+        struct inflight *f = opaque;
+
+        if (ok) {
+                if (f->dest == loop->cfg->topic_output) {
+                        loop->c.published++;
+                }
+                finish_offset(loop, f->partition, f->offset);
+                inflight_free(f);
+                return;
+        }
+        f->attempts++;
+        nw_log(NW_LOG_WARN, "kafka", "delivery to %s failed (attempt %d): %s", f->dest,
+               f->attempts, reason ? reason : "unknown");
+        if (permanent || f->attempts >= loop->cfg->delivery_max_attempts) {
+                char why[600];
+                /* Stop rather than skip: the offset stays unstored and the message is
+                 * redelivered after a restart, so nothing is lost. */
+                snprintf(why, sizeof(why), "cannot deliver a record to %s: %s", f->dest,
+                         reason ? reason : "unknown");
+                set_fatal(loop, why);
+                inflight_free(f);
+                return;
+        }
+        f->next = loop->retry;
+        loop->retry = f;
+}
+
+static void send_retries(struct nw_loop *loop)
+{
+        struct inflight *list = loop->retry;
+
+        loop->retry = NULL;
+        while (list) {
+                struct inflight *f = list;
+                list = f->next;
+                f->next = NULL;
+                if (loop->fatal || send(loop, f) != NW_OK) {
+                        f->next = loop->retry;
+                        loop->retry = f;
+                }
+        }
+}
+
+/* ---- rebalances ------------------------------------------------------------------------- */
+
+static void drop_batch_items(struct nw_loop *loop, int32_t partition)
+{
+        for (size_t i = 0; i < loop->n; i++) {
+                struct item *it = &loop->batch[i];
+                if (it->state != IT_DROPPED && it->m.partition == partition) {
+                        nw_kafka_release(&it->m);
+                        nw_article_free(&it->a);
+                        free(it->claim_value);
+                        it->claim_value = NULL;
+                        it->state = IT_DROPPED;
+                }
+        }
+}
+
+static void on_assign(void *ctx, const struct nw_tp *tps, size_t n)
+{
+        (void)ctx;
+        for (size_t i = 0; i < n; i++) {
+                nw_log(NW_LOG_INFO, "kafka", "assigned %s [%d]", tps[i].topic, (int)tps[i].partition);
+        }
+}
+
+static void on_revoke(void *ctx, const struct nw_tp *tps, size_t n)
+{
+        struct nw_loop *loop = ctx;
+        char errstr[512];
+        int left;
+
+        /* Settle what was produced so its offsets are committed before the partitions go;
+         * what was consumed but not produced is abandoned and will be redelivered. */
+        left = nw_kafka_flush(loop->kc, (int)loop->cfg->shutdown_timeout_ms);
+        if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+                nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
+        }
+        for (size_t i = 0; i < n; i++) {
+                nw_log(NW_LOG_INFO, "kafka", "revoked %s [%d]", tps[i].topic, (int)tps[i].partition);
+                drop_batch_items(loop, tps[i].partition);
+                nw_wm_drop(loop->wm, tps[i].topic, tps[i].partition);
+        }
+        if (left > 0) {
+                nw_log(NW_LOG_WARN, "kafka", "%d records still in flight at revocation; "
+                       "their input will be processed again by the next owner", left);
+        }
+}
+
+static void on_fatal(void *ctx, const char *reason)
+{
+        char why[600];
+        snprintf(why, sizeof(why), "librdkafka fatal error: %s", reason);
+        set_fatal(ctx, why);
+}
+
+static void on_log(void *ctx, int level, const char *facility, const char *msg)
+{
+        const char *kv[] = {"facility", facility, NULL};
+        (void)ctx;
+        if (level <= nw_log_level) {
+                nw_log_kv(level, "librdkafka", kv, "%s", msg);
+        }
+}
+
+/* ---- the batch -------------------------------------------------------------------------- */
+
+static void batch_add(struct nw_loop *loop, const struct nw_kmsg *m)
+{
+        struct item *it;
+
+        if (loop->n == loop->cap) {
+                loop->cap = loop->cap ? loop->cap * 2 : 64;
+                loop->batch = nw_xrealloc(loop->batch, loop->cap * sizeof(*loop->batch));
+        }
+        it = &loop->batch[loop->n++];
+        memset(it, 0, sizeof(*it));
+        it->m = *m;
+        loop->c.consumed++;
+        if (nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset) != 0) {
+                /* an offset at or below one we hold: a redelivery after a seek; start the
+                 * partition's tracking afresh from here */
+                nw_wm_drop(loop->wm, loop->cfg->topic_input, m->partition);
+                nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset);
+        }
+}
+
+static void batch_clear(struct nw_loop *loop)
+{
+        for (size_t i = 0; i < loop->n; i++) {
+                struct item *it = &loop->batch[i];
+                nw_kafka_release(&it->m);
+                nw_article_free(&it->a);
+                free(it->claim_value);
+        }
+        loop->n = 0;
+}
+
+static void run_pipeline(struct nw_loop *loop, struct item *it)
+{
+        struct nw_msg msg = {it->m.value, it->m.len,
+                             it->m.content_type[0] ? it->m.content_type : NULL, 1,
+                             loop->cfg->topic_input, it->m.partition, it->m.offset};
+        struct nw_buf cv;
+
+        nw_article_init(&it->a);
+        it->err = nw_pipeline_process(&loop->lim, &msg, &it->a, it->reason, sizeof(it->reason));
+        if (it->err != NW_OK) {
+                long suppressed = 0;
+                it->state = IT_DLQ;
+                if (nw_log_allow(nw_err_name(it->err), 20, &suppressed)) {
+                        char part[16], off[24], sup[24];
+                        const char *kv[] = {"code", nw_err_name(it->err), "partition", part,
+                                            "offset", off, "suppressed", sup, NULL};
+                        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
+                        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
+                        snprintf(sup, sizeof(sup), "%ld", suppressed);
+                        nw_log_kv(NW_LOG_WARN, "pipeline", kv, "dead-lettered: %s", it->reason);
+                }
+                return;
+        }
+        it->state = IT_OK;
+        nw_claim_keys(&it->a, loop->cfg->redis_key_prefix, &it->keys);
+        if (!loop->cfg->dedupe_url) {
+                it->keys.url[0] = '\0';
+        }
+        nw_buf_init(&cv, 0);
+        nw_claim_value(&it->a, &cv);
+        it->claim_value = nw_buf_take(&cv);
+}
+
+/* One round trip for every item of the batch that needs a claim.
+ * @returns NW_OK, NW_ERR_REDIS (hold the batch) or NW_ERR_CONFIG (fatal). */
+static enum nw_err claim_all(struct nw_loop *loop)
+{
+        struct nw_claim *claims = nw_xcalloc(loop->n, sizeof(*claims));
+        struct nw_claim_reply *replies = nw_xcalloc(loop->n, sizeof(*replies));
+        size_t *index = nw_xcalloc(loop->n, sizeof(*index));
+        size_t k = 0;
+        char errstr[512];
+        enum nw_err err;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                struct item *it = &loop->batch[i];
+                if (it->state == IT_OK && !it->unchecked) {
+                        claims[k] = (struct nw_claim){it->keys.content, it->keys.url, it->claim_value};
+                        index[k++] = i;
+                }
+        }
+        err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s, replies,
+                                   errstr, sizeof(errstr));
+        if (err == NW_OK) {
+                for (size_t j = 0; j < k; j++) {
+                        loop->batch[index[j]].reply = replies[j];
+                }
+                if (loop->redis_down) {
+                        nw_log(NW_LOG_NOTICE, "redis", "%s", "Redis is reachable again; resuming");
+                }
+        } else if (err == NW_ERR_REDIS) {
+                if (!loop->redis_down) {
+                        nw_log(NW_LOG_WARN, "redis", "%s; pausing consumption until it is back",
+                               errstr);
+                }
+        } else {
+                char why[600];
+                snprintf(why, sizeof(why), "%s", errstr);
+                set_fatal(loop, why);
+        }
+        free(claims);
+        free(replies);
+        free(index);
+        return err;
+}
+
+static struct inflight *inflight_new(struct nw_loop *loop, const struct item *it, const char *dest)
+{
+        struct inflight *f = nw_xcalloc(1, sizeof(*f));
+        (void)loop;
+        f->dest = dest;
+        f->partition = it->m.partition;
+        f->offset = it->m.offset;
+        return f;
+}
+
+static void produce_dlq(struct nw_loop *loop, struct item *it)
+{
+        struct inflight *f = inflight_new(loop, it, loop->cfg->topic_dlq);
+        char part[16], off[24];
+        const char *pairs[2 * DLQ_HEADERS] = {
+                "nw.error.code", nw_err_name(it->err), "nw.error.reason", it->reason,
+                "nw.source.topic", loop->cfg->topic_input, "nw.source.partition", part,
+                "nw.source.offset", off, "nw.worker.version", loop->version,
+        };
+
+        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
+        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
+        for (size_t i = 0; i < 2 * DLQ_HEADERS; i++) {
+                f->extra[i] = nw_xstrdup(pairs[i]);
+        }
+        /* the original bytes, unchanged, so the item can be inspected and replayed */
+        f->payload = nw_xmalloc(it->m.len ? it->m.len : 1);
+        memcpy(f->payload, it->m.value, it->m.len);
+        f->len = it->m.len;
+        if (it->m.key_len) {
+                f->key = nw_xmalloc(it->m.key_len);
+                memcpy(f->key, it->m.key, it->m.key_len);
+                f->key_len = it->m.key_len;
+        }
+        f->headers = nw_kafka_headers_copy(&it->m);
+        loop->c.dlq++;
+        if (send(loop, f) != NW_OK) {
+                f->next = loop->retry;
+                loop->retry = f;
+        }
+}
+
+static void produce_record(struct nw_loop *loop, struct item *it, const char *processed_at)
+{
+        struct inflight *f;
+        struct nw_buf out;
+
+        nw_buf_init(&out, 0);
+        if (nw_serialize(&it->a, processed_at, loop->version, &out) != NW_OK) {
+                nw_buf_free(&out);
+                it->err = NW_ERR_TOO_BIG;
+                snprintf(it->reason, sizeof(it->reason), "%s", "the record could not be serialized");
+                produce_dlq(loop, it);
+                return;
+        }
+        f = inflight_new(loop, it, loop->cfg->topic_output);
+        f->len = out.len;
+        f->payload = nw_buf_take(&out);
+        f->key_len = strlen(it->a.id);
+        f->key = nw_xstrndup(it->a.id, f->key_len);
+        if (send(loop, f) != NW_OK) {
+                f->next = loop->retry;
+                loop->retry = f;
+        }
+}
+
+static void emit(struct nw_loop *loop)
+{
+        char processed_at[40];
+
+        nw_time_format(now_ms(), 1, processed_at, sizeof(processed_at));
+        for (size_t i = 0; i < loop->n && !loop->fatal; i++) {
+                struct item *it = &loop->batch[i];
+
+                if (it->state == IT_DLQ) {
+                        produce_dlq(loop, it);
+                        continue;
+                }
+                if (it->state != IT_OK) {
+                        continue;
+                }
+                if (it->unchecked) {
+                        it->a.dedupe_status = NW_DEDUPE_UNCHECKED;
+                        loop->c.unchecked++;
+                } else if (it->reply.result == NW_CLAIM_DUPLICATE) {
+                        nw_log(NW_LOG_DEBUG, "dedupe", "exact duplicate of %s: partition %d offset %lld",
+                               it->reply.holder, (int)it->m.partition, (long long)it->m.offset);
+                        loop->c.duplicates++;
+                        finish_offset(loop, it->m.partition, it->m.offset);
+                        continue;
+                } else if (it->reply.result == NW_CLAIM_OWN) {
+                        loop->c.redelivered_own++;
+                }
+                produce_record(loop, it, processed_at);
+        }
+}
+
+/* Hold the batch until Redis answers: partitions paused, the consumer still polled (so the
+ * group keeps us and rebalances are served), reconnection with capped exponential backoff. */
+static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *stop)
+{
+        long backoff = 100;
+
+        loop->redis_down = 1;
+        nw_kafka_pause(loop->kc, 1);
+        while (!*stop && !loop->fatal) {
+                int64_t until = mono_ms() + backoff;
+                char errstr[512];
+                struct nw_kmsg m;
+
+                while (mono_ms() < until && !*stop) {
+                        /* paused: normally nothing arrives, but a message already fetched may */
+                        if (nw_kafka_poll(loop->kc, 100, &m)) {
+                                batch_add(loop, &m);
+                                run_pipeline(loop, &loop->batch[loop->n - 1]);
+                        }
+                        send_retries(loop);
+                }
+                if (nw_redis_connect(loop->redis, errstr, sizeof(errstr)) == NW_OK) {
+                        enum nw_err err = claim_all(loop);
+                        if (err == NW_OK) {
+                                break;
+                        }
+                        if (err != NW_ERR_REDIS) {
+                                break;  /* fatal, set by claim_all */
+                        }
+                } else {
+                        nw_log(NW_LOG_DEBUG, "redis", "%s", errstr);
+                }
+                backoff = backoff * 2 > loop->cfg->redis_backoff_max_ms
+                                  ? loop->cfg->redis_backoff_max_ms
+                                  : backoff * 2;
+        }
+        if (!*stop && !loop->fatal) {
+                nw_kafka_pause(loop->kc, 0);
+                loop->redis_down = 0;
+        }
+}
+
+static void process_batch(struct nw_loop *loop, const volatile sig_atomic_t *stop)
+{
+        enum nw_err err;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                if (loop->batch[i].state == IT_NEW) {
+                        run_pipeline(loop, &loop->batch[i]);
+                }
+        }
+        err = claim_all(loop);
+        if (err == NW_ERR_REDIS) {
+                if (loop->cfg->dedupe_fail_open) {
+                        for (size_t i = 0; i < loop->n; i++) {
+                                loop->batch[i].unchecked = 1;
+                        }
+                } else {
+                        wait_for_redis(loop, stop);
+                        if (loop->redis_down) {
+                                return; /* stopping while Redis is down: abandon the batch */
+                        }
+                }
+        }
+        if (!loop->fatal) {
+                emit(loop);
+        }
+}
+
+static void collect(struct nw_loop *loop)
+{
+        struct nw_kmsg m;
+        int timeout = (int)(loop->cfg->batch_timeout_ms < 200 ? loop->cfg->batch_timeout_ms : 200);
+
+        /* the first wait is short so that a stop signal is seen within 200 ms */
+        if (!nw_kafka_poll(loop->kc, timeout, &m)) {
+                return;
+        }
+        batch_add(loop, &m);
+        while (loop->n < (size_t)loop->cfg->batch_max_messages && nw_kafka_poll(loop->kc, 0, &m)) {
+                batch_add(loop, &m);
+        }
+}
+
+int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
+{
+        char errstr[512];
+        int left;
+        int64_t last_report = mono_ms();
+
+        nw_log(NW_LOG_INFO, "worker", "consuming %s -> %s (dlq %s)", loop->cfg->topic_input,
+               loop->cfg->topic_output, loop->cfg->topic_dlq);
+        while (!*stop && !loop->fatal) {
+                collect(loop);
+                if (loop->n > 0) {
+                        process_batch(loop, stop);
+                        batch_clear(loop);
+                }
+                send_retries(loop);
+                nw_kafka_serve(loop->kc, 0);
+                if (mono_ms() - last_report >= 30000) {
+                        last_report = mono_ms();
+                        nw_log(NW_LOG_INFO, "worker",
+                               "consumed=%llu published=%llu duplicates=%llu dlq=%llu in_flight=%zu",
+                               (unsigned long long)loop->c.consumed,
+                               (unsigned long long)loop->c.published,
+                               (unsigned long long)loop->c.duplicates,
+                               (unsigned long long)loop->c.dlq, nw_wm_pending(loop->wm));
+                }
+        }
+        batch_clear(loop);
+        nw_log(NW_LOG_INFO, "worker", "%s", loop->fatal ? "stopping after a fatal error" : "draining");
+        /* Drain: deliver what was produced (its offsets get stored by the reports), then
+         * commit. Unfinished input is not committed and will be redelivered. */
+        left = nw_kafka_flush(loop->kc, (int)loop->cfg->shutdown_timeout_ms);
+        if (left > 0) {
+                nw_log(NW_LOG_WARN, "kafka", "%d records undelivered at shutdown; their input "
+                       "will be processed again", left);
+        }
+        if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+                nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
+        }
+        nw_log(NW_LOG_INFO, "worker",
+               "stopped: consumed=%llu published=%llu duplicates=%llu dlq=%llu unchecked=%llu",
+               (unsigned long long)loop->c.consumed, (unsigned long long)loop->c.published,
+               (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.dlq,
+               (unsigned long long)loop->c.unchecked);
+        return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
+}
+
+static struct nw_kafka_setting *kafka_settings(const struct nw_config *cfg)
+{
+        struct nw_kafka_setting *ks = nw_xcalloc(cfg->n_kafka + 1, sizeof(*ks));
+
+        for (size_t i = 0; i < cfg->n_kafka; i++) {
+                ks[i].target = (enum nw_kafka_target)cfg->kafka[i].scope;
+                ks[i].name = cfg->kafka[i].name;
+                ks[i].value = cfg->kafka[i].value;
+        }
+        return ks;
+}
+
+enum nw_err nw_loop_check_config(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+        struct nw_kafka_setting *ks = kafka_settings(cfg);
+        struct nw_redis *r;
+        enum nw_err err = nw_kafka_check(ks, cfg->n_kafka, errstr, errstr_size);
+
+        free(ks);
+        if (err != NW_OK) {
+                return err;
+        }
+        r = nw_redis_new(cfg->redis_url, cfg->redis_password, cfg->redis_timeout_ms, errstr,
+                         errstr_size);
+        if (!r) {
+                return NW_ERR_CONFIG;
+        }
+        nw_redis_destroy(r);
+        return NW_OK;
+}
+
+struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, char *errstr,
+                            size_t errstr_size)
+{
+        struct nw_loop *loop = nw_xcalloc(1, sizeof(*loop));
+        struct nw_kafka_setting *ks = kafka_settings(cfg);
+        struct nw_kafka_hooks hooks = {loop, on_delivery, on_assign, on_revoke, on_fatal, on_log};
+
+        loop->cfg = cfg;
+        loop->version = version;
+        loop->lim.max_bytes = (size_t)cfg->input_max_bytes;
+        loop->lim.max_depth = (int)cfg->input_max_depth;
+        loop->wm = nw_wm_new();
+        loop->redis = nw_redis_new(cfg->redis_url, cfg->redis_password, cfg->redis_timeout_ms,
+                                   errstr, errstr_size);
+        if (!loop->redis) {
+                goto fail;
+        }
+        loop->kc = nw_kafka_new(ks, cfg->n_kafka, cfg->topic_input, &hooks, errstr, errstr_size);
+        if (!loop->kc) {
+                goto fail;
+        }
+        free(ks);
+        return loop;
+fail:
+        free(ks);
+        nw_loop_destroy(loop);
+        return NULL;
+}
+
+void nw_loop_destroy(struct nw_loop *loop)
+{
+        if (!loop) {
+                return;
+        }
+        batch_clear(loop);
+        /* the consumer is closed (leaving the group) before the producer is destroyed */
+        nw_kafka_destroy(loop->kc);
+        while (loop->retry) {
+                struct inflight *f = loop->retry;
+                loop->retry = f->next;
+                inflight_free(f);
+        }
+        nw_redis_destroy(loop->redis);
+        nw_wm_destroy(loop->wm);
+        free(loop->batch);
+        free(loop);
+}

@@ -1,0 +1,338 @@
+/* nw_offline.c -- the offline mode. It batches items like the daemon so that, with --redis,
+ * the same pipelined claim code runs; in memory it uses nw_seen for the same decisions. */
+#include "nw_offline.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yajl/yajl_gen.h>
+
+#include "nw_buf.h"
+#include "nw_log.h"
+#include "nw_pipeline.h"
+#include "nw_redis.h"
+#include "nw_seen.h"
+#include "nw_serialize.h"
+#include "nw_time.h"
+
+struct offline {
+        const struct nw_config *cfg;
+        const struct nw_offline_opts *opts;
+        const char *version;
+        struct nw_limits lim;
+        struct nw_seen *seen;
+        struct nw_redis *redis;
+        FILE *out, *dlq;
+        struct nw_buf rec;
+        unsigned long items, published, duplicates, dead;
+};
+
+static void write_dlq(struct offline *o, const char *file, unsigned long line, const char *value,
+                      size_t len, enum nw_err err, const char *reason)
+{
+        yajl_gen g = yajl_gen_alloc(NULL);
+        const unsigned char *buf;
+        size_t blen;
+        char where[32];
+
+        if (!g) {
+                abort();
+        }
+        snprintf(where, sizeof(where), "%lu", line);
+        yajl_gen_map_open(g);
+        yajl_gen_string(g, (const unsigned char *)"error_code", 10);
+        yajl_gen_string(g, (const unsigned char *)nw_err_name(err), strlen(nw_err_name(err)));
+        yajl_gen_string(g, (const unsigned char *)"reason", 6);
+        yajl_gen_string(g, (const unsigned char *)reason, strlen(reason));
+        yajl_gen_string(g, (const unsigned char *)"file", 4);
+        yajl_gen_string(g, (const unsigned char *)file, strlen(file));
+        yajl_gen_string(g, (const unsigned char *)"line", 4);
+        yajl_gen_number(g, where, strlen(where));
+        yajl_gen_string(g, (const unsigned char *)"bytes", 5);
+        snprintf(where, sizeof(where), "%zu", len);
+        yajl_gen_number(g, where, strlen(where));
+        yajl_gen_map_close(g);
+        if (yajl_gen_get_buf(g, &buf, &blen) == yajl_gen_status_ok) {
+                fprintf(o->dlq, "%.*s\n", (int)blen, (const char *)buf);
+        }
+        (void)value;
+        yajl_gen_free(g);
+        o->dead++;
+}
+
+/* In memory: the same all-or-nothing rule as the Redis script. */
+static enum nw_claim_result claim_memory(struct offline *o, const struct nw_claim *c, char *holder,
+                                         size_t holder_size)
+{
+        const char *keys[2] = {c->key_content, c->key_url && *c->key_url ? c->key_url : NULL};
+        int own = 0, nkeys = keys[1] ? 2 : 1;
+
+        for (int i = 0; i < nkeys; i++) {
+                const char *cur = nw_seen_get(o->seen, keys[i]);
+                if (cur && strcmp(cur, c->value) != 0) {
+                        snprintf(holder, holder_size, "%s", cur);
+                        return NW_CLAIM_DUPLICATE;
+                }
+                own += cur != NULL;
+        }
+        for (int i = 0; i < nkeys; i++) {
+                nw_seen_put(o->seen, keys[i], c->value);
+        }
+        return own == nkeys ? NW_CLAIM_OWN : NW_CLAIM_NEW;
+}
+
+struct pending {
+        struct nw_article a;
+        struct nw_claim_keys keys;
+        char *value;
+};
+
+/* Claim and print a batch of processed articles. @returns 0, or 1 when Redis failed. */
+static int flush_batch(struct offline *o, struct pending *p, size_t n)
+{
+        struct nw_claim *claims = nw_xcalloc(n + 1, sizeof(*claims));
+        struct nw_claim_reply *replies = nw_xcalloc(n + 1, sizeof(*replies));
+        char processed_at[40], errstr[512];
+        struct timespec ts;
+        int rc = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                claims[i] = (struct nw_claim){p[i].keys.content, p[i].keys.url, p[i].value};
+        }
+        if (o->opts->no_dedupe) {
+                for (size_t i = 0; i < n; i++) {
+                        replies[i].result = NW_CLAIM_NEW;
+                }
+        } else if (o->redis) {
+                if (nw_redis_claim_batch(o->redis, claims, n, o->cfg->dedupe_ttl_s, replies, errstr,
+                                         sizeof(errstr)) != NW_OK) {
+                        nw_log(NW_LOG_ERR, "redis", "%s", errstr);
+                        rc = 1;
+                        goto out;
+                }
+        } else {
+                for (size_t i = 0; i < n; i++) {
+                        replies[i].result = claim_memory(o, &claims[i], replies[i].holder,
+                                                         sizeof(replies[i].holder));
+                }
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        nw_time_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, 1, processed_at,
+                       sizeof(processed_at));
+        for (size_t i = 0; i < n; i++) {
+                if (replies[i].result == NW_CLAIM_DUPLICATE) {
+                        o->duplicates++;
+                        continue;
+                }
+                nw_buf_reset(&o->rec);
+                if (nw_serialize(&p[i].a, processed_at, o->version, &o->rec) != NW_OK) {
+                        nw_log(NW_LOG_ERR, "offline", "record %s could not be serialized", p[i].a.id);
+                        continue;
+                }
+                fwrite(o->rec.data, 1, o->rec.len, o->out);
+                fputc('\n', o->out);
+                o->published++;
+        }
+out:
+        for (size_t i = 0; i < n; i++) {
+                nw_article_free(&p[i].a);
+                free(p[i].value);
+        }
+        free(claims);
+        free(replies);
+        return rc;
+}
+
+#define BATCH 256
+
+struct reader {
+        struct pending *p;
+        size_t n;
+};
+
+static int handle_item(struct offline *o, struct reader *r, const char *file, unsigned long line,
+                       const char *value, size_t len)
+{
+        struct nw_msg msg = {value, len, NULL, 0, NULL, 0, 0};
+        struct pending *p = &r->p[r->n];
+        char reason[256];
+        struct nw_buf cv;
+        enum nw_err err;
+
+        o->items++;
+        nw_article_init(&p->a);
+        err = nw_pipeline_process(&o->lim, &msg, &p->a, reason, sizeof(reason));
+        if (err != NW_OK) {
+                write_dlq(o, file, line, value, len, err, reason);
+                return 0;
+        }
+        /* offline items have no Kafka coordinates: name them by file and line so that a
+         * re-run of the same input finds its own claims */
+        nw_claim_keys(&p->a, o->cfg->redis_key_prefix, &p->keys);
+        if (!o->cfg->dedupe_url) {
+                p->keys.url[0] = '\0';
+        }
+        nw_buf_init(&cv, 0);
+        nw_buf_printf(&cv, "%s:%lu %s", file, line, p->a.id);
+        p->value = nw_buf_take(&cv);
+        if (++r->n == BATCH) {
+                int rc = flush_batch(o, r->p, r->n);
+                r->n = 0;
+                return rc;
+        }
+        return 0;
+}
+
+static int read_all(FILE *f, struct nw_buf *b, size_t max)
+{
+        char chunk[65536];
+        size_t n;
+
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+                if (nw_buf_append(b, chunk, n) != NW_OK || b->len > max) {
+                        return -1;
+                }
+        }
+        return ferror(f) ? -2 : 0;
+}
+
+static int is_text_file(const char *name, const struct nw_buf *content)
+{
+        size_t len = strlen(name), i = 0;
+
+        if (len > 4 && strcmp(name + len - 4, ".txt") == 0) {
+                return 1;
+        }
+        while (i < content->len && (content->data[i] == ' ' || content->data[i] == '\n' ||
+                                    content->data[i] == '\t' || content->data[i] == '\r')) {
+                i++;
+        }
+        return i < content->len && content->data[i] != '{';
+}
+
+static int process_stream(struct offline *o, struct reader *r, FILE *f, const char *name)
+{
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        unsigned long lineno = 0;
+        int rc = 0;
+
+        while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+                lineno++;
+                while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+                        n--;
+                }
+                if (n == 0) {
+                        continue;       /* blank lines separate nothing in JSON lines */
+                }
+                rc = handle_item(o, r, name, lineno, line, (size_t)n);
+        }
+        free(line);
+        return rc;
+}
+
+int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *opts,
+                   char *const *files, int n, const char *version, FILE *out)
+{
+        struct offline o;
+        struct reader r;
+        char errstr[512];
+        int rc = 0;
+
+        memset(&o, 0, sizeof(o));
+        o.cfg = cfg;
+        o.opts = opts;
+        o.version = version;
+        o.out = out;
+        o.dlq = stderr;
+        o.lim.max_bytes = (size_t)cfg->input_max_bytes;
+        o.lim.max_depth = (int)cfg->input_max_depth;
+        nw_buf_init(&o.rec, 0);
+        r.p = nw_xcalloc(BATCH, sizeof(*r.p));
+        r.n = 0;
+        if (opts->dlq_path) {
+                o.dlq = fopen(opts->dlq_path, "w");
+                if (!o.dlq) {
+                        nw_log(NW_LOG_ERR, "offline", "cannot write %s: %s", opts->dlq_path,
+                               strerror(errno));
+                        rc = 1;
+                        goto out;
+                }
+        }
+        if (opts->redis_url) {
+                o.redis = nw_redis_new(opts->redis_url, cfg->redis_password, cfg->redis_timeout_ms,
+                                       errstr, sizeof(errstr));
+                if (!o.redis) {
+                        nw_log(NW_LOG_ERR, "offline", "%s", errstr);
+                        rc = 2;
+                        goto out;
+                }
+                if (nw_redis_connect(o.redis, errstr, sizeof(errstr)) != NW_OK) {
+                        nw_log(NW_LOG_ERR, "redis", "%s", errstr);
+                        rc = 1;
+                        goto out;
+                }
+        } else {
+                o.seen = nw_seen_new();
+        }
+        if (n == 0) {
+                rc = process_stream(&o, &r, stdin, "-");
+        }
+        for (int i = 0; i < n && rc == 0; i++) {
+                FILE *f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "rb");
+                struct nw_buf content;
+                if (!f) {
+                        nw_log(NW_LOG_ERR, "offline", "cannot read %s: %s", files[i], strerror(errno));
+                        rc = 1;
+                        break;
+                }
+                /* a gzip file is not text: say so rather than dead-letter every line */
+                if (strlen(files[i]) > 3 && strcmp(files[i] + strlen(files[i]) - 3, ".gz") == 0) {
+                        nw_log(NW_LOG_ERR, "offline", "%s is compressed: pipe it through zcat", files[i]);
+                        fclose(f);
+                        rc = 1;
+                        break;
+                }
+                nw_buf_init(&content, 0);
+                if (f != stdin && read_all(f, &content, (size_t)-1 / 2) == 0 &&
+                    is_text_file(files[i], &content)) {
+                        rc = handle_item(&o, &r, files[i], 1, nw_buf_str(&content), content.len);
+                } else if (f != stdin) {
+                        FILE *mem = fmemopen(content.data, content.len, "r");
+                        if (content.len > 0 && mem) {
+                                rc = process_stream(&o, &r, mem, files[i]);
+                        }
+                        if (mem) {
+                                fclose(mem);
+                        }
+                } else {
+                        rc = process_stream(&o, &r, stdin, "-");
+                }
+                nw_buf_free(&content);
+                if (f != stdin) {
+                        fclose(f);
+                }
+        }
+        if (rc == 0 && r.n > 0) {
+                rc = flush_batch(&o, r.p, r.n);
+        } else {
+                for (size_t i = 0; i < r.n; i++) {
+                        nw_article_free(&r.p[i].a);
+                        free(r.p[i].value);
+                }
+        }
+        fflush(out);
+        nw_log(NW_LOG_INFO, "offline", "items=%lu published=%lu duplicates=%lu dead_lettered=%lu",
+               o.items, o.published, o.duplicates, o.dead);
+out:
+        if (o.dlq && o.dlq != stderr) {
+                fclose(o.dlq);
+        }
+        nw_redis_destroy(o.redis);
+        nw_seen_destroy(o.seen);
+        nw_buf_free(&o.rec);
+        free(r.p);
+        return rc;
+}
