@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds (plain and AddressSanitizer+UBSan), starts
+# Redis and Kafka, runs every ctest test in both builds, and stops everything; non-zero on failure.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$root"
+
+"$root/deploy/local/deps.sh"
+echo "== building (warnings are errors)"
+"$root/deploy/local/build.sh" "$root/build"
+if [ "${NW_TEST_ASAN:-1}" = "1" ]; then
+    echo "== building with AddressSanitizer + UBSan"
+    "$root/deploy/local/build.sh" "$root/build-asan" -DNW_SANITIZE=address,undefined
+fi
+
+# shellcheck source=lib.sh
+. "$root/deploy/local/lib.sh"
+trap 'nw_stack_down $?' EXIT
+trap 'exit 130' INT TERM
+echo "== starting Redis and Kafka"
+nw_stack_up
+
+# the sanitized build's leaks and UB abort the test that hit them
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+if [ "${NW_TEST_ASAN:-1}" = "1" ]; then
+    echo "== unit and integration tests, AddressSanitizer + UBSan build"
+    ctest --test-dir "$root/build-asan" --output-on-failure
+fi
+
+echo "== unit tests under valgrind"
+valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    "$root/build/tests/unit/nw_unit_tests" >/dev/null
+
+echo "== unit and integration tests"
+"$root/build/tests/unit/nw_unit_tests" | tail -n 8
+ctest --test-dir "$root/build" --output-on-failure

@@ -1,0 +1,385 @@
+#!/usr/bin/python3
+"""it_run.py -- integration tests: the built newsworker against the real local Kafka and Redis.
+
+Each scenario gets its own topics, consumer group and Redis key prefix, so scenarios never see
+each other's data. Every wait is bounded. Exit 0 pass, 1 fail, 77 skipped (no stack running:
+start one with deploy/local/stack.sh or run deploy/local/test.sh)."""
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+LIB = os.path.join(ROOT, "deploy", "local", "lib.sh")
+VALIDATOR = os.path.join(ROOT, "tests", "scripts", "validate_records.py")
+SCHEMA = os.path.join(ROOT, "schemas", "enriched-news.schema.json")
+MULT = float(os.environ.get("NW_TEST_TIMEOUT_MULT", "1"))
+SEP = b"\x1e"   # record separator for kcat: never appears in the generated items
+
+
+class Fail(Exception):
+    pass
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def check(cond, msg):
+    if not cond:
+        raise Fail(msg)
+    log(f"ok: {msg}")
+
+
+def stack_sh(func):
+    subprocess.run(["bash", "-c", f'source "{LIB}" && {func}'], check=True)
+
+
+def admin(*args):
+    out = subprocess.run(["java", "-cp", os.environ["NW_KAFKA_CLASSPATH"], "KafkaAdmin", *args],
+                         check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+class Scenario:
+    def __init__(self, name, worker, partitions=4):
+        self.name = name
+        self.worker = worker
+        run = f"{name}-{os.getpid()}-{int(time.time())}"
+        self.raw, self.out, self.dlq = f"it.{run}.raw", f"it.{run}.enriched", f"it.{run}.dlq"
+        self.group = f"it-{run}"
+        self.prefix = f"t{random.randrange(10**6):06d}:"[:8]
+        self.bootstrap = os.environ["NW_KAFKA_BOOTSTRAP"]
+        self.workdir = os.path.join(os.environ.get("NW_STACK_DIR", "/tmp"), f"it-{run}")
+        os.makedirs(self.workdir, exist_ok=True)
+        admin("create", self.bootstrap, self.raw, str(partitions), self.out, "4", self.dlq, "1")
+        self.procs = []
+
+    # ---- worker processes -----------------------------------------------------------
+    def start_worker(self, tag="w", extra=None):
+        env = dict(os.environ)
+        env.update({
+            "NEWSWORKER_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "NEWSWORKER_KAFKA_CONSUMER_GROUP_ID": self.group,
+            "NEWSWORKER_TOPIC_INPUT": self.raw,
+            "NEWSWORKER_TOPIC_OUTPUT": self.out,
+            "NEWSWORKER_TOPIC_DLQ": self.dlq,
+            "NEWSWORKER_REDIS_URL": os.environ["NW_REDIS_URL"],
+            "NEWSWORKER_REDIS_KEY_PREFIX": self.prefix,
+            "NEWSWORKER_REDIS_TIMEOUT_MS": "500",
+            "NEWSWORKER_REDIS_BACKOFF_MAX_MS": "1000",
+            "NEWSWORKER_KAFKA_CONSUMER_SESSION_TIMEOUT_MS": "6000",
+            "NEWSWORKER_KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS": "1000",
+        })
+        env.update(extra or {})
+        logf = open(os.path.join(self.workdir, f"{tag}-{len(self.procs)}.log"), "wb")
+        p = subprocess.Popen([self.worker, "run"], env=env, stdout=logf, stderr=subprocess.STDOUT)
+        p.logf = logf
+        p.logpath = logf.name
+        self.procs.append(p)
+        log(f"started worker pid {p.pid} (log {logf.name})")
+        return p
+
+    def stop_worker(self, p, sig=signal.SIGTERM, timeout=20):
+        t0 = time.monotonic()
+        p.send_signal(sig)
+        try:
+            rc = p.wait(timeout=timeout * MULT)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            raise Fail(f"worker {p.pid} did not stop within {timeout} s of signal {sig}")
+        p.logf.close()
+        return rc, time.monotonic() - t0
+
+    def cleanup(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    # ---- Kafka I/O ----------------------------------------------------------------------
+    def produce(self, values, keyed=True):
+        """Produce each value as one message, keys spread over partitions."""
+        data = SEP.join(values) + SEP
+        cmd = ["kcat", "-P", "-b", self.bootstrap, "-t", self.raw, "-D", SEP.decode(),
+               "-X", "linger.ms=20"]
+        if keyed:
+            # kcat -K splits key and value on a delimiter: prefix each value with a key
+            data = SEP.join(b"k%d\t" % random.randrange(1 << 30) + v for v in values) + SEP
+            cmd += ["-K", "\t"]
+        subprocess.run(cmd, input=data, check=True)
+
+    def produce_stream(self, values, chunk=250, pause=0.25):
+        """Produce in chunks from a background thread, so a fault can land mid-run."""
+        import threading
+
+        def run():
+            for i in range(0, len(values), chunk):
+                self.produce(values[i:i + chunk])
+                time.sleep(pause)
+        t = threading.Thread(target=run, daemon=True)
+        t.start()
+        return t
+
+    def consume(self, topic):
+        """Every message of a topic as kcat's JSON envelope."""
+        out = subprocess.run(["kcat", "-C", "-b", self.bootstrap, "-t", topic, "-o", "beginning",
+                              "-e", "-q", "-J"], check=True, capture_output=True)
+        msgs = []
+        for line in out.stdout.splitlines():
+            if line.strip():
+                msgs.append(json.loads(line.decode("utf-8", "replace"), strict=False))
+        return msgs
+
+    def count(self, topic):
+        total = 0
+        for line in admin("end-offsets", self.bootstrap, topic).split("\n"):
+            parts = line.split()
+            if len(parts) == 2:
+                total += int(parts[1])
+        return total
+
+    def committed(self):
+        res = {}
+        for line in admin("offsets", self.bootstrap, self.group, self.raw).split("\n"):
+            parts = line.split()
+            if len(parts) == 2:
+                res[int(parts[0])] = int(parts[1])
+        return res
+
+    def wait_for(self, what, cond, timeout, procs=()):
+        deadline = time.monotonic() + timeout * MULT
+        while time.monotonic() < deadline:
+            if cond():
+                return
+            for p in procs:
+                if p.poll() is not None:
+                    raise Fail(f"worker {p.pid} exited with {p.returncode} while waiting for {what}"
+                               f" (log {p.logpath})")
+            time.sleep(0.25)
+        raise Fail(f"timed out after {timeout} s waiting for {what}")
+
+    def records(self):
+        recs = []
+        for m in self.consume(self.out):
+            recs.append(json.loads(m["payload"]))
+        return recs
+
+    def validate(self, recs):
+        path = os.path.join(self.workdir, "records.jsonl")
+        with open(path, "w") as f:
+            for r in recs:
+                f.write(json.dumps(r) + "\n")
+        rc = subprocess.run(["/usr/bin/python3", VALIDATOR, "--schema", SCHEMA, path]).returncode
+        check(rc == 0, f"all {len(recs)} records are valid against enriched-news.schema.json")
+
+
+# ---- item generation ----------------------------------------------------------------------
+WORDS = ("port", "grain", "tariff", "bank", "steel", "rail", "crop", "bond", "yield", "export",
+         "mill", "fleet", "quota", "loan", "refinery", "harvest", "cargo", "levy", "index", "plant")
+
+
+def story(i, rng):
+    """A unique, deterministic wire-style item."""
+    words = " ".join(rng.choice(WORDS) for _ in range(40))
+    title = f"Test story {i}: {rng.choice(WORDS)} {rng.choice(WORDS)} update"
+    body = (f"LONDON, March {1 + i % 28} - Item {i} reports {i * 7 % 1000} mln dlrs of {words}.\n\n"
+            f"Officials said the figure for item {i} was {i % 97} pct higher.")
+    return {"id": f"item-{i}", "source": "it", "title": title, "body": body,
+            "published_at": "2024-03-01T10:00:00Z"}
+
+
+def malformed(k):
+    forms = [
+        b'{"title": "truncated',
+        b'{"title": "bad \xff\xfe bytes", "body": "x"}',
+        b'["an", "array"]',
+        b'{"title": "", "body": "   "}',
+        b'{"title": 42, "body": "number title"}',
+        b'{"title": "deep", "body": "x", "extra": ' + b'[' * 200 + b']' * 200 + b'}',
+        b'{"title": "x" "body": "missing comma"}',
+        b'\xc0\xaf overlong slash in plain text',
+        b'{"title": "dup keys ok", "body": "x"} trailing garbage',
+        b'{}',
+    ]
+    return forms[k % len(forms)]
+
+
+def items(n_unique, n_dups, n_bad, seed):
+    rng = random.Random(seed)
+    uniques = [story(i, rng) for i in range(n_unique)]
+    values = [json.dumps(s).encode() for s in uniques]
+    for d in range(n_dups):
+        src = dict(uniques[rng.randrange(n_unique)])
+        src["id"] = f"dup-{d}"          # another producer id, same content: an exact duplicate
+        values.append(json.dumps(src).encode())
+    values += [malformed(k) for k in range(n_bad)]
+    rng.shuffle(values)
+    return values, {s["id"] for s in uniques}
+
+
+# ---- scenarios ----------------------------------------------------------------------------
+def scenario_dedupe_dlq(sc):
+    """a. 1,000 items, 100 exact duplicates, 20 malformed -> 880 records and 20 DLQ records."""
+    values, ids = items(880, 100, 20, seed=1)
+    ids = {json.loads(v)["title"] for v in values if v.startswith(b'{"id": "item-')}
+    sc.produce(values)
+    w = sc.start_worker()
+    sc.wait_for("880 records and 20 DLQ records",
+                lambda: sc.count(sc.out) >= 880 and sc.count(sc.dlq) >= 20, 90, [w])
+    time.sleep(2)
+    rc, _ = sc.stop_worker(w)
+    check(rc == 0, "worker exits 0 on SIGTERM")
+    recs = sc.records()
+    # a duplicate carries another producer id, and whichever copy is consumed first wins, so
+    # stories are told apart by their (unique) titles
+    titles = [r["title"] for r in recs]
+    check(len(recs) == 880, f"exactly 880 records in the output topic (got {len(recs)})")
+    check(set(titles) == ids, "each unique story is in the output")
+    check(len(set(titles)) == len(titles), "no story published twice")
+    sc.validate(recs)
+    dlq = sc.consume(sc.dlq)
+    check(len(dlq) == 20, f"exactly 20 DLQ records (got {len(dlq)})")
+    for m in dlq:
+        hdrs = dict(zip(m["headers"][0::2], m["headers"][1::2])) if m.get("headers") else {}
+        if not hdrs.get("nw.error.code", "").startswith("NW_ERR_") or not hdrs.get("nw.error.reason"):
+            raise Fail(f"DLQ record without an error code and reason: {m}")
+        if hdrs.get("nw.source.topic") != sc.raw or "nw.source.offset" not in hdrs:
+            raise Fail(f"DLQ record without its source coordinates: {hdrs}")
+    codes = sorted({dict(zip(m["headers"][0::2], m["headers"][1::2]))["nw.error.code"] for m in dlq})
+    log(f"DLQ error codes seen: {', '.join(codes)}")
+    check(len(codes) >= 5, "malformed items are classified into distinct error codes")
+    committed = sc.committed()
+    check(sum(committed.values()) == 1000, f"all 1,000 input offsets committed (got {committed})")
+
+
+def scenario_kill9(sc):
+    """b. kill -9 mid-run of 5,000 items, restart: every unique item published (none lost)."""
+    values, ids = items(5000, 0, 0, seed=2)
+    w = sc.start_worker()
+    producer = sc.produce_stream(values)
+    sc.wait_for("some output before the kill", lambda: sc.count(sc.out) >= 1000, 60, [w])
+    w.kill()
+    w.wait()
+    w.logf.close()
+    before = sc.count(sc.out)
+    log(f"killed -9 after {before} records were published")
+    check(before < len(ids), "the kill landed in the middle of the run")
+    w2 = sc.start_worker()
+    producer.join(60)
+    sc.wait_for("every unique item published", lambda: sc.count(sc.out) >= 5000, 120, [w2])
+    time.sleep(2)
+    rc, _ = sc.stop_worker(w2)
+    check(rc == 0, "restarted worker exits 0 on SIGTERM")
+    got = [r["id"] for r in sc.records()]
+    missing = ids - set(got)
+    check(not missing, f"no item lost after kill -9 (missing {len(missing)})")
+    log(f"RESULT kill9: {len(got)} records for {len(ids)} items, {len(got) - len(set(got))} published twice")
+
+
+def scenario_redis_outage(sc):
+    """c. Redis stopped mid-run: consumption pauses, nothing unfinished committed; Redis back:
+    the worker resumes by itself and nothing is lost."""
+    values, ids = items(3000, 0, 0, seed=3)
+    w = sc.start_worker()
+    sc.produce(values[:1000])
+    sc.wait_for("the first 1,000 published", lambda: sc.count(sc.out) >= 1000, 60, [w])
+    stack_sh("nw_redis_stop")
+    log("redis stopped")
+    sc.produce(values[1000:])
+    time.sleep(3 * MULT)
+    held = sc.count(sc.out)
+    time.sleep(3 * MULT)
+    check(sc.count(sc.out) == held, f"no record published while Redis is down (stayed at {held})")
+    committed = sum(sc.committed().values())
+    check(committed <= held, f"committed offsets ({committed}) do not pass the finished items ({held})")
+    check(w.poll() is None, "the worker keeps running while Redis is down")
+    stack_sh("nw_redis_start")
+    log("redis started again (empty: no persistence)")
+    sc.wait_for("all 3,000 published after Redis returned", lambda: sc.count(sc.out) >= 3000, 90, [w])
+    time.sleep(2)
+    rc, _ = sc.stop_worker(w)
+    check(rc == 0, "worker exits 0 on SIGTERM")
+    got = [r["id"] for r in sc.records()]
+    check(not (ids - set(got)), f"no item lost across the Redis outage (missing {len(ids - set(got))})")
+    check(sum(sc.committed().values()) == 3000, "every input offset committed at the end")
+
+
+def scenario_sigterm(sc):
+    """d. SIGTERM mid-run: exit 0 within the drain time; a restarted worker publishes nothing
+    that was already committed."""
+    values, ids = items(4000, 0, 0, seed=4)
+    w = sc.start_worker(extra={"NEWSWORKER_SHUTDOWN_TIMEOUT_MS": "10000"})
+    producer = sc.produce_stream(values)
+    sc.wait_for("some output before SIGTERM", lambda: sc.count(sc.out) >= 1000, 60, [w])
+    rc, took = sc.stop_worker(w, signal.SIGTERM, timeout=15)
+    check(rc == 0, f"exit code 0 after SIGTERM (took {took:.2f} s)")
+    check(took < 10 * MULT, "the drain finished within shutdown.timeout_ms")
+    producer.join(60)
+    committed = sc.committed()
+    first = sc.records()
+    log(f"after SIGTERM: {len(first)} records, committed {committed}")
+    check(len(first) < len(ids), "SIGTERM landed in the middle of the run")
+    check(sum(v for v in committed.values() if v > 0) <= len(first),
+          "nothing committed beyond what was published")
+    w2 = sc.start_worker()
+    sc.wait_for("every item published", lambda: sc.count(sc.out) >= len(ids), 120, [w2])
+    time.sleep(2)
+    rc, _ = sc.stop_worker(w2)
+    check(rc == 0, "restarted worker exits 0")
+    recs = sc.records()
+    seen = {}
+    for r in recs:
+        key = (r["source"]["partition"], r["source"]["offset"])
+        seen[key] = seen.get(key, 0) + 1
+    twice = [k for k, n in seen.items() if n > 1]
+    below = [k for k in twice if k[1] < committed.get(k[0], -1)]
+    check(not below, f"no committed input was published a second time ({len(below)} were)")
+    check(not (ids - {r["id"] for r in recs}), "no item lost across SIGTERM and restart")
+    log(f"RESULT sigterm: {len(recs)} records for {len(ids)} items, {len(twice)} published twice")
+
+
+SCENARIOS = {
+    "dedupe_dlq": scenario_dedupe_dlq,
+    "kill9": scenario_kill9,
+    "redis_outage": scenario_redis_outage,
+    "sigterm": scenario_sigterm,
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    ap.add_argument("--worker", required=True)
+    args = ap.parse_args()
+    if not os.environ.get("NW_KAFKA_BOOTSTRAP") or not os.environ.get("NW_REDIS_URL"):
+        print("SKIPPED: no local stack (NW_KAFKA_BOOTSTRAP/NW_REDIS_URL unset); "
+              "run deploy/local/test.sh", flush=True)
+        return 77
+    sc = Scenario(args.scenario, os.path.abspath(args.worker))
+    try:
+        SCENARIOS[args.scenario](sc)
+    except Fail as e:
+        log(f"FAIL: {e}")
+        for p in sc.procs:
+            try:
+                with open(p.logpath, "rb") as f:
+                    tail = f.read()[-3000:].decode(errors="replace")
+                log(f"--- tail of {p.logpath} ---\n{tail}")
+            except OSError:
+                pass
+        return 1
+    finally:
+        sc.cleanup()
+    log(f"PASS {args.scenario}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
