@@ -11,22 +11,66 @@
 
 #include "nw_buf.h"
 
-/* Check every key first and write only if none is held by another message, so a claim is
- * all-or-nothing. A key held by this same message (a redelivery) counts as ours.
- * Returns {result, holder}: 0 duplicate, 1 new, 2 own. */
+/* One item, atomically:
+ *  1. exact: check every claim key (content hash, canonical URL); if another message holds
+ *     one, this is an exact duplicate and nothing is written. A key held by this same message
+ *     (a redelivery) counts as ours. Otherwise set them all with the TTL.
+ *  2. near: read the ids stored under this item's LSH band keys, compare this signature with
+ *     each candidate's (skipping itself), and report the best containment if it reaches the
+ *     threshold; then store this signature and point the band keys that are still free at
+ *     this item (the first item of a story keeps its bands, so later copies and redeliveries
+ *     are compared with the original).
+ * KEYS: nexact claim keys, this item's signature key, then its band keys.
+ * ARGV: claim value, ttl, nexact, id, signature bytes ("" for none), threshold in thousandths,
+ *       signature key prefix (candidates' signature keys are built from it).
+ * Returns {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
 static const char claim_script[] =
-        "local v = ARGV[1]\n"
+        "local v, ttl, nex = ARGV[1], ARGV[2], tonumber(ARGV[3])\n"
+        "local id, sig, thr, sp = ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]\n"
         "local own = 0\n"
-        "for i = 1, #KEYS do\n"
+        "for i = 1, nex do\n"
         "  local cur = redis.call('GET', KEYS[i])\n"
         "  if cur then\n"
         "    if cur ~= v then return {0, cur} end\n"
         "    own = own + 1\n"
         "  end\n"
         "end\n"
-        "for i = 1, #KEYS do redis.call('SET', KEYS[i], v, 'EX', ARGV[2]) end\n"
-        "if own == #KEYS then return {2, v} end\n"
-        "return {1, v}\n";
+        "for i = 1, nex do redis.call('SET', KEYS[i], v, 'EX', ttl) end\n"
+        "local res = 1\n"
+        "if own == nex then res = 2 end\n"
+        "if sig == '' then return {res, v} end\n"
+        "local function u32(s, i)\n"
+        "  local a, b, c, d = string.byte(s, i, i + 3)\n"
+        "  return a + b * 256 + c * 65536 + d * 16777216\n"
+        "end\n"
+        "local na, nh = u32(sig, 1), (#sig - 4) / 4\n"
+        "local best, bestc, seen, tried = nil, 0, {}, 0\n"
+        "for i = nex + 2, #KEYS do\n"
+        "  local cand = redis.call('GET', KEYS[i])\n"
+        "  if cand and cand ~= id and not seen[cand] and tried < 8 then\n"
+        "    seen[cand] = true\n"
+        "    tried = tried + 1\n"
+        "    local cs = redis.call('GET', sp .. cand)\n"
+        "    if cs and #cs == #sig then\n"
+        "      local eq = 0\n"
+        "      for k = 5, #sig, 4 do\n"
+        "        if string.sub(sig, k, k + 3) == string.sub(cs, k, k + 3) then eq = eq + 1 end\n"
+        "      end\n"
+        "      local j, nb = eq / nh, u32(cs, 1)\n"
+        "      local small = math.min(na, nb)\n"
+        "      if small > 0 then\n"
+        "        local c = math.min(1, j * (na + nb) / ((1 + j) * small))\n"
+        "        if c > bestc then best, bestc = cand, c end\n"
+        "      end\n"
+        "    end\n"
+        "  end\n"
+        "end\n"
+        "if na > 0 then\n"
+        "  redis.call('SET', KEYS[nex + 1], sig, 'EX', ttl)\n"
+        "  for i = nex + 2, #KEYS do redis.call('SET', KEYS[i], id, 'EX', ttl, 'NX') end\n"
+        "end\n"
+        "if best and bestc * 1000 >= thr then return {res, v, best, tostring(math.floor(bestc * 1000 + 0.5))} end\n"
+        "return {res, v}\n";
 
 struct nw_redis {
         redisContext *c;
@@ -250,12 +294,14 @@ enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size)
 }
 
 enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
-                                 long ttl_s, struct nw_claim_reply *replies, char *errstr,
+                                 long ttl_s, const char *prefix, double near_threshold,
+                                 struct nw_claim_reply *replies, char *errstr,
                                  size_t errstr_size)
 {
-        char ttl[24];
+        /* per item: EVALSHA sha numkeys, up to 2 claim keys, signature key, bands; 7 ARGV */
+        enum { MAXKEYS = 3 + NW_NEAR_BANDS, MAXARGS = 3 + MAXKEYS + 7 };
+        char ttl[24], thr[24], sig_prefix[24];
         enum nw_err err = NW_OK;
-        size_t got = 0;
         int noscript = 0;
 
         if (n == 0) {
@@ -266,12 +312,58 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 return err;
         }
         snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
+        snprintf(thr, sizeof(thr), "%ld", (long)(near_threshold * 1000 + 0.5));
+        snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
         for (size_t i = 0; i < n; i++) {
-                int has_url = claims[i].key_url && *claims[i].key_url;
-                const char *argv[7] = {"EVALSHA", r->sha, has_url ? "2" : "1", claims[i].key_content,
-                                       has_url ? claims[i].key_url : claims[i].value,
-                                       has_url ? claims[i].value : ttl, ttl};
-                if (redisAppendCommandArgv(r->c, has_url ? 7 : 6, argv, NULL) != REDIS_OK) {
+                const struct nw_claim *c = &claims[i];
+                const char *argv[MAXARGS];
+                size_t argvlen[MAXARGS];
+                char keybuf[2 + NW_NEAR_BANDS][300];
+                char numkeys[8], nexact[4];
+                unsigned char sig[NW_NEAR_SIG_BYTES];
+                int has_url = c->key_url && *c->key_url;
+                int near = c->near && c->near->shingles > 0 && c->id;
+                int k = 0, nk = 0;
+
+                argv[k++] = "EVALSHA";
+                argv[k++] = r->sha;
+                argv[k++] = numkeys;
+                argv[k++] = c->key_content;
+                nk++;
+                if (has_url) {
+                        argv[k++] = c->key_url;
+                        nk++;
+                }
+                snprintf(nexact, sizeof(nexact), "%d", nk);
+                if (near) {
+                        snprintf(keybuf[0], sizeof(keybuf[0]), "%s%s", sig_prefix, c->id);
+                        argv[k++] = keybuf[0];
+                        nk++;
+                        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                                snprintf(keybuf[1 + b], sizeof(keybuf[1 + b]), "%.8sb:%d:%08x",
+                                         prefix, b, nw_near_band(c->near, b));
+                                argv[k++] = keybuf[1 + b];
+                                nk++;
+                        }
+                        nw_near_sig_bytes(c->near, sig);
+                }
+                snprintf(numkeys, sizeof(numkeys), "%d", nk);
+                argv[k++] = c->value;
+                argv[k++] = ttl;
+                argv[k++] = nexact;
+                argv[k++] = c->id ? c->id : "";
+                argv[k] = near ? (const char *)sig : "";
+                argvlen[k] = near ? sizeof(sig) : 0;
+                k++;
+                argv[k++] = thr;
+                argv[k++] = sig_prefix;
+                for (int a = 0; a < k; a++) {
+                        if (a != k - 3) {
+                                argvlen[a] = strlen(argv[a]);
+                        }
+                }
+                /* explicit lengths: the signature is binary */
+                if (redisAppendCommandArgv(r->c, k, argv, argvlen) != REDIS_OK) {
                         snprintf(errstr, errstr_size, "%s", "redis: cannot buffer a command");
                         drop(r);
                         return NW_ERR_REDIS;
@@ -279,14 +371,16 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
         }
         r->round_trips++;
         /* read every reply, even after an error, so the connection stays in step */
-        for (got = 0; got < n; got++) {
+        for (size_t got = 0; got < n; got++) {
                 redisReply *reply = NULL;
+                struct nw_claim_reply *out = &replies[got];
                 if (redisGetReply(r->c, (void **)&reply) != REDIS_OK || !reply) {
                         snprintf(errstr, errstr_size, "redis claim: %s",
                                  r->c->errstr[0] ? r->c->errstr : "connection lost");
                         drop(r);
                         return NW_ERR_REDIS;
                 }
+                memset(out, 0, sizeof(*out));
                 if (reply->type == REDIS_REPLY_ERROR) {
                         if (strncmp(reply->str, "NOSCRIPT", 8) == 0) {
                                 noscript = 1;
@@ -295,12 +389,18 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                                          (int)reply->len, reply->str);
                                 err = NW_ERR_CONFIG;
                         }
-                } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+                } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
                            reply->element[0]->type == REDIS_REPLY_INTEGER &&
                            reply->element[1]->type == REDIS_REPLY_STRING) {
-                        replies[got].result = (enum nw_claim_result)reply->element[0]->integer;
-                        snprintf(replies[got].holder, sizeof(replies[got].holder), "%.*s",
+                        out->result = (enum nw_claim_result)reply->element[0]->integer;
+                        snprintf(out->holder, sizeof(out->holder), "%.*s",
                                  (int)reply->element[1]->len, reply->element[1]->str);
+                        if (reply->elements == 4 && reply->element[2]->type == REDIS_REPLY_STRING &&
+                            reply->element[3]->type == REDIS_REPLY_STRING) {
+                                snprintf(out->near_of, sizeof(out->near_of), "%.*s",
+                                         (int)reply->element[2]->len, reply->element[2]->str);
+                                out->similarity = strtod(reply->element[3]->str, NULL) / 1000.0;
+                        }
                 } else if (err == NW_OK) {
                         snprintf(errstr, errstr_size, "%s", "redis claim: unexpected reply shape");
                         err = NW_ERR_REDIS;

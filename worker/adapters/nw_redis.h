@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "nw_err.h"
+#include "nw_near.h"
 
 struct nw_redis;
 
@@ -15,6 +16,8 @@ struct nw_claim {
         const char *key_content;        /* required */
         const char *key_url;            /* may be NULL or "" */
         const char *value;              /* "<topic>/<partition>/<offset> <id>" */
+        const char *id;                 /* the record id, for the near-duplicate index */
+        const struct nw_near_sig *near; /* NULL: no near-duplicate check */
 };
 
 enum nw_claim_result {
@@ -26,6 +29,8 @@ enum nw_claim_result {
 struct nw_claim_reply {
         enum nw_claim_result result;
         char holder[256];               /* the holding claim's value, for DUPLICATE */
+        char near_of[256];              /* id of the item this is a near copy of, or "" */
+        double similarity;              /* its estimated containment, when near_of is set */
 };
 
 /** @brief Parse @p url (redis://[user:password@]host[:port][/db] or unix:///path[?db=N]).
@@ -44,13 +49,17 @@ enum nw_err nw_redis_connect(struct nw_redis *r, char *errstr, size_t errstr_siz
 /** @returns 1 when a connection is open. */
 int nw_redis_connected(const struct nw_redis *r);
 
-/** @brief Claim @p n items at once with time-to-live @p ttl_s: one round trip.
+/** @brief Claim @p n items at once with time-to-live @p ttl_s: one round trip. Items with a
+ *  signature that are not exact duplicates are also checked against, then added to, the
+ *  near-duplicate index (keys under @p prefix); a match needs an estimated containment of at
+ *  least @p near_threshold (0..1).
  *  @returns NW_OK with @p replies filled; NW_ERR_REDIS when the connection failed (it is
  *  closed; nothing is known about which claims were made, and retrying is safe because a
  *  claim made by the same message reads back as NW_CLAIM_OWN); NW_ERR_CONFIG when Redis
  *  refuses the command (for example an ACL that forbids it). */
 enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
-                                 long ttl_s, struct nw_claim_reply *replies, char *errstr,
+                                 long ttl_s, const char *prefix, double near_threshold,
+                                 struct nw_claim_reply *replies, char *errstr,
                                  size_t errstr_size);
 
 /** @brief PING. @returns NW_OK or NW_ERR_REDIS. */

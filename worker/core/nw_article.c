@@ -1,6 +1,7 @@
 /* nw_article.c -- ownership helpers for struct nw_article and its fact arrays. */
 #include "nw_article.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,18 @@ const char *nw_qualifier_name(enum nw_qualifier q)
 void nw_article_init(struct nw_article *a)
 {
         memset(a, 0, sizeof(*a));
+}
+
+void nw_article_mark_near(struct nw_article *a, const char *of, double similarity)
+{
+        double sim = floor(similarity * 1000.0 + 0.5) / 1000.0;
+
+        free(a->duplicate_of);
+        a->duplicate_of = nw_xstrdup(of);
+        a->dedupe_status = NW_DEDUPE_NEAR;
+        a->has_distance = 1;
+        a->similarity = sim;
+        a->distance = floor((1.0 - sim) * 1000.0 + 0.5) / 1000.0;
 }
 
 static void free_event(struct nw_event *ev)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nw_near.h"
+
 /* A growable list of owned strings. */
 struct nw_strv {
         char **v;
@@ -97,11 +99,13 @@ struct nw_article {
 
         char sha256_hex[65];
         uint64_t simhash;
+        struct nw_near_sig near;        /* MinHash of the body, for near duplicates */
 
         enum nw_dedupe_status dedupe_status;
         char *duplicate_of;
         int has_distance;
-        double distance;
+        double distance;        /* 1 - similarity */
+        double similarity;      /* estimated containment of the smaller text in the larger */
 
         struct nw_event *events;
         size_t n_events;
@@ -116,6 +120,10 @@ struct nw_article {
 
 /** @brief Zero an article so that nw_article_free() is safe on it. */
 void nw_article_init(struct nw_article *a);
+/** @brief Mark @p a as a near duplicate of the record @p of with the given similarity (0..1);
+ *  the distance is 1 - similarity, both rounded to three decimals. */
+void nw_article_mark_near(struct nw_article *a, const char *of, double similarity);
+
 /** @brief Release everything the article owns; it is zeroed and reusable afterwards. */
 void nw_article_free(struct nw_article *a);
 

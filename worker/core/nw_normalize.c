@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "nw_boilerplate.h"
+#include "nw_dateline.h"
 #include "nw_html.h"
 #include "nw_text.h"
 #include "nw_time.h"
@@ -162,6 +164,10 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                 nw_time_format(ts * 1000, 0, when, sizeof(when));
                 a->published_at = nw_xstrdup(when);
         }
+        /* site chrome first, then the dateline: a copy wrapped in boilerplate and the same
+         * story without it should normalize alike */
+        nw_boilerplate_strip(a->body);
+        nw_dateline_split(a);
         a->language = language_tag(raw->language);
         if (!a->language) {
                 const char *lang = nw_detect_language(a->body[0] ? a->body : a->title,

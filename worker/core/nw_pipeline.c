@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nw_fingerprint.h"
+#include "nw_near.h"
 #include "nw_normalize.h"
 
 /* A producer id is kept when it is a sane key: short, printable, no spaces. */
@@ -51,6 +52,8 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
         nw_fp_content_sha256(a->title, a->body, a->sha256_hex);
         a->simhash = a->body[0] ? nw_fp_simhash(a->body, strlen(a->body))
                                 : nw_fp_simhash(a->title, strlen(a->title));
+        /* the body only: syndicated copies change headlines */
+        nw_near_signature(a->body, strlen(a->body), &a->near);
         if (usable_id(raw.id)) {
                 a->producer_id = nw_xstrdup(raw.id);
                 a->id = nw_xstrdup(raw.id);

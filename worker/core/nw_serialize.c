@@ -305,6 +305,8 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
         key(&w, "distance");
         if (a->has_distance) {
                 number(&w, a->distance);
+                key(&w, "similarity");
+                number(&w, a->similarity);
         } else {
                 null(&w);
         }

@@ -26,7 +26,8 @@ struct nw_config {
         char *redis_url, *redis_password, *redis_key_prefix;
         long redis_timeout_ms, redis_backoff_max_ms;
         long dedupe_ttl_s;
-        int dedupe_fail_open, dedupe_url;
+        int dedupe_fail_open, dedupe_url, dedupe_near;
+        long dedupe_near_threshold_pct;
         long batch_max_messages, batch_timeout_ms;
         long input_max_bytes, input_max_depth;
         long shutdown_timeout_ms;

@@ -57,7 +57,7 @@ struct inflight {
 };
 
 struct counters {
-        uint64_t consumed, published, duplicates, dlq, unchecked, redelivered_own;
+        uint64_t consumed, published, duplicates, near, dlq, unchecked, redelivered_own;
 };
 
 struct nw_loop {
@@ -330,11 +330,15 @@ static enum nw_err claim_all(struct nw_loop *loop)
         for (size_t i = 0; i < loop->n; i++) {
                 struct item *it = &loop->batch[i];
                 if (it->state == IT_OK && !it->unchecked) {
-                        claims[k] = (struct nw_claim){it->keys.content, it->keys.url, it->claim_value};
+                        claims[k] = (struct nw_claim){it->keys.content, it->keys.url, it->claim_value,
+                                                      it->a.id,
+                                                      loop->cfg->dedupe_near ? &it->a.near : NULL};
                         index[k++] = i;
                 }
         }
-        err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s, replies,
+        err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s,
+                                   loop->cfg->redis_key_prefix,
+                                   (double)loop->cfg->dedupe_near_threshold_pct / 100.0, replies,
                                    errstr, sizeof(errstr));
         if (err == NW_OK) {
                 for (size_t j = 0; j < k; j++) {
@@ -451,6 +455,10 @@ static void emit(struct nw_loop *loop)
                         continue;
                 } else if (it->reply.result == NW_CLAIM_OWN) {
                         loop->c.redelivered_own++;
+                }
+                if (!it->unchecked && it->reply.near_of[0]) {
+                        nw_article_mark_near(&it->a, it->reply.near_of, it->reply.similarity);
+                        loop->c.near++;
                 }
                 produce_record(loop, it, processed_at);
         }
@@ -579,9 +587,11 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                 nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
         }
         nw_log(NW_LOG_INFO, "worker",
-               "stopped: consumed=%llu published=%llu duplicates=%llu dlq=%llu unchecked=%llu",
+               "stopped: consumed=%llu published=%llu duplicates=%llu near_duplicates=%llu "
+               "dlq=%llu unchecked=%llu",
                (unsigned long long)loop->c.consumed, (unsigned long long)loop->c.published,
-               (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.dlq,
+               (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.near,
+               (unsigned long long)loop->c.dlq,
                (unsigned long long)loop->c.unchecked);
         return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
 }

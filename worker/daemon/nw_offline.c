@@ -10,6 +10,7 @@
 
 #include "nw_buf.h"
 #include "nw_log.h"
+#include "nw_near.h"
 #include "nw_pipeline.h"
 #include "nw_redis.h"
 #include "nw_seen.h"
@@ -22,10 +23,11 @@ struct offline {
         const char *version;
         struct nw_limits lim;
         struct nw_seen *seen;
+        struct nw_near_index *near;
         struct nw_redis *redis;
         FILE *out, *dlq;
         struct nw_buf rec;
-        unsigned long items, published, duplicates, dead;
+        unsigned long items, published, duplicates, near_dups, dead;
 };
 
 static void write_dlq(struct offline *o, const char *file, unsigned long line, const char *value,
@@ -98,23 +100,38 @@ static int flush_batch(struct offline *o, struct pending *p, size_t n)
         int rc = 0;
 
         for (size_t i = 0; i < n; i++) {
-                claims[i] = (struct nw_claim){p[i].keys.content, p[i].keys.url, p[i].value};
+                claims[i] = (struct nw_claim){p[i].keys.content, p[i].keys.url, p[i].value, p[i].a.id,
+                                              o->cfg->dedupe_near ? &p[i].a.near : NULL};
         }
         if (o->opts->no_dedupe) {
                 for (size_t i = 0; i < n; i++) {
                         replies[i].result = NW_CLAIM_NEW;
                 }
         } else if (o->redis) {
-                if (nw_redis_claim_batch(o->redis, claims, n, o->cfg->dedupe_ttl_s, replies, errstr,
-                                         sizeof(errstr)) != NW_OK) {
+                if (nw_redis_claim_batch(o->redis, claims, n, o->cfg->dedupe_ttl_s,
+                                         o->cfg->redis_key_prefix,
+                                         (double)o->cfg->dedupe_near_threshold_pct / 100.0, replies,
+                                         errstr, sizeof(errstr)) != NW_OK) {
                         nw_log(NW_LOG_ERR, "redis", "%s", errstr);
                         rc = 1;
                         goto out;
                 }
         } else {
                 for (size_t i = 0; i < n; i++) {
+                        double sim = 0.0;
+                        const char *of;
                         replies[i].result = claim_memory(o, &claims[i], replies[i].holder,
                                                          sizeof(replies[i].holder));
+                        if (replies[i].result == NW_CLAIM_DUPLICATE || !claims[i].near) {
+                                continue;
+                        }
+                        of = nw_near_index_check_insert(o->near, claims[i].id, claims[i].near,
+                                                        (double)o->cfg->dedupe_near_threshold_pct / 100.0,
+                                                        &sim);
+                        if (of) {
+                                snprintf(replies[i].near_of, sizeof(replies[i].near_of), "%s", of);
+                                replies[i].similarity = sim;
+                        }
                 }
         }
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -124,6 +141,10 @@ static int flush_batch(struct offline *o, struct pending *p, size_t n)
                 if (replies[i].result == NW_CLAIM_DUPLICATE) {
                         o->duplicates++;
                         continue;
+                }
+                if (replies[i].near_of[0]) {
+                        nw_article_mark_near(&p[i].a, replies[i].near_of, replies[i].similarity);
+                        o->near_dups++;
                 }
                 nw_buf_reset(&o->rec);
                 if (nw_serialize(&p[i].a, processed_at, o->version, &o->rec) != NW_OK) {
@@ -276,6 +297,7 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                 }
         } else {
                 o.seen = nw_seen_new();
+                o.near = nw_near_index_new();
         }
         if (n == 0) {
                 rc = process_stream(&o, &r, stdin, "-");
@@ -324,14 +346,16 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                 }
         }
         fflush(out);
-        nw_log(NW_LOG_INFO, "offline", "items=%lu published=%lu duplicates=%lu dead_lettered=%lu",
-               o.items, o.published, o.duplicates, o.dead);
+        nw_log(NW_LOG_INFO, "offline",
+               "items=%lu published=%lu duplicates=%lu near_duplicates=%lu dead_lettered=%lu",
+               o.items, o.published, o.duplicates, o.near_dups, o.dead);
 out:
         if (o.dlq && o.dlq != stderr) {
                 fclose(o.dlq);
         }
         nw_redis_destroy(o.redis);
         nw_seen_destroy(o.seen);
+        nw_near_index_destroy(o.near);
         nw_buf_free(&o.rec);
         free(r.p);
         return rc;

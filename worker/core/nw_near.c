@@ -1,0 +1,263 @@
+/* nw_near.c -- MinHash over word shingles, banding, containment; and the offline index. */
+#include "nw_near.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nw_buf.h"
+
+static uint64_t mix64(uint64_t h)
+{
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 33;
+        return h;
+}
+
+static int word_byte(unsigned char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c >= 0x80;
+}
+
+static uint64_t word_hash(const char *s, size_t n)
+{
+        uint64_t h = 0xcbf29ce484222325ULL;
+        for (size_t i = 0; i < n; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c >= 'A' && c <= 'Z') {
+                        c = (unsigned char)(c + 32);
+                }
+                h = (h ^ c) * 0x100000001b3ULL;
+        }
+        return h;
+}
+
+/* Multipliers and offsets of the 64 hash functions, odd so that each is a bijection on 64 bits;
+ * derived once from a fixed seed, so signatures are stable across processes and versions. */
+static uint64_t mul[NW_NEAR_HASHES], add[NW_NEAR_HASHES];
+static int seeded;
+
+static void seed(void)
+{
+        uint64_t s = 0x6e6577736b6f726bULL;
+        for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                s = mix64(s + 0x9e3779b97f4a7c15ULL);
+                mul[k] = s | 1;
+                s = mix64(s + 0x9e3779b97f4a7c15ULL);
+                add[k] = s;
+        }
+        seeded = 1;
+}
+
+void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
+{
+        uint64_t w[NW_NEAR_SHINGLE] = {0};
+        uint32_t nwords = 0;
+        size_t i = 0;
+
+        if (!seeded) {
+                seed();         /* idempotent: racing threads write the same values */
+        }
+        for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                sig->h[k] = UINT32_MAX;
+        }
+        sig->shingles = 0;
+        while (i < len) {
+                size_t start;
+                uint64_t sh;
+                while (i < len && !word_byte((unsigned char)text[i])) {
+                        i++;
+                }
+                start = i;
+                while (i < len && word_byte((unsigned char)text[i])) {
+                        i++;
+                }
+                if (i == start) {
+                        break;
+                }
+                memmove(w, w + 1, sizeof(w) - sizeof(w[0]));
+                w[NW_NEAR_SHINGLE - 1] = word_hash(text + start, i - start);
+                if (++nwords < NW_NEAR_SHINGLE) {
+                        continue;
+                }
+                sh = 0;
+                for (int k = 0; k < NW_NEAR_SHINGLE; k++) {
+                        sh = mix64(sh ^ w[k]) + (uint64_t)k;
+                }
+                for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                        uint32_t v = (uint32_t)((sh * mul[k] + add[k]) >> 32);
+                        if (v < sig->h[k]) {
+                                sig->h[k] = v;
+                        }
+                }
+                sig->shingles++;
+        }
+}
+
+uint32_t nw_near_band(const struct nw_near_sig *sig, int band)
+{
+        uint64_t h = (uint64_t)band * 0x9e3779b97f4a7c15ULL;
+        for (int r = 0; r < NW_NEAR_ROWS; r++) {
+                h = mix64(h ^ sig->h[band * NW_NEAR_ROWS + r]);
+        }
+        return (uint32_t)h;
+}
+
+/* Jaccard J is estimated by the share of equal minimums; with set sizes a and b,
+ * |A and B| = J (a + b) / (1 + J), and containment divides that by the smaller size. The Redis
+ * script (nw_redis.c) computes exactly this. */
+double nw_near_containment(const struct nw_near_sig *a, const struct nw_near_sig *b)
+{
+        int eq = 0;
+        double j, inter, small;
+
+        if (a->shingles == 0 || b->shingles == 0) {
+                return 0.0;
+        }
+        for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                eq += a->h[k] == b->h[k];
+        }
+        j = (double)eq / NW_NEAR_HASHES;
+        inter = j * ((double)a->shingles + b->shingles) / (1.0 + j);
+        small = a->shingles < b->shingles ? a->shingles : b->shingles;
+        return inter / small > 1.0 ? 1.0 : inter / small;
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+        p[0] = (unsigned char)v;
+        p[1] = (unsigned char)(v >> 8);
+        p[2] = (unsigned char)(v >> 16);
+        p[3] = (unsigned char)(v >> 24);
+}
+
+void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out)
+{
+        put32(out, sig->shingles);
+        for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                put32(out + 4 + 4 * k, sig->h[k]);
+        }
+}
+
+/* ---- offline index: band tables map band value -> the latest item holding it ---------- */
+
+struct entry {
+        char *id;
+        struct nw_near_sig sig;
+};
+
+struct nw_near_index {
+        struct entry *items;
+        size_t n, cap;
+        /* per band: open-addressed table of (band value, item index + 1) */
+        struct slot {
+                uint32_t key;
+                uint32_t item;  /* index + 1; 0 empty */
+        } *bands[NW_NEAR_BANDS];
+        size_t tcap;
+};
+
+struct nw_near_index *nw_near_index_new(void)
+{
+        struct nw_near_index *ix = nw_xcalloc(1, sizeof(*ix));
+        ix->tcap = 1024;
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                ix->bands[b] = nw_xcalloc(ix->tcap, sizeof(struct slot));
+        }
+        return ix;
+}
+
+void nw_near_index_destroy(struct nw_near_index *ix)
+{
+        if (!ix) {
+                return;
+        }
+        for (size_t i = 0; i < ix->n; i++) {
+                free(ix->items[i].id);
+        }
+        free(ix->items);
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                free(ix->bands[b]);
+        }
+        free(ix);
+}
+
+static struct slot *find(struct slot *t, size_t cap, uint32_t key)
+{
+        size_t i = (size_t)mix64(key) & (cap - 1);
+        while (t[i].item && t[i].key != key) {
+                i = (i + 1) & (cap - 1);
+        }
+        return &t[i];
+}
+
+static void grow(struct nw_near_index *ix)
+{
+        size_t ncap = ix->tcap * 2;
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                struct slot *t = nw_xcalloc(ncap, sizeof(*t));
+                for (size_t i = 0; i < ix->tcap; i++) {
+                        if (ix->bands[b][i].item) {
+                                *find(t, ncap, ix->bands[b][i].key) = ix->bands[b][i];
+                        }
+                }
+                free(ix->bands[b]);
+                ix->bands[b] = t;
+        }
+        ix->tcap = ncap;
+}
+
+const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
+                                       const struct nw_near_sig *sig, double threshold,
+                                       double *similarity)
+{
+        const char *best = NULL;
+        double best_c = 0.0;
+        uint32_t item;
+
+        if (sig->shingles == 0) {
+                return NULL;
+        }
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
+                if (s->item) {
+                        const struct entry *e = &ix->items[s->item - 1];
+                        double c;
+                        if (strcmp(e->id, id) == 0) {
+                                continue;
+                        }
+                        c = nw_near_containment(sig, &e->sig);
+                        if (c > best_c) {
+                                best_c = c;
+                                best = e->id;
+                        }
+                }
+        }
+        if ((ix->n + 1) * 2 > ix->tcap) {
+                grow(ix);       /* each band table holds at most one slot per item */
+        }
+        if (ix->n == ix->cap) {
+                ix->cap = ix->cap ? ix->cap * 2 : 256;
+                ix->items = nw_xrealloc(ix->items, ix->cap * sizeof(*ix->items));
+                /* best points into an entry's id string, which does not move */
+        }
+        ix->items[ix->n].id = nw_xstrdup(id);
+        ix->items[ix->n].sig = *sig;
+        item = (uint32_t)++ix->n;
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
+                if (!s->item) {
+                        /* the first item of a story keeps its bands, as in Redis */
+                        s->key = nw_near_band(sig, b);
+                        s->item = item;
+                }
+        }
+        if (best && best_c >= threshold) {
+                *similarity = best_c;
+                return best;
+        }
+        return NULL;
+}
