@@ -13,15 +13,22 @@ static const char *const known_tags[] = {
         "img", "section", "article", "blockquote", "figure", "figcaption", "pre", "hr", NULL,
 };
 
+/* A tag name as the HTML tokenizer reads it: an ASCII letter, then anything up to white space,
+ * '/' or '>'. Stopping at the first non-alphanumeric byte instead would let "<x-y>" or "<a\"b>",
+ * which gumbo nests like any element, slip past depth_exceeds(). */
 static int tag_at(const char *s, size_t len, size_t i, size_t *name_len)
 {
         size_t k = i;
 
-        while (k < len && isalnum((unsigned char)s[k])) {
+        if (k >= len || !isalpha((unsigned char)s[k])) {
+                *name_len = 0;
+                return 0;
+        }
+        while (k < len && s[k] != '>' && s[k] != '/' && !isspace((unsigned char)s[k])) {
                 k++;
         }
         *name_len = k - i;
-        return k > i && (k == len || s[k] == '>' || s[k] == '/' || isspace((unsigned char)s[k]));
+        return 1;
 }
 
 int nw_html_detect(const char *s, size_t len)
@@ -142,6 +149,7 @@ struct frame {
 enum nw_err nw_html_to_text(const char *s, size_t len, int max_depth, struct nw_buf *out)
 {
         GumboOutput *g;
+        GumboOptions opts = kGumboDefaultOptions;
         struct frame *stack = NULL;
         size_t depth = 0, cap = 0;
         enum nw_err err = NW_OK;
@@ -149,7 +157,10 @@ enum nw_err nw_html_to_text(const char *s, size_t len, int max_depth, struct nw_
         if (depth_exceeds(s, len, max_depth)) {
                 return NW_ERR_TOO_DEEP;
         }
-        g = gumbo_parse_with_options(&kGumboDefaultOptions, s, len);
+        /* We never read gumbo's parse errors, and each one copies the whole stack of open
+         * elements: unrecorded, deep broken markup costs linear memory, not quadratic. */
+        opts.max_errors = 0;
+        g = gumbo_parse_with_options(&opts, s, len);
         if (!g) {
                 return NW_ERR_TOO_BIG;
         }
@@ -200,6 +211,6 @@ enum nw_err nw_html_to_text(const char *s, size_t len, int max_depth, struct nw_
                 }
         }
         free(stack);
-        gumbo_destroy_output(&kGumboDefaultOptions, g);
+        gumbo_destroy_output(&opts, g);
         return err;
 }

@@ -209,7 +209,9 @@ static int parse_iso(struct cur c, int64_t *unix_s)
             digits(&c, 2, 2, &d)) {
                 return -1;
         }
-        if (c.p < c.end && (*c.p == 'T' || *c.p == 't' || *c.p == ' ')) {
+        /* a space separates a time only when one follows: "2021-05-20 " is a bare date */
+        if (c.p < c.end && (*c.p == 'T' || *c.p == 't' ||
+                            (*c.p == ' ' && c.end - c.p > 1 && isdigit((unsigned char)c.p[1])))) {
                 c.p++;
                 if (clock_and_zone(&c, &sod, &off)) {
                         return -1;
