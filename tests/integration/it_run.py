@@ -345,7 +345,74 @@ def scenario_sigterm(sc):
     log(f"RESULT sigterm: {len(recs)} records for {len(ids)} items, {len(twice)} published twice")
 
 
+def redis_cli(*args):
+    port = os.environ["NW_REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
+    return subprocess.run(["redis-cli", "-p", port, *args], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def stop_stats(log_path):
+    """The counters of the worker's closing log line."""
+    with open(log_path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if '"stopped:' in line:
+                msg = json.loads(line)["msg"]
+                return {k: int(v) for k, v in (kv.split("=") for kv in msg.split()[1:])}
+    raise Fail(f"no closing counters in {log_path}")
+
+
+def scenario_two_replicas(sc):
+    """Two workers in one group; each of 200 stories produced twice, to different partitions,
+    at once: each story is published once. Redis sees one EVALSHA per item and one pipelined
+    round trip per batch."""
+    rng = random.Random(5)
+    stories = [story(i, rng) for i in range(200)]
+    redis_cli("CONFIG", "RESETSTAT")
+    w1 = sc.start_worker("r1")
+    w2 = sc.start_worker("r2")
+    sc.wait_for("both replicas assigned",
+                lambda: all(b"assigned" in open(w.logpath, "rb").read() for w in (w1, w2)), 60,
+                [w1, w2])
+    time.sleep(2)   # let the second join's rebalance settle
+    # copy 1 to partitions 0/1, copy 2 (another producer id) to partitions 2/3
+    for part, copy in ((0, 0), (1, 0), (2, 1), (3, 1)):
+        vals = []
+        for i, s in enumerate(stories):
+            if i % 2 == part % 2:
+                d = dict(s)
+                d["id"] = f"{s['id']}-copy{copy}"
+                vals.append(json.dumps(d).encode())
+        data = SEP.join(vals) + SEP
+        subprocess.run(["kcat", "-P", "-b", sc.bootstrap, "-t", sc.raw, "-p", str(part), "-D",
+                        SEP.decode()], input=data, check=True)
+    sc.wait_for("200 records", lambda: sc.count(sc.out) >= 200, 60, [w1, w2])
+    time.sleep(3)
+    for w in (w1, w2):
+        rc, _ = sc.stop_worker(w)
+        check(rc == 0, f"replica {w.pid} exits 0")
+    recs = sc.records()
+    titles = [r["title"] for r in recs]
+    check(len(recs) == 200, f"exactly 200 records for 200 stories sent twice (got {len(recs)})")
+    check(len(set(titles)) == 200, "each story published once")
+    s1, s2 = stop_stats(w1.logpath), stop_stats(w2.logpath)
+    check(s1["consumed"] > 0 and s2["consumed"] > 0, "both replicas took part "
+          f"(consumed {s1['consumed']} and {s2['consumed']})")
+    stats = redis_cli("INFO", "commandstats")
+    evalsha = 0
+    for line in stats.splitlines():
+        if line.startswith("cmdstat_evalsha:"):
+            evalsha = int(line.split("calls=")[1].split(",")[0])
+    claims = s1["claims"] + s2["claims"]
+    batches = s1["claim_batches"] + s2["claim_batches"]
+    trips = s1["redis_round_trips"] + s2["redis_round_trips"]
+    log(f"RESULT redis: {evalsha} EVALSHA for {claims} claims in {batches} batches, "
+        f"{trips} round trips ({claims / max(batches, 1):.1f} commands per round trip)")
+    check(evalsha == claims == 400, "one EVALSHA per item, none repeated")
+    check(trips == batches, "one pipelined round trip per batch")
+
+
 SCENARIOS = {
+    "two_replicas": scenario_two_replicas,
     "dedupe_dlq": scenario_dedupe_dlq,
     "kill9": scenario_kill9,
     "redis_outage": scenario_redis_outage,

@@ -58,6 +58,7 @@ struct inflight {
 
 struct counters {
         uint64_t consumed, published, duplicates, near, dlq, unchecked, redelivered_own;
+        uint64_t claim_batches, claims;
 };
 
 struct nw_loop {
@@ -344,6 +345,10 @@ static enum nw_err claim_all(struct nw_loop *loop)
                 for (size_t j = 0; j < k; j++) {
                         loop->batch[index[j]].reply = replies[j];
                 }
+                if (k > 0) {
+                        loop->c.claim_batches++;
+                        loop->c.claims += k;
+                }
                 if (loop->redis_down) {
                         nw_log(NW_LOG_NOTICE, "redis", "%s", "Redis is reachable again; resuming");
                 }
@@ -588,11 +593,13 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         }
         nw_log(NW_LOG_INFO, "worker",
                "stopped: consumed=%llu published=%llu duplicates=%llu near_duplicates=%llu "
-               "dlq=%llu unchecked=%llu",
+               "dlq=%llu unchecked=%llu claims=%llu claim_batches=%llu redis_round_trips=%llu",
                (unsigned long long)loop->c.consumed, (unsigned long long)loop->c.published,
                (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.near,
                (unsigned long long)loop->c.dlq,
-               (unsigned long long)loop->c.unchecked);
+               (unsigned long long)loop->c.unchecked, (unsigned long long)loop->c.claims,
+               (unsigned long long)loop->c.claim_batches,
+               (unsigned long long)nw_redis_round_trips(loop->redis));
         return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
 }
 
