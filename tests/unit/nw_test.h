@@ -35,5 +35,8 @@ int nw_test_register_serialize(void);
 int nw_test_register_pipeline(void);
 int nw_test_register_watermark(void);
 int nw_test_register_seen(void);
+int nw_test_register_dateline(void);
+int nw_test_register_boilerplate(void);
+int nw_test_register_near(void);
 
 #endif

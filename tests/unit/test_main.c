@@ -44,7 +44,8 @@ int main(void)
                 nw_test_register_time,      nw_test_register_decode,
                 nw_test_register_fingerprint, nw_test_register_serialize,
                 nw_test_register_pipeline,  nw_test_register_watermark,
-                nw_test_register_seen,
+                nw_test_register_seen,      nw_test_register_dateline,
+                nw_test_register_boilerplate, nw_test_register_near,
         };
         CU_ErrorCode rc;
         unsigned int failures, tests_failed, suites_failed;
