@@ -94,6 +94,12 @@ static void free_investment(struct nw_investment *inv)
         free(inv->status);
         free(inv->location);
         free(inv->sentence);
+        free(inv->kind);
+        free(inv->round);
+        for (size_t i = 0; i < inv->n_alt_amounts; i++) {
+                free(inv->alt_amounts[i].text);
+        }
+        free(inv->alt_amounts);
 }
 
 void nw_article_free(struct nw_article *a)

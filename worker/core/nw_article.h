@@ -53,6 +53,11 @@ struct nw_investment {
         struct nw_quantity amount;
         struct nw_strv sectors, parties;
         char *status, *location, *sentence;
+        /* additive fields (the schema allows extra members in fact items) */
+        char *kind;                     /* investment, acquisition, funding_round, ... or NULL */
+        char *round;                    /* "Series B" for a funding round, or NULL */
+        struct nw_quantity *alt_amounts; /* stated conversions of amount ("about $67.9 billion") */
+        size_t n_alt_amounts;
 };
 
 struct nw_statistic {

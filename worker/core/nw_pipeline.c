@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nw_extract.h"
 #include "nw_fingerprint.h"
 #include "nw_near.h"
 #include "nw_normalize.h"
@@ -54,6 +55,9 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
                                 : nw_fp_simhash(a->title, strlen(a->title));
         /* the body only: syndicated copies change headlines */
         nw_near_signature(a->body, strlen(a->body), &a->near);
+        /* facts last: they read the normalized body and the dateline; an over-long body
+         * keeps the record without facts rather than dead-lettering the article */
+        (void)nw_extract(a, errstr, errstr_size);
         if (usable_id(raw.id)) {
                 a->producer_id = nw_xstrdup(raw.id);
                 a->id = nw_xstrdup(raw.id);

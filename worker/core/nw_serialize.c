@@ -203,6 +203,14 @@ static void investments(struct gen *w, const struct nw_article *a)
                 key(w, "parties"); strv(w, &inv->parties);
                 key(w, "location"); str(w, inv->location);
                 key(w, "sentence"); str(w, inv->sentence);
+                key(w, "kind"); str(w, inv->kind);
+                key(w, "round"); str(w, inv->round);
+                key(w, "alt_amounts");
+                open_array(w);
+                for (size_t k = 0; k < inv->n_alt_amounts; k++) {
+                        quantity(w, &inv->alt_amounts[k], 1);
+                }
+                close_array(w);
                 close_map(w);
         }
         close_array(w);

@@ -1,0 +1,148 @@
+/* test_extract.c -- unit tests for nw_extract on short stories written for these tests:
+ * a signing at a forum, a funding round, an acquisition with a stated conversion, an Indian
+ * summit in crore, and hard negatives (a storm's losses, a match crowd). */
+#include "nw_test.h"
+
+#include <string.h>
+
+#include "nw_article.h"
+#include "nw_buf.h"
+#include "nw_extract.h"
+
+static void run(struct nw_article *a, const char *title, const char *body, const char *published)
+{
+        char err[128];
+
+        nw_article_init(a);
+        a->title = nw_xstrdup(title);
+        a->body = nw_xstrdup(body);
+        a->published_at = published ? nw_xstrdup(published) : NULL;
+        CU_ASSERT_EQUAL(nw_extract(a, err, sizeof(err)), NW_OK);
+}
+
+static void test_forum_signing(void)
+{
+        struct nw_article a;
+
+        run(&a, "Riverside Trade Forum held in Wuhan",
+            "WUHAN, June 3 (Metro) -- The 2022 Riverside Green Industry Forum was held in Wuhan "
+            "on Tuesday. At the forum, 12 projects were signed in fields such as new energy, "
+            "biomedicine and other industries, with a total investment of 8.4 billion yuan "
+            "(about 1.3 billion U.S. dollars).\n\n"
+            "The forum was co-hosted by the Hubei Provincial People's Government and the "
+            "Riverside Chamber of Commerce. It attracted more than 300 guests.\n\n"
+            "\"We are pleased,\" said Wang Lei, deputy director of the Hubei Commerce Department.",
+            "2022-06-03T08:00:00Z");
+        CU_ASSERT_EQUAL_FATAL(a.n_events, 1);
+        NW_ASSERT_STR(a.events[0].name, "2022 Riverside Green Industry Forum", "event name");
+        NW_ASSERT_STR(a.events[0].type, "forum", "event type");
+        NW_ASSERT_STR(a.events[0].location, "Wuhan", "event location");
+        NW_ASSERT_STR(a.events[0].date, "2022-05-31", "event date (Tuesday before Fri June 3)");
+        CU_ASSERT_EQUAL(a.events[0].organizers.n, 2);
+        CU_ASSERT_TRUE(a.events[0].attendance.present);
+        CU_ASSERT_DOUBLE_EQUAL(a.events[0].attendance.value, 300, 1e-9);
+        CU_ASSERT_EQUAL(a.events[0].attendance.qualifier, NW_Q_MORE_THAN);
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 1);
+        CU_ASSERT_EQUAL(a.investments[0].deal_count, 12);
+        CU_ASSERT_DOUBLE_EQUAL(a.investments[0].amount.value, 8.4e9, 1);
+        NW_ASSERT_STR(a.investments[0].amount.currency, "CNY", "currency");
+        CU_ASSERT_EQUAL(a.investments[0].n_alt_amounts, 1);
+        CU_ASSERT_EQUAL(a.investments[0].sectors.n, 2);
+        NW_ASSERT_STR(a.investments[0].status, "signed", "status");
+        CU_ASSERT_EQUAL_FATAL(a.n_people, 1);
+        NW_ASSERT_STR(a.people[0].name, "Wang Lei", "person");
+        NW_ASSERT_STR(a.people[0].title, "deputy director", "title");
+        NW_ASSERT_STR(a.people[0].organization, "Hubei Commerce Department", "organization");
+        nw_article_free(&a);
+}
+
+static void test_funding_and_acquisition(void)
+{
+        struct nw_article a;
+
+        run(&a, "Deals",
+            "Brightpath, a payments start-up, has raised $40m in a Series B round led by Oakline "
+            "Capital. Separately, Northgate Holdings agreed to acquire Quayside Foods for 310 "
+            "million pounds ($402 million), the company said on Monday.",
+            "2023-03-08");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 2);
+        NW_ASSERT_STR(a.investments[0].kind, "funding_round", "kind");
+        NW_ASSERT_STR(a.investments[0].round, "Series B", "round");
+        CU_ASSERT_EQUAL(a.investments[0].deal_count, 1);
+        NW_ASSERT_STR(a.investments[1].kind, "acquisition", "kind");
+        NW_ASSERT_STR(a.investments[1].amount.currency, "GBP", "currency");
+        CU_ASSERT_EQUAL(a.investments[1].n_alt_amounts, 1);
+        NW_ASSERT_STR(a.investments[1].status, "agreed", "status");
+        nw_article_free(&a);
+}
+
+static void test_indian_summit(void)
+{
+        struct nw_article a;
+
+        run(&a, "Summit",
+            "MoUs for 1,200 projects with investment proposals worth Rs 3.2 lakh crore were "
+            "signed at the Coastal Investors Summit, Chief Minister Ravi Kumar said on Friday.",
+            "2024-01-12");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 1);
+        CU_ASSERT_EQUAL(a.investments[0].deal_count, 1200);
+        CU_ASSERT_DOUBLE_EQUAL(a.investments[0].amount.value, 3.2e12, 1);
+        NW_ASSERT_STR(a.investments[0].amount.currency, "INR", "currency");
+        CU_ASSERT_EQUAL_FATAL(a.n_people, 1);
+        NW_ASSERT_STR(a.people[0].title, "Chief Minister", "title");
+        CU_ASSERT_EQUAL_FATAL(a.n_events, 1);
+        NW_ASSERT_STR(a.events[0].type, "summit", "type");
+        nw_article_free(&a);
+}
+
+static void test_negatives(void)
+{
+        struct nw_article a;
+
+        run(&a, "Storm",
+            "The storm killed 12 people and caused direct economic losses of 2.1 billion yuan, "
+            "officials said. More than 40,000 fans watched the final, which ended 3-1.",
+            "2023-08-01");
+        CU_ASSERT_EQUAL(a.n_investments, 0);
+        CU_ASSERT_TRUE(a.n_statistics >= 2);
+        {
+                int losses = 0;
+                for (size_t i = 0; i < a.n_statistics; i++) {
+                        if (a.statistics[i].value == 2.1e9 &&
+                            strcmp(a.statistics[i].unit, "CNY") == 0) {
+                                losses = 1;
+                        }
+                }
+                CU_ASSERT_TRUE(losses);
+        }
+        /* a second run gives the same facts, not twice as many */
+        {
+                char err[64];
+                size_t n = a.n_statistics;
+                CU_ASSERT_EQUAL(nw_extract(&a, err, sizeof(err)), NW_OK);
+                CU_ASSERT_EQUAL(a.n_statistics, n);
+        }
+        nw_article_free(&a);
+}
+
+static void test_empty(void)
+{
+        struct nw_article a;
+
+        run(&a, "", "", NULL);
+        CU_ASSERT_EQUAL(a.n_events + a.n_investments + a.n_statistics + a.n_people, 0);
+        nw_article_free(&a);
+}
+
+int nw_test_register_extract(void)
+{
+        static const struct nw_test tests[] = {
+                {"forum signing", test_forum_signing},
+                {"funding and acquisition", test_funding_and_acquisition},
+                {"indian summit", test_indian_summit},
+                {"negatives", test_negatives},
+                {"empty", test_empty},
+                {NULL, NULL},
+        };
+        return nw_test_add_suite("extract", tests);
+}

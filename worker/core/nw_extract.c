@@ -1,0 +1,1971 @@
+/* nw_extract.c -- events, investments, statistics, people, organizations and places
+ * (see nw_extract.h). The body is split into sentences once; each sentence is scanned once
+ * for mentions (money, counts, percentages), and cheap cue-word gates decide which of the
+ * heavier matchers (events, people, organizers) run on it. All tables are const. */
+#include "nw_extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nw_buf.h"
+#include "nw_dates.h"
+#include "nw_gazetteer.h"
+#include "nw_numbers.h"
+#include "nw_scan.h"
+
+/* Bounds: a story longer than this is a data dump, not news; facts per article are capped
+ * so a pathological input cannot make the record or the scan unbounded. */
+#define MAX_TEXT (1u << 20)
+#define MAX_FACTS 200
+#define MAX_MENTIONS 256
+
+struct span {
+        size_t a, b;
+};
+
+enum mkind { M_MONEY, M_COUNT, M_PERCENT };
+
+struct mention {
+        enum mkind kind;
+        size_t start, end;      /* with qualifier words */
+        size_t num_start;
+        double value;
+        enum nw_qualifier q;
+        char currency[4];
+        int bare_dollar;
+        struct nw_money alts[3];
+        int n_alts;
+        struct span unit;       /* head noun of a count ("enterprises") */
+        struct span subj;       /* the noun phrase after a count */
+        int used;
+};
+
+struct ex {
+        struct nw_article *a;
+        const char *s;
+        size_t len;
+        struct nw_date ref;
+        struct nw_money_ctx mc;
+        struct span *sents;
+        size_t n_sents;
+        struct mention m[MAX_MENTIONS];
+        size_t n_m;
+        long main_event;        /* index of the story's main event, -1 */
+        long last_inv;          /* index of the last investment */
+        size_t last_inv_sent;
+        struct span dateline;   /* a dateline found in the body: its numbers are not facts */
+};
+
+/* ---------------------------------------------------------------- small text helpers */
+
+static int lower_eq(const char *s, size_t n, const char *w)
+{
+        return strlen(w) == n && nw_scan_word_at(s, n, 0, w) == n;
+}
+
+static int in_list(const char *s, size_t n, const char *const *list)
+{
+        for (; *list; list++) {
+                if (lower_eq(s, n, *list)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* A copy of s[a..b) with outer spaces/punctuation trimmed and typographic quotes made ASCII
+ * ("People’s" -> "People's"), so names compare and print alike. */
+static char *dup_clean(const char *s, size_t a, size_t b)
+{
+        struct nw_buf out;
+
+        while (a < b && (s[a] == ' ' || s[a] == ',' || s[a] == '"' || s[a] == '(' || s[a] == '\'')) {
+                a++;
+        }
+        while (b > a && (s[b - 1] == ' ' || s[b - 1] == ',' || s[b - 1] == '.' || s[b - 1] == '"' ||
+                         s[b - 1] == ';' || s[b - 1] == ':')) {
+                b--;
+        }
+        nw_buf_init(&out, 0);
+        for (size_t i = a; i < b; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c == 0xe2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
+                        unsigned char c3 = (unsigned char)s[i + 2];
+                        if (c3 == 0x98 || c3 == 0x99) {
+                                (void)nw_buf_putc(&out, '\'');
+                                i += 2;
+                                continue;
+                        }
+                        if (c3 == 0x9c || c3 == 0x9d) {
+                                (void)nw_buf_putc(&out, '"');
+                                i += 2;
+                                continue;
+                        }
+                }
+                (void)nw_buf_putc(&out, (char)c);
+        }
+        return nw_buf_take(&out);
+}
+
+/* Typographic quotes and apostrophes are three bytes: E2 80 98/99/9C/9D. */
+static int quote_at(const char *s, size_t len, size_t p)
+{
+        if (p < len && s[p] == '"') {
+                return 1;
+        }
+        if (p + 2 < len && (unsigned char)s[p] == 0xe2 && (unsigned char)s[p + 1] == 0x80 &&
+            ((unsigned char)s[p + 2] == 0x9c || (unsigned char)s[p + 2] == 0x9d)) {
+                return 3;
+        }
+        return 0;
+}
+
+static int sentence_has(const struct ex *x, const struct span *sp, const char *const *words)
+{
+        for (; *words; words++) {
+                if (nw_scan_find_word(x->s, sp->a, sp->b, *words) != (size_t)-1) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Any word of the sentence starting with one of the stems ("invest" matches "investments"). */
+static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
+{
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                for (const char *const *st = stems; *st; st++) {
+                        size_t n = strlen(*st), k = 0;
+                        for (; k < n && i + k < sp->b; k++) {
+                                char c = s[i + k];
+                                if (c >= 'A' && c <= 'Z') {
+                                        c = (char)(c + 32);
+                                }
+                                if (c != (*st)[k]) {
+                                        break;
+                                }
+                        }
+                        if (k == n) {
+                                return 1;
+                        }
+                }
+        }
+        return 0;
+}
+
+/* ---------------------------------------------------------------- sentences */
+
+static const char *const abbrevs[] = {
+        "mr", "mrs", "ms", "dr", "co", "corp", "inc", "ltd", "st", "no", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "rs", "vs", "gov", "sen",
+        "rep", "jr", "sr", "bros", "prof", "gen", "col", "lt", "approx", "est", "fig", "p.m",
+        "a.m", "u.s", "u.k", "e.g", "i.e", "etc", "govt", "dept", "pvt", "plc", "mt", "ft", NULL,
+};
+
+static void split_sentences(struct ex *x)
+{
+        const char *s = x->s;
+        size_t len = x->len, start = 0, cap = 16;
+
+        x->sents = nw_xmalloc(cap * sizeof(*x->sents));
+        x->n_sents = 0;
+        for (size_t i = 0; i <= len; i++) {
+                int cut = 0;
+                size_t next = i + 1;
+                if (i == len || s[i] == '\n') {
+                        cut = 1;
+                } else if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && i + 2 < len &&
+                           s[i + 1] == ' ') {
+                        size_t n = i + 2;
+                        unsigned char c = (unsigned char)s[n];
+                        if ((c >= 'A' && c <= 'Z') || nw_scan_digit(c) || c == '"' || c == 0xe2 ||
+                            c == '(') {
+                                /* the word before the dot: an abbreviation or an initial? */
+                                size_t w = i;
+                                while (w > start && s[w - 1] != ' ') {
+                                        w--;
+                                }
+                                cut = 1;
+                                if (s[i] == '.' && (i - w == 1 || in_list(s + w, i - w, abbrevs))) {
+                                        cut = 0;
+                                }
+                                next = i + 1;
+                        }
+                }
+                if (!cut) {
+                        continue;
+                }
+                {
+                        size_t a = start, b = i < len && s[i] != '\n' ? i + 1 : i;
+                        while (a < b && s[a] == ' ') {
+                                a++;
+                        }
+                        if (b > a) {
+                                if (x->n_sents == cap) {
+                                        cap *= 2;
+                                        x->sents = nw_xrealloc(x->sents, cap * sizeof(*x->sents));
+                                }
+                                x->sents[x->n_sents].a = a;
+                                x->sents[x->n_sents].b = b;
+                                x->n_sents++;
+                        }
+                }
+                start = next;
+                i = next - 1;
+        }
+}
+
+/* ---------------------------------------------------------------- mentions */
+
+/* Words that end the noun phrase after a count. */
+static const char *const np_stop[] = {
+        "in", "on", "at", "of", "for", "from", "to", "with", "by", "and", "or", "were", "was",
+        "is", "are", "has", "have", "had", "will", "would", "that", "which", "who", "as", "than",
+        "the", "a", "an", "this", "these", "its", "their", "each", "per", "across", "between",
+        "into", "since", "during", "after", "before", "under", "over", "about", "last", "this",
+        "year", "years", "said", "says", "signed", "worth", "totaling", "totalling", "valued",
+        "including", "such", "like", "while", "but", "respectively", "so", "far", "ago", "more",
+        "less", "than", "too", "also", "all", "only", "up", "down", "out", "be", "been", "being",
+        "could", "can", "may", "might", "should", "must", "did", "do", "does", "not", "amid",
+        "against", "via", "through", "among", "apiece", "yuan", "dollars", NULL,
+};
+
+/* Nouns that make a count a number of deals. */
+static const char *const deal_nouns[] = {
+        "projects", "project", "agreements", "agreement", "deals", "deal", "contracts",
+        "contract", "mous", "mou", "memoranda", "memorandums", "documents", "transactions",
+        NULL,
+};
+
+/* Units that are never statistics on their own (time words, page chrome, ages). */
+static const char *const skip_units[] = {
+        "am", "pm", "a.m", "p.m", "min", "mins", "read", "ago", "gmt", "ist", "utc", "year-old",
+        "years-old", "th", "st", "nd", "rd", NULL,
+};
+
+static int is_year_like(const struct nw_num *n)
+{
+        return n->digits == 4 && !(n->flags & (NW_NUM_GROUPED | NW_NUM_DECIMAL | NW_NUM_SCALED)) &&
+               n->value >= 1900 && n->value <= 2100;
+}
+
+static int add_mention(struct ex *x, const struct mention *m)
+{
+        if (x->n_m >= MAX_MENTIONS) {
+                return 0;
+        }
+        x->m[x->n_m++] = *m;
+        return 1;
+}
+
+/* "(about 989.2 million U.S. dollars)", "(US$20m)", "(NT$153.78 billion, US$4.86 billion)" */
+static size_t read_conversions(struct ex *x, size_t pos, size_t lim, struct mention *m)
+{
+        const char *s = x->s;
+        size_t p = nw_scan_skip_spaces(s, lim, pos), q;
+        static const char *const lead[] = {"about ", "approximately ", "approx. ", "around ",
+                                           "some ", "roughly ", "nearly ", "or ", "or about ",
+                                           "equivalent to ", "almost ", NULL};
+
+        if (p >= lim || s[p] != '(') {
+                return pos;
+        }
+        q = p + 1;
+        for (;;) {
+                struct nw_money alt;
+                q = nw_scan_skip_spaces(s, lim, q);
+                for (const char *const *l = lead; *l; l++) {
+                        size_t e = nw_scan_word_at(s, lim, q, *l);
+                        if (e) {
+                                q = e;
+                                break;
+                        }
+                }
+                if (!nw_money_parse(s, lim, q, &x->mc, &alt)) {
+                        return pos;
+                }
+                if (m->n_alts < 3) {
+                        alt.qualifier = NW_Q_EXACT;
+                        m->alts[m->n_alts++] = alt;
+                }
+                q = nw_scan_skip_spaces(s, lim, alt.end);
+                if (q < lim && s[q] == ',') {
+                        q++;
+                        continue;
+                }
+                if (q < lim && s[q] == ')') {
+                        return q + 1;
+                }
+                return pos;
+        }
+}
+
+/* The noun phrase after a count: up to five words, stopping at function words. */
+static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mention *m)
+{
+        const char *s = x->s;
+        size_t p = pos, first = 0, last_a = 0, last_b = 0;
+        int words = 0;
+
+        m->unit.a = m->unit.b = m->subj.a = m->subj.b = 0;
+        while (words < 5) {
+                size_t w = nw_scan_skip_spaces(s, lim, p), e;
+                if (w >= lim || (w == p && words > 0)) {
+                        break;
+                }
+                if (!nw_scan_alpha((unsigned char)s[w])) {
+                        break;
+                }
+                e = nw_scan_word_end(s, lim, w);
+                if (in_list(s + w, e - w, np_stop)) {
+                        break;
+                }
+                if (!words) {
+                        first = w;
+                }
+                last_a = w;
+                last_b = e;
+                words++;
+                p = e;
+                if (p < lim && s[p] != ' ') {
+                        break; /* a comma or a dot ends the phrase */
+                }
+        }
+        if (words) {
+                m->unit.a = last_a;
+                m->unit.b = last_b;
+                m->subj.a = first;
+                m->subj.b = last_b;
+        }
+}
+
+static void scan_mentions(struct ex *x, const struct span *sp)
+{
+        const char *s = x->s;
+        size_t i = sp->a, lim = sp->b;
+
+        x->n_m = 0;
+        while (i < lim) {
+                unsigned char c = (unsigned char)s[i];
+                struct mention m;
+                struct nw_money mo;
+                struct nw_num n;
+                size_t e;
+
+                if (!(nw_scan_at_word_start(s, i) || c == '$' || c >= 0x80) || c == ' ') {
+                        i++;
+                        continue;
+                }
+                if (i >= x->dateline.a && i < x->dateline.b) {
+                        i++;
+                        continue;
+                }
+                memset(&m, 0, sizeof(m));
+                if ((c == '$' || c >= 0x80 || (c >= 'A' && c <= 'Z') || nw_scan_digit(c)) &&
+                    nw_money_parse(s, lim, i, &x->mc, &mo)) {
+                        size_t after = nw_scan_skip_spaces(s, lim, mo.end);
+                        /* "$1 = 0.7519 pounds" is an exchange rate */
+                        if (after < lim && s[after] == '=') {
+                                i = lim;
+                                continue;
+                        }
+                        m.kind = M_MONEY;
+                        m.start = mo.start;
+                        m.num_start = mo.amount_start;
+                        m.value = mo.value;
+                        m.q = mo.qualifier;
+                        memcpy(m.currency, mo.currency, 4);
+                        m.bare_dollar = mo.bare_dollar;
+                        m.end = read_conversions(x, mo.end, lim, &m);
+                        /* a bare "$" next to a stated US$ figure is the local dollar */
+                        if (m.bare_dollar && m.n_alts && x->mc.local_dollar[0] &&
+                            strcmp(m.alts[0].currency, "USD") == 0 && !m.alts[0].bare_dollar) {
+                                memcpy(m.currency, x->mc.local_dollar, 4);
+                        }
+                        if (m.value > 0) {
+                                add_mention(x, &m);
+                        }
+                        i = m.end > i ? m.end : i + 1;
+                        continue;
+                }
+                if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !nw_num_parse(s, lim, i, &n)) {
+                        i = nw_scan_alpha(c) ? nw_scan_word_end(s, lim, i) : i + 1;
+                        if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
+                                i++;
+                        }
+                        continue;
+                }
+                e = n.end;
+                if ((n.flags & NW_NUM_ORDINAL) || is_year_like(&n)) {
+                        i = e > i ? e : i + 1;
+                        continue;
+                }
+                /* a time, a score, a code: "7:40", "1:19:07", "E1" */
+                if ((e < lim && (s[e] == ':' || s[e] == '/')) || (i > 0 && (s[i - 1] == ':' ||
+                                                                            s[i - 1] == '/' ||
+                                                                            s[i - 1] == '#'))) {
+                        i = e + 1;
+                        continue;
+                }
+                /* part of a date: "May 20", "20 May", "Sept. 17" */
+                {
+                        struct nw_date d;
+                        size_t de;
+                        size_t b = i;
+                        while (b > sp->a && s[b - 1] == ' ') {
+                                b--;
+                        }
+                        if (nw_date_parse_at(s, lim, i, NULL, NW_DATE_PAST, &d, &de)) {
+                                i = de;
+                                continue;
+                        }
+                        if (b > sp->a) {
+                                size_t w = b;
+                                size_t me;
+                                while (w > sp->a && nw_scan_alpha((unsigned char)s[w - 1])) {
+                                        w--;
+                                }
+                                if (w < b && s[b - 1] == '.') {
+                                        w = b - 1;
+                                        while (w > sp->a && nw_scan_alpha((unsigned char)s[w - 1])) {
+                                                w--;
+                                        }
+                                }
+                                if (w < b && nw_month_at(s, lim, w, &me) && !(n.flags & NW_NUM_SCALED) &&
+                                    n.value <= 31) {
+                                        i = e;
+                                        continue;
+                                }
+                        }
+                }
+                m.start = i;
+                m.num_start = i;
+                m.value = n.value;
+                m.q = nw_qualifier_before(s, i, &m.start);
+                if (m.start < sp->a) {
+                        m.start = i;
+                }
+                {
+                        size_t qe;
+                        enum nw_qualifier q2 = nw_qualifier_after(s, lim, e, &qe);
+                        if (q2 != NW_Q_EXACT && m.q == NW_Q_EXACT) {
+                                m.q = q2;
+                                e = qe;
+                        }
+                }
+                if (e < lim && s[e] == '%') {
+                        m.kind = M_PERCENT;
+                        m.end = e + 1;
+                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "percent") ||
+                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "per cent") ||
+                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "pct")) {
+                        size_t p = nw_scan_skip_spaces(s, lim, e);
+                        m.kind = M_PERCENT;
+                        m.end = nw_scan_word_at(s, lim, p, "percent");
+                        if (!m.end) {
+                                m.end = nw_scan_word_at(s, lim, p, "per cent");
+                        }
+                        if (!m.end) {
+                                m.end = nw_scan_word_at(s, lim, p, "pct");
+                        }
+                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
+                                           "percentage point") ||
+                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
+                                           "percentage points")) {
+                        size_t p = nw_scan_skip_spaces(s, lim, e);
+                        m.kind = M_PERCENT;
+                        m.unit.a = p;
+                        m.unit.b = nw_scan_word_at(s, lim, p, "percentage points");
+                        if (!m.unit.b) {
+                                m.unit.b = nw_scan_word_at(s, lim, p, "percentage point");
+                        }
+                        m.end = m.unit.b;
+                } else {
+                        m.kind = M_COUNT;
+                        m.end = e;
+                        if (e < lim && s[e] == '-' && e + 1 < lim &&
+                            nw_scan_alpha((unsigned char)s[e + 1]) && !(n.flags & NW_NUM_SPELLED)) {
+                                /* "40-MW plant", "20-minute drive", "9 million-tonne" */
+                                size_t we = e + 1;
+                                while (we < lim && nw_scan_alpha((unsigned char)s[we])) {
+                                        we++;
+                                }
+                                m.unit.a = e + 1;
+                                m.unit.b = we;
+                                m.subj = m.unit;
+                                m.end = we;
+                        } else if (e < lim && s[e] == ' ') {
+                                noun_after(x, e, lim, &m);
+                        }
+                        if (m.unit.b == 0 || in_list(s + m.unit.a, m.unit.b - m.unit.a, skip_units) ||
+                            nw_scan_word_at(s, lim, m.unit.a, "year-old") ||
+                            (m.unit.b > m.unit.a + 8 &&
+                             nw_scan_word_at(s, m.unit.b, m.unit.b - 8, "year-old"))) {
+                                i = e > i ? e : i + 1;
+                                continue;
+                        }
+                        /* spelled numbers are facts only before a plural noun ("seven mega projects") */
+                        if ((n.flags & NW_NUM_SPELLED) &&
+                            (s[m.unit.b - 1] != 's' || n.value == 1)) {
+                                i = e > i ? e : i + 1;
+                                continue;
+                        }
+                        m.end = m.unit.b > e ? m.unit.b : e;
+                }
+                add_mention(x, &m);
+                i = e > i ? e : i + 1;
+        }
+}
+
+/* ---------------------------------------------------------------- facts: helpers */
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+        return nw_xrealloc(arr, (n + 1) * size);
+}
+
+static const struct nw_place *place_in(const struct ex *x, size_t a, size_t b, int prefer_city,
+                                       size_t *at)
+{
+        const char *s = x->s;
+        const struct nw_place *best = NULL;
+
+        for (size_t i = a; i < b; i++) {
+                if (!nw_scan_upper(s, b, i) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                /* the longest name of up to four words starting here */
+                size_t e = i;
+                const struct nw_place *hit = NULL;
+                for (int w = 0; w < 4; w++) {
+                        size_t we = nw_scan_word_end(s, b, e);
+                        const struct nw_place *p;
+                        if (we == e) {
+                                break;
+                        }
+                        p = nw_gazetteer_find(s + i, we - i);
+                        if (p) {
+                                hit = p;
+                        }
+                        if (we >= b || s[we] != ' ' || !nw_scan_upper(s, b, we + 1)) {
+                                break;
+                        }
+                        e = we + 1;
+                }
+                if (hit) {
+                        if (!best || (prefer_city && hit->kind == NW_PLACE_CITY &&
+                                      best->kind != NW_PLACE_CITY)) {
+                                best = hit;
+                                if (at) {
+                                        *at = i;
+                                }
+                        }
+                        if (!prefer_city || hit->kind == NW_PLACE_CITY) {
+                                return best;
+                        }
+                }
+                i = nw_scan_word_end(s, b, i);
+        }
+        return best;
+}
+
+/* A place right after "in"/"at"/"held in" inside [a, b). */
+static const struct nw_place *place_after_in(const struct ex *x, size_t a, size_t b)
+{
+        const char *s = x->s;
+
+        for (size_t i = a; i + 3 < b; i++) {
+                size_t e = nw_scan_word_at(s, b, i, "in");
+                if (!e || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                e = nw_scan_skip_spaces(s, b, e);
+                if (nw_scan_word_at(s, b, e, "the")) {
+                        e = nw_scan_skip_spaces(s, b, e + 3);
+                }
+                {
+                        size_t at;
+                        size_t we = nw_scan_word_end(s, b, e);
+                        const struct nw_place *p = place_in(x, e, we + 40 < b ? we + 40 : b, 0, &at);
+                        if (p && at == e) {
+                                return p;
+                        }
+                }
+        }
+        return NULL;
+}
+
+static void set_quantity(struct nw_quantity *q, double v, const char *cur, enum nw_qualifier ql,
+                         const char *s, size_t a, size_t b)
+{
+        q->present = 1;
+        q->value = v;
+        if (cur) {
+                memcpy(q->currency, cur, 4);
+        }
+        q->qualifier = ql;
+        q->text = dup_clean(s, a, b);
+}
+
+/* ---------------------------------------------------------------- investments */
+
+static const char *const inv_stems[] = {
+        "sign", "inked", "ink ", "contract", "invest", "acqui", "buy", "bought", "purchas",
+        "takeover", "take over", "merger", "stake", "raise", "raising", "funding", "funded",
+        "round", "series", "deal", "agreement", "mou", "memorand", "commit", "pledg", "subsid",
+        "inject", "pump", "plant", "factory", "facilit", "projects", "sealed", "concluded",
+        "bid", "offer", "put ", "spend", NULL,
+};
+
+/* Market-wide aggregates, losses and valuations are statistics, not deals. */
+static const char *const stat_stems[] = {
+        "loss", "damage", "gdp", "revenue", "sales", "turnover", "profit", "output",
+        "value added", "value-added", "market value", "market cap", "valuation", "valued",
+        "debt", "price", "per share", "apiece", "prize", "trade volume", "exports", "imports",
+        "budget", "salary", "deficit", "surplus", "reserve", "income", "tax", "gva",
+        "according to data", "data from", "data showed", "fined", "fine of", "worth of assets",
+        "asset", "earnings", "shares were", "funneled", "funnelled", NULL,
+};
+
+static const char *const period_words[] = {
+        "since", "past five years", "past year", "first quarter", "first half", "so far this year",
+        "year-on-year", "first eight months", "first eights months", "cumulative", "over the past",
+        NULL,
+};
+
+static const char *status_of(const struct ex *x, const struct span *sp)
+{
+        static const struct {
+                const char *stem, *status;
+        } st[] = {
+                {"signed", "signed"},     {"signing", "signed"},     {"inked", "signed"},
+                {"sealed", "signed"},     {"concluded", "signed"},   {"contracted", "signed"},
+                {"agreed", "agreed"},     {"agreeing", "agreed"},    {"completed", "completed"},
+                {"closed", "completed"},  {"has acquired", "completed"}, {"acquired", "completed"},
+                {"bought", "completed"},  {"raised", "completed"},   {"secured", "completed"},
+                {"has raised", "completed"}, {"approved", "approved"}, {"pledged", "pledged"},
+                {"committed", "pledged"}, {"announced", "announced"}, {"unveiled", "announced"},
+                {"expected", "expected"}, {"will", "planned"},       {"plans", "planned"},
+                {"planned", "planned"},   {"to invest", "planned"},  {"offer", "offered"},
+                {NULL, NULL},
+        };
+
+        for (size_t i = 0; st[i].stem; i++) {
+                const char *w[2] = {st[i].stem, NULL};
+                if (sentence_has(x, sp, w)) {
+                        return st[i].status;
+                }
+        }
+        return NULL;
+}
+
+static const char *kind_of(const struct ex *x, const struct span *sp, char *round, size_t rsz)
+{
+        static const char *const acq[] = {"acqui", "takeover", "take over", "buy ", "bought",
+                                          "purchase", "merger", NULL};
+        static const char *const fund[] = {"series", "funding", "raised", "raises", "raising",
+                                           "round", NULL};
+        static const char *const mou[] = {"mou", "memorand", NULL};
+        static const char *const trade[] = {"trade deals", "trade contracts", "trade projects",
+                                            "goods and services", NULL};
+        const char *s = x->s;
+
+        round[0] = '\0';
+        {
+                size_t p = nw_scan_find_word(s, sp->a, sp->b, "series");
+                if (p != (size_t)-1) {
+                        size_t q = p + 7;
+                        if (q < sp->b && nw_scan_upper(s, sp->b, q)) {
+                                size_t we = nw_scan_word_end(s, sp->b, q);
+                                if (we - q <= 3) {
+                                        snprintf(round, rsz, "Series %.*s", (int)(we - q), s + q);
+                                }
+                        }
+                }
+        }
+        if (sentence_has_stem(x, sp, trade)) {
+                return "trade_deals";
+        }
+        if (round[0] || sentence_has_stem(x, sp, fund)) {
+                if (round[0] || sentence_has(x, sp, (const char *const[]){"round", "funding", NULL})) {
+                        return "funding_round";
+                }
+        }
+        if (sentence_has_stem(x, sp, acq)) {
+                return "acquisition";
+        }
+        if (sentence_has_stem(x, sp, mou)) {
+                return "mou_commitment";
+        }
+        return "investment";
+}
+
+/* Sectors after "such as", "including", "covering", "fields of": split on commas only, so
+ * "energy and chemical industries" stays one sector; "and other industries" is dropped. */
+static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv *out)
+{
+        static const char *const lead[] = {"such as", "covering", "including", "involving",
+                                           "fields of", "sectors of", "areas of", "in sectors like",
+                                           NULL};
+        const char *s = x->s;
+        size_t p = (size_t)-1;
+
+        for (const char *const *l = lead; *l; l++) {
+                size_t at = nw_scan_find_word(s, sp->a, sp->b, *l);
+                if (at != (size_t)-1 && (p == (size_t)-1 || at < p)) {
+                        p = at + strlen(*l);
+                }
+        }
+        if (p == (size_t)-1) {
+                return;
+        }
+        while (p < sp->b && out->n < 12) {
+                size_t q = p;
+                size_t e;
+                p = nw_scan_skip_spaces(s, sp->b, p);
+                q = p;
+                while (q < sp->b && s[q] != ',' && s[q] != '.' && s[q] != ';' && s[q] != '(') {
+                        q++;
+                }
+                e = q;
+                {
+                        /* "artificial intelligence and other industries" */
+                        size_t o = nw_scan_find_word(s, p, e, "and other");
+                        size_t etc = nw_scan_find_word(s, p, e, "etc");
+                        if (o != (size_t)-1) {
+                                e = o;
+                        } else if (etc != (size_t)-1) {
+                                e = etc;
+                        }
+                }
+                if (nw_scan_word_at(s, e, p, "and ")) {
+                        p += 4;
+                }
+                /* a phrase that starts a new clause ends the list */
+                if (nw_scan_word_at(s, e, p, "with") || nw_scan_word_at(s, e, p, "which") ||
+                    nw_scan_word_at(s, e, p, "the total") || e - p > 50 || e <= p) {
+                        break;
+                }
+                {
+                        int has_digit = 0;
+                        for (size_t k = p; k < e; k++) {
+                                has_digit |= nw_scan_digit((unsigned char)s[k]);
+                        }
+                        if (has_digit) {
+                                break;
+                        }
+                }
+                {
+                        char *sec = dup_clean(s, p, e);
+                        if (sec[0]) {
+                                nw_strv_push_unique(out, sec, strlen(sec));
+                        }
+                        free(sec);
+                }
+                if (q >= sp->b || s[q] != ',') {
+                        break;
+                }
+                p = q + 1;
+        }
+}
+
+static int is_deal_count(const struct ex *x, const struct mention *m)
+{
+        return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value == (double)(long long)m->value &&
+               in_list(x->s + m->unit.a, m->unit.b - m->unit.a, deal_nouns);
+}
+
+static struct nw_investment *new_investment(struct ex *x, size_t si)
+{
+        struct nw_article *a = x->a;
+        struct nw_investment *inv;
+
+        a->investments = grow(a->investments, a->n_investments, sizeof(*a->investments));
+        inv = &a->investments[a->n_investments++];
+        memset(inv, 0, sizeof(*inv));
+        inv->deal_count = -1;
+        x->last_inv = (long)a->n_investments - 1;
+        x->last_inv_sent = si;
+        return inv;
+}
+
+static int same_amount(double a, double b)
+{
+        double d = a > b ? a - b : b - a;
+        double big = a > b ? a : b;
+        return d <= 0.005 * big;
+}
+
+static void investments_in(struct ex *x, size_t si, int inv_ok)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        struct nw_article *a = x->a;
+        size_t prev_end = sp->a;
+        int any_money = 0, has_signing;
+        char round[16];
+        const char *kind = NULL, *status = NULL;
+        static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
+                                              "contracted", NULL};
+
+        has_signing = sentence_has(x, sp, signing);
+        for (size_t k = 0; k < x->n_m; k++) {
+                struct mention *m = &x->m[k];
+                struct nw_investment *inv = NULL;
+                long dup = -1;
+
+                if (m->kind != M_MONEY) {
+                        continue;
+                }
+                any_money = 1;
+                if (!inv_ok) {
+                        continue;
+                }
+                for (size_t j = 0; j < a->n_investments; j++) {
+                        const struct nw_investment *o = &a->investments[j];
+                        if (o->amount.present && strcmp(o->amount.currency, m->currency) == 0 &&
+                            same_amount(o->amount.value, m->value)) {
+                                dup = (long)j;
+                        }
+                }
+                m->used = 1;
+                if (dup >= 0) {
+                        prev_end = m->end;
+                        continue;
+                }
+                if (a->n_investments >= MAX_FACTS) {
+                        break;
+                }
+                if (!kind) {
+                        kind = kind_of(x, sp, round, sizeof(round));
+                        status = status_of(x, sp);
+                }
+                inv = new_investment(x, si);
+                set_quantity(&inv->amount, m->value, m->currency, m->q, s, m->num_start, m->end);
+                if (m->n_alts) {
+                        inv->alt_amounts = nw_xcalloc((size_t)m->n_alts, sizeof(*inv->alt_amounts));
+                        for (int t = 0; t < m->n_alts; t++) {
+                                set_quantity(&inv->alt_amounts[t], m->alts[t].value,
+                                             m->alts[t].currency, m->alts[t].qualifier, s,
+                                             m->alts[t].amount_start, m->alts[t].end);
+                        }
+                        inv->n_alt_amounts = (size_t)m->n_alts;
+                }
+                /* the deal count: the nearest count of deals between the previous amount and
+                 * this one, else the first one after it */
+                {
+                        long best = -1;
+                        for (size_t j = 0; j < x->n_m; j++) {
+                                struct mention *c = &x->m[j];
+                                if (c->used || !is_deal_count(x, c)) {
+                                        continue;
+                                }
+                                if (c->end <= m->start && c->start >= prev_end) {
+                                        best = (long)j;
+                                }
+                        }
+                        if (best < 0) {
+                                for (size_t j = k + 1; j < x->n_m; j++) {
+                                        struct mention *c = &x->m[j];
+                                        if (c->kind == M_MONEY) {
+                                                break;
+                                        }
+                                        if (!c->used && is_deal_count(x, c)) {
+                                                best = (long)j;
+                                                break;
+                                        }
+                                }
+                        }
+                        if (best >= 0) {
+                                struct mention *c = &x->m[best];
+                                c->used = 1;
+                                inv->deal_count = (int64_t)c->value;
+                                inv->deal_unit = dup_clean(s, c->unit.a, c->unit.b);
+                        } else if (strcmp(kind, "acquisition") == 0 || strcmp(kind, "funding_round") == 0 ||
+                                   !sentence_has(x, sp, deal_nouns)) {
+                                inv->deal_count = 1;
+                        }
+                }
+                inv->kind = nw_xstrdup(kind);
+                if (round[0]) {
+                        inv->round = nw_xstrdup(round);
+                }
+                if (status) {
+                        inv->status = nw_xstrdup(status);
+                }
+                {
+                        const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                        if (!p) {
+                                p = place_in(x, sp->a, sp->b, 1, NULL);
+                        }
+                        if (p) {
+                                inv->location = nw_xstrdup(p->name);
+                        }
+                }
+                sectors_of(x, sp, &inv->sectors);
+                inv->sentence = dup_clean(s, sp->a, sp->b);
+                prev_end = m->end;
+        }
+        /* "A total of 32 project agreements were signed": a count for the amount just before */
+        if (!any_money && has_signing) {
+                for (size_t j = 0; j < x->n_m; j++) {
+                        struct mention *c = &x->m[j];
+                        if (c->used || !is_deal_count(x, c)) {
+                                continue;
+                        }
+                        c->used = 1;
+                        if (x->last_inv >= 0 && si - x->last_inv_sent <= 3 &&
+                            a->investments[x->last_inv].deal_count < 0) {
+                                struct nw_investment *inv = &a->investments[x->last_inv];
+                                inv->deal_count = (int64_t)c->value;
+                                inv->deal_unit = dup_clean(s, c->unit.a, c->unit.b);
+                        } else if (a->n_investments < MAX_FACTS) {
+                                struct nw_investment *inv = new_investment(x, si);
+                                inv->deal_count = (int64_t)c->value;
+                                inv->deal_unit = dup_clean(s, c->unit.a, c->unit.b);
+                                inv->kind = nw_xstrdup("investment");
+                                inv->status = nw_xstrdup("signed");
+                                inv->sentence = dup_clean(s, sp->a, sp->b);
+                                sectors_of(x, sp, &inv->sectors);
+                        }
+                        break;
+                }
+        }
+}
+
+/* ---------------------------------------------------------------- statistics */
+
+/* Subject of a money or percent figure: the words just before it in its clause. */
+static char *subject_before(const struct ex *x, const struct span *sp, size_t pos)
+{
+        const char *s = x->s;
+        size_t b = pos, a;
+        int words = 0;
+
+        while (b > sp->a && s[b - 1] == ' ') {
+                b--;
+        }
+        a = b;
+        while (a > sp->a && words < 7) {
+                char c = s[a - 1];
+                if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"') {
+                        break;
+                }
+                if (c == ' ') {
+                        words++;
+                }
+                a--;
+        }
+        if (a >= b) {
+                return NULL;
+        }
+        return dup_clean(s, a, b);
+}
+
+static void statistics_in(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        struct nw_article *a = x->a;
+        const struct nw_place *place = NULL;
+        int place_done = 0;
+
+        for (size_t k = 0; k < x->n_m; k++) {
+                struct mention *m = &x->m[k];
+                struct nw_statistic *st;
+
+                if (m->used || a->n_statistics >= MAX_FACTS) {
+                        continue;
+                }
+                if (m->kind == M_COUNT && m->value == 0) {
+                        continue;
+                }
+                if (!place_done) {
+                        place = place_after_in(x, sp->a, sp->b);
+                        place_done = 1;
+                }
+                a->statistics = grow(a->statistics, a->n_statistics, sizeof(*a->statistics));
+                st = &a->statistics[a->n_statistics++];
+                memset(st, 0, sizeof(*st));
+                st->value = m->value;
+                st->qualifier = m->q;
+                if (m->kind == M_MONEY) {
+                        st->unit = nw_xstrdup(m->currency);
+                        st->subject = subject_before(x, sp, m->start);
+                } else if (m->kind == M_PERCENT) {
+                        st->unit = m->unit.b ? nw_xstrdup("percentage points") : nw_xstrdup("percent");
+                        st->subject = subject_before(x, sp, m->start);
+                } else {
+                        st->unit = dup_clean(s, m->unit.a, m->unit.b);
+                        st->subject = dup_clean(s, m->subj.a, m->subj.b);
+                }
+                st->location = place ? nw_xstrdup(place->name) : NULL;
+                st->text = dup_clean(s, m->start, m->end);
+        }
+}
+
+/* ---------------------------------------------------------------- events */
+
+struct ev_kw {
+        const char *w;
+        const char *type;
+};
+
+/* Capitalized keywords that end an event's name ("... Expo", "... Summit 2024"). */
+static const struct ev_kw ev_keywords[] = {
+        {"forum", "forum"},           {"expo", "trade_fair"},        {"exposition", "trade_fair"},
+        {"fair", "trade_fair"},       {"exhibition", "trade_fair"},  {"show", "trade_fair"},
+        {"summit", "summit"},         {"meet", "summit"},            {"conference", "conference"},
+        {"exchange", "conference"},   {"symposium", "conference"},   {"congress", "conference"},
+        {"dialogue", "conference"},   {"conclave", "conference"},    {"convention", "convention"},
+        {"ceremony", "ceremony"},     {"festival", "festival"},      {"week", "conference"},
+        {"meeting", "meeting"},       {"marathon", "sports_match"},  {"final", "sports_match"},
+        {"championship", "sports_match"}, {"championships", "sports_match"}, {"cup", "sports_match"},
+        {NULL, NULL},
+};
+
+/* Generic lower-case gatherings worth reporting even without a proper name. */
+static const struct ev_kw ev_generic[] = {
+        {"signing ceremony", "signing_ceremony"},
+        {"groundbreaking ceremony", "groundbreaking_ceremony"},
+        {"press conference", "press_conference"},
+        {"investor summit", "summit"},
+        {"investors summit", "summit"},
+        {"grand final", "sports_match"},
+        {NULL, NULL},
+};
+
+/* Lower-case words allowed inside a name ("Forum on China-Africa Cooperation"). */
+static const char *const name_glue[] = {"of", "and", "for", "on", "&", "de", "in", NULL};
+
+/* Words that are capitalized only because they start the sentence, or are not names. */
+static const char *const name_stop[] = {
+        "the", "a", "an", "this", "that", "at", "in", "on", "during", "after", "before", "its",
+        "his", "her", "their", "our", "recently", "meanwhile", "and", "with", "by", "as", "for",
+        "from", "of", "to", "when", "while", "since", "last", "next", "yesterday", "today",
+        "held", "said", "here", "there", "photo", "under", "through", NULL,
+};
+
+static int ordinal_word(const char *s, size_t a, size_t b)
+{
+        struct nw_num n;
+        return nw_num_parse(s, b, a, &n) && (n.flags & NW_NUM_ORDINAL) && n.end == b;
+}
+
+/* Walk back from the keyword at [kw, kw_end) over the name: capitalized words, ordinals,
+ * years and glue words; stop at a quote, a lower-case word or punctuation. */
+static size_t name_start(const struct ex *x, const struct span *sp, size_t kw)
+{
+        const char *s = x->s;
+        size_t a = kw, p = kw;
+
+        while (p > sp->a) {
+                size_t e = p, w;
+                if (s[e - 1] != ' ') {
+                        break;
+                }
+                e--;
+                w = e;
+                while (w > sp->a && s[w - 1] != ' ' && !quote_at(s, x->len, w - 1) &&
+                       !(w >= 3 && quote_at(s, x->len, w - 3) == 3) && s[w - 1] != '(' &&
+                       s[w - 1] != ',') {
+                        w--;
+                }
+                if (w == e) {
+                        break;
+                }
+                if (s[e - 1] == ',' || s[e - 1] == '.') {
+                        break;
+                }
+                if (nw_scan_upper(s, e, w) || nw_scan_digit((unsigned char)s[w]) ||
+                    ordinal_word(s, w, e)) {
+                        if (in_list(s + w, e - w, name_stop)) {
+                                break;
+                        }
+                        a = w;
+                } else if (in_list(s + w, e - w, name_glue)) {
+                        /* glue only counts when a name word precedes it */
+                } else {
+                        break;
+                }
+                p = w;
+                if (w > sp->a && (s[w - 1] != ' ')) {
+                        break;
+                }
+        }
+        /* never start on glue */
+        while (a < kw) {
+                size_t we = nw_scan_word_end(s, kw, a);
+                if (we > a && in_list(s + a, we - a, name_glue)) {
+                        a = nw_scan_skip_spaces(s, kw, we);
+                } else {
+                        break;
+                }
+        }
+        return a;
+}
+
+static long find_event(const struct nw_article *a, const char *name)
+{
+        for (size_t i = 0; i < a->n_events; i++) {
+                if (strcasecmp(a->events[i].name, name) == 0) {
+                        return (long)i;
+                }
+        }
+        return -1;
+}
+
+static int words_in(const char *s, size_t a, size_t b)
+{
+        int n = 1;
+        for (size_t i = a; i < b; i++) {
+                n += s[i] == ' ';
+        }
+        return n;
+}
+
+static void event_date(struct ex *x, const struct span *sp, struct nw_event *ev)
+{
+        const char *s = x->s;
+        size_t from = sp->a;
+
+        /* a dateline at the head of the sentence is the report's date, not the event's */
+        if (x->dateline.b > sp->a && x->dateline.b < sp->b) {
+                from = x->dateline.b;
+        }
+        static const char *const fut[] = {"will", "to be held", "next", "upcoming", NULL};
+        enum nw_date_dir dir = sentence_has(x, sp, fut) ? NW_DATE_FUTURE : NW_DATE_PAST;
+
+        for (size_t i = from; i < sp->b; i++) {
+                struct nw_date d;
+                size_t e, st = i;
+                if (!nw_scan_at_word_start(s, i) || s[i] == ' ') {
+                        continue;
+                }
+                if (!nw_date_parse_at(s, sp->b, i, &x->ref, dir, &d, &e)) {
+                        continue;
+                }
+                /* a bare day-month pair must be introduced ("on", "from", "since") or carry
+                 * its year; a lone weekday likewise */
+                {
+                        size_t ps;
+                        int intro = nw_scan_phrase_before(s, i, "on", &ps) ||
+                                    nw_scan_phrase_before(s, i, "from", &ps) ||
+                                    nw_scan_phrase_before(s, i, "since", &ps) ||
+                                    nw_scan_phrase_before(s, i, "opened", &ps) ||
+                                    nw_scan_phrase_before(s, i, "concluded", &ps) ||
+                                    nw_scan_phrase_before(s, i, "ended", &ps);
+                        if (!intro && !nw_scan_digit((unsigned char)s[i]) &&
+                            !nw_month_at(s, sp->b, i, &ps)) {
+                                i = e;
+                                continue;
+                        }
+                }
+                if (d.y) {
+                        char iso[11];
+                        nw_date_format(&d, iso);
+                        ev->date = nw_xstrdup(iso);
+                }
+                ev->date_text = dup_clean(s, st, e);
+                return;
+        }
+}
+
+static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *type)
+{
+        const struct span *sp = &x->sents[si];
+        struct nw_article *na = x->a;
+        struct nw_event *ev;
+        char *name = dup_clean(x->s, a, b);
+        long idx = find_event(na, name);
+
+        if (idx >= 0 || na->n_events >= 20 || strlen(name) < 4) {
+                free(name);
+                if (idx >= 0 && na->events[idx].location == NULL) {
+                        const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                        if (p) {
+                                na->events[idx].location = nw_xstrdup(p->name);
+                        }
+                }
+                if (idx >= 0 && na->events[idx].date == NULL) {
+                        event_date(x, sp, &na->events[idx]);
+                }
+                return;
+        }
+        na->events = grow(na->events, na->n_events, sizeof(*na->events));
+        ev = &na->events[na->n_events++];
+        memset(ev, 0, sizeof(*ev));
+        ev->name = name;
+        ev->type = nw_xstrdup(type);
+        {
+                const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                if (p) {
+                        ev->location = nw_xstrdup(p->name);
+                }
+        }
+        event_date(x, sp, ev);
+        if (x->main_event < 0 && strcmp(type, "sports_match") != 0) {
+                x->main_event = (long)na->n_events - 1;
+        }
+}
+
+static void events_in(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                size_t we;
+                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                we = nw_scan_word_end(s, sp->b, i);
+                for (const struct ev_kw *k = ev_keywords; k->w; k++) {
+                        size_t a, b = we;
+                        if (we - i != strlen(k->w) || !nw_scan_word_at(s, we, i, k->w)) {
+                                continue;
+                        }
+                        a = name_start(x, sp, i);
+                        if (a == i || words_in(s, a, i) < 2) {
+                                break;
+                        }
+                        /* "Summit 2024", "Expo (CAETE)" */
+                        {
+                                size_t p = nw_scan_skip_spaces(s, sp->b, b);
+                                struct nw_num n;
+                                if (p > b && p < sp->b && nw_num_parse(s, sp->b, p, &n) &&
+                                    is_year_like(&n)) {
+                                        b = n.end;
+                                }
+                        }
+                        {
+                                const char *type = k->type;
+                                /* "Signing Ceremony" keeps its kind */
+                                if (strcmp(type, "ceremony") == 0) {
+                                        type = nw_scan_find_word(s, a, b, "signing") != (size_t)-1
+                                                       ? "signing_ceremony"
+                                                       : "ceremony";
+                                }
+                                add_event(x, si, a, b, type);
+                        }
+                        break;
+                }
+                i = we;
+        }
+        for (const struct ev_kw *k = ev_generic; k->w; k++) {
+                size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
+                if (p == (size_t)-1 || nw_scan_upper(s, sp->b, p)) {
+                        continue;
+                }
+                {
+                        size_t b = p + strlen(k->w);
+                        /* "signing ceremony of the X project" / "at the 20th China-ASEAN Expo" */
+                        size_t q = nw_scan_skip_spaces(s, sp->b, b);
+                        size_t e = nw_scan_word_at(s, sp->b, q, "of the");
+                        if (!e) {
+                                e = nw_scan_word_at(s, sp->b, q, "at the");
+                        }
+                        if (e) {
+                                size_t r = nw_scan_skip_spaces(s, sp->b, e);
+                                size_t last = b;
+                                while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
+                                                     nw_scan_digit((unsigned char)s[r]) ||
+                                                     quote_at(s, sp->b, r))) {
+                                        size_t we2 = nw_scan_word_end(s, sp->b, r + quote_at(s, sp->b, r));
+                                        last = we2;
+                                        r = nw_scan_skip_spaces(s, sp->b, we2);
+                                }
+                                b = last;
+                        }
+                        add_event(x, si, p, b, k->type);
+                }
+        }
+}
+
+/* The event a sentence talks about: one it names, else "the event/summit/..." -> main. */
+static long event_of_sentence(const struct ex *x, const struct span *sp)
+{
+        static const char *const refs[] = {"the event", "this event", "the summit", "the expo",
+                                           "the forum", "the conference", "the fair",
+                                           "the ceremony", "the meeting", "the exchange",
+                                           "this year's expo", "the exhibition", "the activity",
+                                           "the meet", NULL};
+        const struct nw_article *a = x->a;
+
+        for (size_t i = 0; i < a->n_events; i++) {
+                size_t n = strlen(a->events[i].name);
+                for (size_t p = sp->a; p + n <= sp->b; p++) {
+                        if (strncmp(x->s + p, a->events[i].name, n) == 0) {
+                                return (long)i;
+                        }
+                }
+        }
+        if (x->main_event >= 0 && sentence_has(x, sp, refs)) {
+                return x->main_event;
+        }
+        return -1;
+}
+
+/* Attendance: "attracted more than 200 people", "drew 191,950 buyers", "with nearly 2,000
+ * enterprises in attendance", "attended by 3,000 delegates". */
+static void attendance_in(struct ex *x, size_t si)
+{
+        static const char *const verbs[] = {"attracted", "attracting", "drew", "draws", "attended",
+                                            "attendance", "participated", "took part",
+                                            "gathered", "packed", "welcomed", "attendees",
+                                            "participants", NULL};
+        static const char *const people_units[] = {
+                "people", "participants", "guests", "visitors", "delegates", "attendees",
+                "buyers", "exhibitors", "enterprises", "companies", "businessmen", "representatives",
+                "fans", "spectators", "ceos", "investors", "entrepreneurs", "officials", "firms",
+                "members", "experts", "scholars", "persons", NULL};
+        const struct span *sp = &x->sents[si];
+        long ei;
+
+        if (!sentence_has(x, sp, verbs)) {
+                return;
+        }
+        ei = event_of_sentence(x, sp);
+        if (ei < 0) {
+                ei = x->main_event;
+        }
+        if (ei < 0 || x->a->events[ei].attendance.present) {
+                return;
+        }
+        for (size_t k = 0; k < x->n_m; k++) {
+                struct mention *m = &x->m[k];
+                if (m->kind != M_COUNT || m->used || !m->unit.b ||
+                    !in_list(x->s + m->unit.a, m->unit.b - m->unit.a, people_units)) {
+                        continue;
+                }
+                set_quantity(&x->a->events[ei].attendance, m->value, NULL, m->q, x->s, m->start,
+                             m->end);
+                m->used = 1;
+                return;
+        }
+}
+
+/* Organizer names after "by": "hosted by the A and B", "co-organized by A, B and C". */
+static void organizers_in(struct ex *x, size_t si)
+{
+        static const char *const cues[] = {"hosted by", "organized by", "organised by",
+                                           "co-hosted by", "co-organized by", "co-organised by",
+                                           "sponsored by", "co-sponsored by", "jointly hosted by",
+                                           "jointly organized by", "jointly organised by", NULL};
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        long ei = -1;
+        size_t p = (size_t)-1;
+
+        for (const char *const *c = cues; *c; c++) {
+                size_t at = nw_scan_find_word(s, sp->a, sp->b, *c);
+                if (at != (size_t)-1) {
+                        p = at + strlen(*c);
+                        break;
+                }
+        }
+        if (p == (size_t)-1) {
+                return;
+        }
+        ei = event_of_sentence(x, sp);
+        if (ei < 0) {
+                ei = x->main_event;
+        }
+        if (ei < 0 && x->a->n_events > 0) {
+                ei = 0;
+        }
+        if (ei < 0) {
+                return;
+        }
+        for (int items = 0; items < 6 && p < sp->b; items++) {
+                size_t a, e;
+                p = nw_scan_skip_spaces(s, sp->b, p);
+                if (nw_scan_word_at(s, sp->b, p, "the")) {
+                        p = nw_scan_skip_spaces(s, sp->b, p + 3);
+                }
+                if (!nw_scan_upper(s, sp->b, p)) {
+                        break;
+                }
+                a = p;
+                e = p;
+                /* capitalized words and glue, never ending on glue */
+                while (p < sp->b) {
+                        size_t we = nw_scan_word_end(s, sp->b, p);
+                        /* typographic apostrophe inside "People’s" */
+                        while (we + 3 < sp->b && (unsigned char)s[we] == 0xe2 &&
+                               (unsigned char)s[we + 1] == 0x80 && (unsigned char)s[we + 2] == 0x99) {
+                                we = nw_scan_word_end(s, sp->b, we + 3);
+                        }
+                        if (we == p) {
+                                break;
+                        }
+                        if (nw_scan_upper(s, sp->b, p)) {
+                                e = we;
+                        } else if (!(in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, sp->b, p, "and")) &&
+                                   !nw_scan_word_at(s, sp->b, p, "the")) {
+                                break;
+                        }
+                        if (we >= sp->b || s[we] != ' ') {
+                                p = we;
+                                break;
+                        }
+                        p = we + 1;
+                }
+                if (e > a) {
+                        char *org = dup_clean(s, a, e);
+                        nw_strv_push_unique(&x->a->events[ei].organizers, org, strlen(org));
+                        nw_strv_push_unique(&x->a->organizations, org, strlen(org));
+                        free(org);
+                }
+                p = e;
+                p = nw_scan_skip_spaces(s, sp->b, p);
+                if (p < sp->b && s[p] == ',') {
+                        p = nw_scan_skip_spaces(s, sp->b, p + 1);
+                }
+                if (nw_scan_word_at(s, sp->b, p, "and")) {
+                        p += 3;
+                        continue;
+                }
+                if (p < sp->b && nw_scan_upper(s, sp->b, p) && s[p - 1] == ' ' && s[p - 2] == ',') {
+                        continue;
+                }
+                break;
+        }
+}
+
+static void theme_in(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        size_t p = nw_scan_find_word(s, sp->a, sp->b, "theme");
+        long ei;
+
+        if (p == (size_t)-1) {
+                p = nw_scan_find_word(s, sp->a, sp->b, "themed");
+        }
+        if (p == (size_t)-1) {
+                return;
+        }
+        ei = event_of_sentence(x, sp);
+        if (ei < 0) {
+                ei = x->main_event;
+        }
+        if (ei < 0 || x->a->events[ei].theme) {
+                return;
+        }
+        /* the first quoted span in the sentence */
+        for (size_t i = sp->a; i < sp->b; i++) {
+                int q = quote_at(s, sp->b, i);
+                if (!q && !(s[i] == '`')) {
+                        continue;
+                }
+                {
+                        size_t a = i + (q ? (size_t)q : 1), b = a;
+                        while (b < sp->b && !quote_at(s, sp->b, b) &&
+                               !(!q && (s[b] == '\'' || (b + 2 < sp->b && (unsigned char)s[b] == 0xe2 &&
+                                                          (unsigned char)s[b + 2] == 0x99)))) {
+                                b++;
+                        }
+                        if (b > a + 3 && b - a < 200) {
+                                x->a->events[ei].theme = dup_clean(s, a, b);
+                        }
+                        return;
+                }
+        }
+}
+
+/* ---------------------------------------------------------------- people */
+
+static const char *const title_heads[] = {
+        "chairman", "chairwoman", "chairperson", "president", "vice-president", "ceo", "cfo",
+        "coo", "cto", "founder", "co-founder", "director", "director-general", "manager",
+        "minister", "ministers", "secretary", "secretary-general", "head", "chief", "governor",
+        "mayor", "spokesperson", "spokesman", "spokeswoman", "academician", "professor",
+        "ambassador", "premier", "officer", "analyst", "economist", "forecaster", "captain",
+        "partner", "commissioner", "leader", "boss", "chancellor", "envoy", "consul", "lawmaker",
+        "senator", "coach", "owner", "official", "researcher", "editor", "dean", "principal",
+        "executive", "vice", "deputy", "president-elect", "md", "chairmen", "general", NULL,
+};
+
+/* Title modifiers that may precede a head in "Chief Minister X" / "Energy Security Secretary X". */
+static int title_word(const char *s, size_t a, size_t b)
+{
+        return in_list(s + a, b - a, title_heads);
+}
+
+static int name_token(const char *s, size_t len, size_t a, size_t b)
+{
+        size_t me;
+        if (b - a < 2 || !nw_scan_upper(s, len, a) || in_list(s + a, b - a, name_stop) ||
+            title_word(s, a, b) || nw_month_at(s, len, a, &me) || nw_weekday_at(s, len, a, &me) >= 0) {
+                return 0;
+        }
+        for (size_t i = a + 1; i < b; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (!(nw_scan_alpha(c) || c == '-' || c == '\'')) {
+                        return 0;
+                }
+        }
+        /* all capitals ("CEO", "AFL") is an acronym, not a name */
+        return !(b - a >= 2 && s[a + 1] >= 'A' && s[a + 1] <= 'Z');
+}
+
+/* 2..3 name tokens from p; returns the end, or 0. */
+static size_t read_name(const char *s, size_t lim, size_t p, int *tokens)
+{
+        size_t e = 0;
+        int n = 0;
+
+        while (p < lim && n < 4) {
+                size_t we = nw_scan_word_end(s, lim, p);
+                if (!name_token(s, lim, p, we)) {
+                        break;
+                }
+                /* "Xi Jinping's" */
+                if (we >= 2 && s[we - 2] == '\'' && s[we - 1] == 's') {
+                        e = we - 2;
+                        n++;
+                        break;
+                }
+                e = we;
+                n++;
+                if (we + 1 >= lim || s[we] != ' ') {
+                        break;
+                }
+                p = we + 1;
+        }
+        *tokens = n;
+        return n >= 2 && n <= 3 ? e : 0;
+}
+
+static void add_person(struct ex *x, char *name, char *title, char *org)
+{
+        struct nw_article *a = x->a;
+
+        for (size_t i = 0; i < a->n_people; i++) {
+                if (strcmp(a->people[i].name, name) == 0) {
+                        free(name);
+                        free(title);
+                        free(org);
+                        return;
+                }
+        }
+        if (a->n_people >= 50) {
+                free(name);
+                free(title);
+                free(org);
+                return;
+        }
+        if (org && org[0]) {
+                nw_strv_push_unique(&a->organizations, org, strlen(org));
+        }
+        a->people = grow(a->people, a->n_people, sizeof(*a->people));
+        a->people[a->n_people].name = name;
+        a->people[a->n_people].title = title;
+        a->people[a->n_people].organization = org;
+        a->n_people++;
+}
+
+/* A capitalized organization name from p: words and glue, not ending on glue. */
+static size_t read_org(const char *s, size_t lim, size_t p)
+{
+        size_t e = p;
+
+        if (nw_scan_word_at(s, lim, p, "the")) {
+                p = nw_scan_skip_spaces(s, lim, p + 3);
+        }
+        while (p < lim) {
+                size_t we = nw_scan_word_end(s, lim, p);
+                if (we == p) {
+                        /* "(CPC)" */
+                        if (s[p] == '(' && p + 1 < lim && nw_scan_upper(s, lim, p + 1)) {
+                                size_t q = p + 1;
+                                while (q < lim && s[q] != ')' && q - p < 12) {
+                                        q++;
+                                }
+                                if (q < lim && s[q] == ')') {
+                                        e = q + 1;
+                                }
+                        }
+                        break;
+                }
+                while (we + 3 < lim && (unsigned char)s[we] == 0xe2 && (unsigned char)s[we + 1] == 0x80 &&
+                       (unsigned char)s[we + 2] == 0x99) {
+                        we = nw_scan_word_end(s, lim, we + 3);
+                }
+                if (nw_scan_upper(s, lim, p) || (e > p && nw_scan_digit((unsigned char)s[p]))) {
+                        e = we;
+                } else if (!in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, lim, p, "the")) {
+                        break;
+                }
+                if (we >= lim || s[we] != ' ') {
+                        break;
+                }
+                p = we + 1;
+        }
+        return e;
+}
+
+/* "Chen Bin, executive vice chairman of the China Federation of ..., said" */
+static void people_appositive(struct ex *x, const struct span *sp)
+{
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                size_t ne, p, t0, t1, org_a = 0, org_e = 0;
+                int ntok, has_head = 0, words = 0;
+
+                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                if (i > sp->a) {
+                        size_t ps;
+                        char c = s[i - 1];
+                        int ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
+                                 (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
+                                 nw_scan_phrase_before(s, i, "said", &ps) ||
+                                 nw_scan_phrase_before(s, i, "according to", &ps) ||
+                                 nw_scan_phrase_before(s, i, "says", &ps);
+                        if (!ok) {
+                                i = nw_scan_word_end(s, sp->b, i);
+                                continue;
+                        }
+                }
+                ne = read_name(s, sp->b, i, &ntok);
+                if (!ne || ne + 2 >= sp->b || s[ne] != ',' || s[ne + 1] != ' ') {
+                        i = nw_scan_word_end(s, sp->b, i);
+                        continue;
+                }
+                p = ne + 2;
+                if (nw_scan_word_at(s, sp->b, p, "the")) {
+                        p += 4;
+                }
+                if (nw_scan_word_at(s, sp->b, p, "a") || nw_scan_word_at(s, sp->b, p, "an")) {
+                        i = ne;
+                        continue;
+                }
+                t0 = p;
+                t1 = p;
+                while (p < sp->b && words < 9) {
+                        size_t we = nw_scan_word_end(s, sp->b, p);
+                        if (we == p) {
+                                break;
+                        }
+                        if (nw_scan_word_at(s, sp->b, p, "of") || nw_scan_word_at(s, sp->b, p, "at") ||
+                            nw_scan_word_at(s, sp->b, p, "for") || nw_scan_word_at(s, sp->b, p, "with")) {
+                                size_t q = nw_scan_skip_spaces(s, sp->b, we);
+                                size_t oe = read_org(s, sp->b, q);
+                                if (oe > q && has_head) {
+                                        org_a = q;
+                                        org_e = oe;
+                                        break;
+                                }
+                                /* "general manager of the X Department of Y": keep reading */
+                        }
+                        if (title_word(s, p, we)) {
+                                has_head = 1;
+                        }
+                        t1 = we;
+                        words++;
+                        if (we >= sp->b || s[we] != ' ') {
+                                break;
+                        }
+                        p = we + 1;
+                }
+                if (has_head && t1 > t0) {
+                        char *org = NULL;
+                        if (org_e > org_a) {
+                                size_t oa = org_a;
+                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                                }
+                                org = dup_clean(s, oa, org_e);
+                        }
+                        add_person(x, dup_clean(s, i, ne), dup_clean(s, t0, t1), org);
+                }
+                i = ne;
+        }
+}
+
+/* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers" */
+static void people_titled(struct ex *x, const struct span *sp)
+{
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                size_t we, p, ne, ta, w;
+                int ntok, k;
+
+                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                we = nw_scan_word_end(s, sp->b, i);
+                if (!title_word(s, i, we) || we + 1 >= sp->b || s[we] != ' ' ||
+                    lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
+                    lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
+                    lower_eq(s + i, we - i, "chief")) {
+                        i = we;
+                        continue;
+                }
+                p = we + 1;
+                ne = read_name(s, sp->b, p, &ntok);
+                if (!ne || (ne < sp->b && nw_scan_upper(s, sp->b, ne + 1) && s[ne] == ' ')) {
+                        i = we;
+                        continue;
+                }
+                /* the title: walk back over capitalized words and title words (max 4) */
+                ta = i;
+                w = i;
+                for (k = 0; k < 4 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
+                        size_t ws = w - 1;
+                        while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
+                               s[ws - 1] != '"') {
+                                ws--;
+                        }
+                        if (ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
+                                break;
+                        }
+                        if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
+                                break;
+                        }
+                        if (s[w - 2] == '.' || s[w - 2] == ',') {
+                                break;
+                        }
+                        ta = ws;
+                        w = ws;
+                }
+                {
+                        char *title = dup_clean(s, ta, we);
+                        size_t tl = strlen(title);
+                        size_t q;
+                        add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), NULL);
+                        /* "Deputy Chief Ministers A B and C D" */
+                        q = ne;
+                        if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
+                                size_t ne2 = read_name(s, sp->b, q + 5, &ntok);
+                                if (ne2) {
+                                        title[tl - 1] = '\0';
+                                        x->a->people[x->a->n_people - 1].title[tl - 1] = '\0';
+                                        add_person(x, dup_clean(s, q + 5, ne2), nw_xstrdup(title), NULL);
+                                }
+                        }
+                        free(title);
+                }
+                i = ne;
+        }
+}
+
+/* ---------------------------------------------------------------- organizations, places */
+
+static const char *const org_suffix[] = {
+        "group", "co", "co.", "corp", "corp.", "corporation", "inc", "inc.", "ltd", "ltd.",
+        "limited", "bank", "association", "federation", "ministry", "government", "committee",
+        "council", "agency", "university", "institute", "capital", "ventures", "partners",
+        "holdings", "company", "commission", "bureau", "department", "chamber", "alliance",
+        "society", "authority", "administration", "office", "plc", "llc", "fund", NULL,
+};
+
+static void orgs_in(struct ex *x, const struct span *sp)
+{
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                size_t we;
+                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                we = nw_scan_word_end(s, sp->b, i);
+                if (we < sp->b && s[we] == '.') {
+                        we++;
+                }
+                if (in_list(s + i, we - i, org_suffix)) {
+                        size_t a = name_start(x, sp, i);
+                        size_t an = nw_scan_find_word(s, a, i, "and");
+                        while (an != (size_t)-1) {
+                                a = nw_scan_skip_spaces(s, i, an + 3);
+                                an = nw_scan_find_word(s, a, i, "and");
+                        }
+                        if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
+                            nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {
+                                size_t oe = read_org(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3));
+                                if (oe > we) {
+                                        we = oe;
+                                }
+                        }
+                        if (a < i && x->a->organizations.n < 60) {
+                                char *org = dup_clean(s, a, we);
+                                nw_strv_push_unique(&x->a->organizations, org, strlen(org));
+                                free(org);
+                        }
+                }
+                i = we;
+        }
+}
+
+static void places_in(struct ex *x, const struct span *sp)
+{
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
+                size_t e = i;
+                const struct nw_place *hit = NULL;
+                size_t hit_end = i;
+
+                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                for (int w = 0; w < 4; w++) {
+                        size_t we = nw_scan_word_end(s, sp->b, e);
+                        const struct nw_place *p;
+                        if (we == e) {
+                                break;
+                        }
+                        p = nw_gazetteer_find(s + i, we - i);
+                        if (p) {
+                                hit = p;
+                                hit_end = we;
+                        }
+                        if (we >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1)) {
+                                break;
+                        }
+                        e = we + 1;
+                }
+                if (hit) {
+                        nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                        i = hit_end;
+                } else {
+                        i = nw_scan_word_end(s, sp->b, i);
+                }
+        }
+}
+
+/* ---------------------------------------------------------------- driver */
+
+void nw_extract_clear(struct nw_article *a)
+{
+        struct nw_article tmp;
+
+        /* nw_article_free() knows how to release every fact; borrow it on a shell */
+        nw_article_init(&tmp);
+        tmp.events = a->events;
+        tmp.n_events = a->n_events;
+        tmp.investments = a->investments;
+        tmp.n_investments = a->n_investments;
+        tmp.statistics = a->statistics;
+        tmp.n_statistics = a->n_statistics;
+        tmp.people = a->people;
+        tmp.n_people = a->n_people;
+        tmp.organizations = a->organizations;
+        tmp.locations = a->locations;
+        nw_article_free(&tmp);
+        a->events = NULL;
+        a->n_events = 0;
+        a->investments = NULL;
+        a->n_investments = 0;
+        a->statistics = NULL;
+        a->n_statistics = 0;
+        a->people = NULL;
+        a->n_people = 0;
+        memset(&a->organizations, 0, sizeof(a->organizations));
+        memset(&a->locations, 0, sizeof(a->locations));
+}
+
+static void reference_date(struct ex *x)
+{
+        struct nw_date pub = {0, 0, 0}, dl;
+        size_t w, we;
+
+        if (x->a->dateline && nw_date_from_iso(x->a->dateline->date, &x->ref)) {
+                return;
+        }
+        (void)nw_date_from_iso(x->a->published_at, &pub);
+        if (nw_date_find_dateline(x->s, x->len, &pub, &dl, &w, &we)) {
+                /* its own numbers are the report's date; skip past the date words */
+                size_t e = we + 2, de;
+                struct nw_date tmp;
+                if (nw_date_parse_at(x->s, x->len, e, &pub, NW_DATE_PAST, &tmp, &de)) {
+                        e = de;
+                }
+                x->dateline.a = w;
+                x->dateline.b = e;
+                if (dl.y) {
+                        x->ref = dl;
+                        return;
+                }
+        }
+        x->ref = pub;
+}
+
+enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
+{
+        static const char *const inv_gate_neg[] = {NULL};
+        struct ex *x;
+        const char *text;
+
+        (void)inv_gate_neg;
+        nw_extract_clear(a);
+        text = a->body && a->body[0] ? a->body : a->title;
+        if (!text) {
+                return NW_OK;
+        }
+        if (strlen(text) > MAX_TEXT) {
+                if (errstr && errstr_size) {
+                        snprintf(errstr, errstr_size, "body of %zu bytes is over the extractor's %u",
+                                 strlen(text), MAX_TEXT);
+                }
+                return NW_ERR_TOO_BIG;
+        }
+        x = nw_xcalloc(1, sizeof(*x));
+        x->a = a;
+        x->s = text;
+        x->len = strlen(text);
+        x->main_event = -1;
+        x->last_inv = -1;
+        nw_money_ctx_init(&x->mc, text, x->len);
+        reference_date(x);
+        split_sentences(x);
+        for (size_t si = 0; si < x->n_sents; si++) {
+                const struct span *sp = &x->sents[si];
+                int inv_ok;
+
+                scan_mentions(x, sp);
+                events_in(x, si);
+                attendance_in(x, si);
+                organizers_in(x, si);
+                theme_in(x, si);
+                inv_ok = sentence_has_stem(x, sp, inv_stems) && !sentence_has_stem(x, sp, stat_stems) &&
+                         !sentence_has(x, sp, period_words);
+                investments_in(x, si, inv_ok);
+                statistics_in(x, si);
+                people_appositive(x, sp);
+                people_titled(x, sp);
+                orgs_in(x, sp);
+                places_in(x, sp);
+        }
+        /* an event with no place in its sentence: the title often says where ("held in X") */
+        for (size_t i = 0; i < a->n_events; i++) {
+                if (!a->events[i].location && a->title) {
+                        struct ex tx = *x;
+                        struct span all;
+                        const struct nw_place *p;
+                        tx.s = a->title;
+                        tx.len = strlen(a->title);
+                        all.a = 0;
+                        all.b = tx.len;
+                        p = place_after_in(&tx, all.a, all.b);
+                        if (p) {
+                                a->events[i].location = nw_xstrdup(p->name);
+                        }
+                }
+        }
+        free(x->sents);
+        free(x);
+        return NW_OK;
+}

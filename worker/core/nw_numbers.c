@@ -1,0 +1,710 @@
+/* nw_numbers.c -- numbers, qualifiers and money in news text (see nw_numbers.h).
+ * Hand-written scanning over const tables: every form is a table row, matched in place,
+ * so nothing is compiled at run time and each call is linear in the words it reads. */
+#include "nw_numbers.h"
+
+#include <string.h>
+
+#include "nw_scan.h"
+
+struct word_val {
+        const char *w;
+        double v;
+};
+
+/* Number words; "a" is handled separately since it is only a number before a scale. */
+static const struct word_val units[] = {
+        {"zero", 0},     {"one", 1},        {"two", 2},        {"three", 3},     {"four", 4},
+        {"five", 5},     {"six", 6},        {"seven", 7},      {"eight", 8},     {"nine", 9},
+        {"ten", 10},     {"eleven", 11},    {"twelve", 12},    {"thirteen", 13}, {"fourteen", 14},
+        {"fifteen", 15}, {"sixteen", 16},   {"seventeen", 17}, {"eighteen", 18}, {"nineteen", 19},
+        {"twenty", 20},  {"thirty", 30},    {"forty", 40},     {"fifty", 50},    {"sixty", 60},
+        {"seventy", 70}, {"eighty", 80},    {"ninety", 90},    {NULL, 0},
+};
+
+static const struct word_val ordinals[] = {
+        {"first", 1},   {"second", 2},  {"third", 3},     {"fourth", 4},   {"fifth", 5},
+        {"sixth", 6},   {"seventh", 7}, {"eighth", 8},    {"ninth", 9},    {"tenth", 10},
+        {"eleventh", 11}, {"twelfth", 12}, {"thirteenth", 13}, {"fourteenth", 14},
+        {"fifteenth", 15}, {"twentieth", 20}, {"thirtieth", 30}, {NULL, 0},
+};
+
+/* Scale words written apart from the number ("6.15 billion", "26.33 lakh crore", "1.12-billion").
+ * "m" and "b" alone are only scales when attached ("$75m", "3.5b"), see attached[]. */
+static const struct word_val scales[] = {
+        {"thousand", 1e3}, {"million", 1e6},  {"mln", 1e6},  {"mn", 1e6},    {"billion", 1e9},
+        {"bln", 1e9},      {"bn", 1e9},       {"trillion", 1e12}, {"tn", 1e12}, {"trn", 1e12},
+        {"lakh", 1e5},     {"lakhs", 1e5},    {"lac", 1e5},  {"crore", 1e7}, {"crores", 1e7},
+        {"cr", 1e7},       {"hundred", 1e2},  {NULL, 0},
+};
+
+static const struct word_val attached[] = {
+        {"mln", 1e6}, {"mn", 1e6}, {"m", 1e6}, {"bln", 1e9}, {"bn", 1e9}, {"b", 1e9},
+        {"k", 1e3},   {"tn", 1e12}, {"trn", 1e12}, {"cr", 1e7}, {"crore", 1e7}, {"lakh", 1e5},
+        {NULL, 0},
+};
+
+static int is_indian_scale(double v)
+{
+        return v == 1e5 || v == 1e7;
+}
+
+/* The table row whose word is exactly s[pos..end) (case-insensitive), or NULL. */
+static const struct word_val *lookup(const struct word_val *t, const char *s, size_t pos,
+                                     size_t end)
+{
+        for (; t->w; t++) {
+                size_t n = strlen(t->w);
+                if (n == end - pos && nw_scan_word_at(s, end, pos, t->w) == end) {
+                        return t;
+                }
+        }
+        return NULL;
+}
+
+/* UTF-8 of the Chinese myriad signs: 万 (10^4), 亿 (10^8), and 元 (yuan). */
+#define CJK_WAN "\xe4\xb8\x87"
+#define CJK_YI "\xe4\xba\xbf"
+#define CJK_YUAN "\xe5\x85\x83"
+
+static int has_at(const char *s, size_t len, size_t pos, const char *lit)
+{
+        size_t n = strlen(lit);
+        return pos + n <= len && memcmp(s + pos, lit, n) == 0;
+}
+
+static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *out);
+
+/* Separate scale words after a number at *end, multiplied together ("lakh crore").
+ * Indian compound "30 lakh 77 thousand crore" adds the thousands before the crore. */
+static double read_scales(const char *s, size_t len, size_t *end, unsigned *flags,
+                          double value)
+{
+        double mult = 1;
+        size_t p = *end;
+        int lakh_last = 0;
+
+        for (;;) {
+                size_t q = p, we;
+                const struct word_val *sc;
+
+                if (has_at(s, len, q, CJK_WAN)) {
+                        mult *= 1e4;
+                        p = q + 3;
+                        *flags |= NW_NUM_SCALED;
+                        continue;
+                }
+                if (has_at(s, len, q, CJK_YI)) {
+                        mult *= 1e8;
+                        p = q + 3;
+                        *flags |= NW_NUM_SCALED;
+                        continue;
+                }
+                if (q < len && (s[q] == ' ' || s[q] == '-')) {
+                        q++;
+                }
+                /* "30 lakh 77 thousand crore": thousands added inside the lakh amount */
+                if (lakh_last && q < len && nw_scan_digit((unsigned char)s[q])) {
+                        struct nw_num n2;
+                        size_t t;
+                        parse_digits(s, len, q, &n2);
+                        t = n2.end < len && s[n2.end] == ' ' ? n2.end + 1 : n2.end;
+                        if (n2.value < 100 && (t = nw_scan_word_at(s, len, t, "thousand")) != 0) {
+                                value = value * mult + n2.value * 1e3;
+                                mult = 1;
+                                lakh_last = 0;
+                                p = t;
+                                continue;
+                        }
+                        break;
+                }
+                if (q >= len || !nw_scan_alpha((unsigned char)s[q])) {
+                        break;
+                }
+                we = q;
+                while (we < len && nw_scan_alpha((unsigned char)s[we])) {
+                        we++;
+                }
+                sc = lookup(scales, s, q, we);
+                if (!sc || (we < len && nw_scan_wordc((unsigned char)s[we]))) {
+                        break;
+                }
+                /* "hundred" only scales a bare small number ("five hundred"), never "200 hundred" */
+                if (sc->v == 1e2 && value >= 100) {
+                        break;
+                }
+                mult *= sc->v;
+                lakh_last = sc->v == 1e5;
+                if (is_indian_scale(sc->v)) {
+                        *flags |= NW_NUM_INDIAN;
+                }
+                *flags |= NW_NUM_SCALED;
+                p = we;
+        }
+        *end = p;
+        return value * mult;
+}
+
+/* Digits with separators and decimals at pos. */
+static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *out)
+{
+        size_t p = pos;
+        double v = 0;
+        int digits = 0;
+        unsigned flags = 0;
+
+        while (p < len && nw_scan_digit((unsigned char)s[p])) {
+                v = v * 10 + (s[p] - '0');
+                p++;
+                digits++;
+        }
+        /* separators: 1,000,000 and the Indian 5,91,61,730 (groups of two before the last three) */
+        while (p + 3 < len + 0 && s[p] == ',' && nw_scan_digit((unsigned char)s[p + 1]) &&
+               nw_scan_digit((unsigned char)s[p + 2])) {
+                size_t g = p + 1, n = 0;
+                while (g < len && nw_scan_digit((unsigned char)s[g])) {
+                        g++;
+                        n++;
+                }
+                if (n == 3 || (n == 2 && g < len && s[g] == ',')) {
+                        for (size_t i = p + 1; i < g; i++) {
+                                v = v * 10 + (s[i] - '0');
+                        }
+                        digits += (int)n;
+                        flags |= NW_NUM_GROUPED;
+                        p = g;
+                } else {
+                        break;
+                }
+        }
+        if (p + 1 < len && s[p] == '.' && nw_scan_digit((unsigned char)s[p + 1])) {
+                double f = 0.1;
+                p++;
+                while (p < len && nw_scan_digit((unsigned char)s[p])) {
+                        v += (s[p] - '0') * f;
+                        f /= 10;
+                        p++;
+                }
+                flags |= NW_NUM_DECIMAL;
+        }
+        out->value = v;
+        out->end = p;
+        out->flags = flags;
+        out->digits = digits;
+        return 1;
+}
+
+/* Number words: "seven", "thirty-seven", "two hundred", "a dozen", "five lakh". */
+static int parse_words(const char *s, size_t len, size_t pos, struct nw_num *out)
+{
+        double total = 0, cur = 0;
+        size_t p = pos, last_end = pos;
+        int any = 0, after_a = 0;
+
+        for (;;) {
+                size_t we = nw_scan_word_end(s, len, p);
+                const struct word_val *u;
+                size_t hy;
+
+                if (we == p) {
+                        break;
+                }
+                /* "thirty-seven" is one token to the scanner; split it at the hyphen */
+                hy = p;
+                while (hy < we && s[hy] != '-') {
+                        hy++;
+                }
+                if (hy < we) {
+                        const struct word_val *t = lookup(units, s, p, hy);
+                        const struct word_val *o = lookup(units, s, hy + 1, we);
+                        if (t && o && t->v >= 20 && o->v < 10 && !after_a) {
+                                cur += t->v + o->v;
+                                any = 1;
+                                last_end = we;
+                                goto next;
+                        }
+                        break;
+                }
+                if (!any && !after_a && nw_scan_word_at(s, len, p, "a") == we) {
+                        after_a = 1;
+                        goto next_noend;
+                }
+                if ((u = lookup(units, s, p, we)) != NULL && !after_a) {
+                        if (any && cur != 0 && ((long long)cur % 100) != 0 && !(cur >= 20 && u->v < 10 &&
+                                                                         ((long long)cur % 10) == 0)) {
+                                break;
+                        }
+                        cur += u->v;
+                        any = 1;
+                        last_end = we;
+                } else if (nw_scan_word_at(s, len, p, "dozen") == we) {
+                        cur = (cur ? cur : 1) * 12;
+                        any = 1;
+                        after_a = 0;
+                        last_end = we;
+                } else if (any && nw_scan_word_at(s, len, p, "and") == we && ((long long)cur % 100) == 0 &&
+                           cur > 0) {
+                        goto next_noend;
+                } else if ((u = lookup(scales, s, p, we)) != NULL && (any || after_a) &&
+                           strcmp(u->w, "mn") != 0 && strcmp(u->w, "cr") != 0) {
+                        double c = cur ? cur : 1;
+                        if (u->v == 1e2) {
+                                cur = c * 100;
+                        } else {
+                                total += c * u->v;
+                                cur = 0;
+                                out->flags |= NW_NUM_SCALED;
+                                if (is_indian_scale(u->v)) {
+                                        out->flags |= NW_NUM_INDIAN;
+                                }
+                        }
+                        any = 1;
+                        after_a = 0;
+                        last_end = we;
+                } else {
+                        break;
+                }
+next:
+                after_a = 0;
+next_noend:
+                p = we;
+                if (p < len && s[p] == ' ') {
+                        p++;
+                } else {
+                        break;
+                }
+        }
+        if (!any) {
+                return 0;
+        }
+        out->value = total + cur;
+        out->end = last_end;
+        out->flags |= NW_NUM_SPELLED;
+        out->digits = 0;
+        return 1;
+}
+
+int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out)
+{
+        memset(out, 0, sizeof(*out));
+        out->start = pos;
+        if (pos >= len) {
+                return 0;
+        }
+        if (pos > 0) {
+                unsigned char b = (unsigned char)s[pos - 1];
+                /* not the tail of another number ("1,000", "3.5", "12a5") */
+                if (nw_scan_digit(b) || ((b == ',' || b == '.') && pos > 1 &&
+                                         nw_scan_digit((unsigned char)s[pos - 2]))) {
+                        return 0;
+                }
+        }
+        if (nw_scan_digit((unsigned char)s[pos])) {
+                size_t p;
+                parse_digits(s, len, pos, out);
+                p = out->end;
+                /* an attached suffix: 28.35m, 3.5b, 20th, 70,000-cr is handled below */
+                if (p < len && nw_scan_alpha((unsigned char)s[p])) {
+                        size_t we = p;
+                        const struct word_val *a;
+                        while (we < len && nw_scan_alpha((unsigned char)s[we])) {
+                                we++;
+                        }
+                        if (we < len && nw_scan_wordc((unsigned char)s[we])) {
+                                return 0; /* "5G3", "E1x": a code, not a number */
+                        }
+                        if ((a = lookup(attached, s, p, we)) != NULL) {
+                                out->value *= a->v;
+                                out->flags |= NW_NUM_SCALED;
+                                if (is_indian_scale(a->v)) {
+                                        out->flags |= NW_NUM_INDIAN;
+                                }
+                                out->end = we;
+                        } else if (lookup((const struct word_val[]){{"st", 0}, {"nd", 0},
+                                                                     {"rd", 0}, {"th", 0},
+                                                                     {NULL, 0}},
+                                          s, p, we)) {
+                                out->flags |= NW_NUM_ORDINAL;
+                                out->end = we;
+                                out->hi = out->value;
+                                return 1;
+                        } else {
+                                /* "40MW", "300mm", "1Q24": a measure or a code, the caller decides */
+                                out->hi = out->value;
+                                return 1;
+                        }
+                }
+                p = out->end;
+                out->value = read_scales(s, len, &p, &out->flags, out->value);
+                out->end = p;
+        } else if (nw_scan_alpha((unsigned char)s[pos]) && nw_scan_at_word_start(s, pos)) {
+                size_t we = nw_scan_word_end(s, len, pos);
+                const struct word_val *o = lookup(ordinals, s, pos, we);
+                if (o) {
+                        out->value = o->v;
+                        out->end = we;
+                        out->flags = NW_NUM_ORDINAL | NW_NUM_SPELLED;
+                        out->hi = o->v;
+                        return 1;
+                }
+                if (!parse_words(s, len, pos, out)) {
+                        return 0;
+                }
+                {
+                        size_t p = out->end;
+                        out->value = read_scales(s, len, &p, &out->flags, out->value);
+                        out->end = p;
+                }
+        } else {
+                return 0;
+        }
+        out->hi = out->value;
+        /* a range: "200-300", "200 to 300" (never a year span like 2020-2021) */
+        {
+                size_t p = out->end, q = 0;
+                if (p + 1 < len && (s[p] == '-') && nw_scan_digit((unsigned char)s[p + 1])) {
+                        q = p + 1;
+                } else if (nw_scan_word_at(s, len, p + 1, "to") && p < len && s[p] == ' ' &&
+                           p + 4 < len && nw_scan_digit((unsigned char)s[p + 4])) {
+                        q = p + 4;
+                }
+                if (q && !(out->flags & (NW_NUM_ORDINAL | NW_NUM_SPELLED))) {
+                        struct nw_num hi;
+                        if (nw_num_parse(s, len, q, &hi) && !(hi.flags & NW_NUM_ORDINAL) &&
+                            hi.value > out->value && !(out->digits == 4 && hi.digits == 4 &&
+                                                       !(out->flags & NW_NUM_SCALED))) {
+                                out->hi = hi.value;
+                                out->end = hi.end;
+                                out->flags |= NW_NUM_RANGE;
+                        }
+                }
+        }
+        return 1;
+}
+
+struct qual_phrase {
+        const char *p;
+        enum nw_qualifier q;
+};
+
+/* Longest first where one is the tail of another ("no more than" before "more than"). */
+static const struct qual_phrase qual_before[] = {
+        {"no more than", NW_Q_UP_TO},     {"not more than", NW_Q_UP_TO},
+        {"no less than", NW_Q_AT_LEAST},  {"not less than", NW_Q_AT_LEAST},
+        {"no fewer than", NW_Q_AT_LEAST}, {"a minimum of", NW_Q_AT_LEAST},
+        {"a maximum of", NW_Q_UP_TO},     {"maximum of", NW_Q_UP_TO},
+        {"more than", NW_Q_MORE_THAN},    {"in excess of", NW_Q_MORE_THAN},
+        {"upwards of", NW_Q_MORE_THAN},   {"over", NW_Q_MORE_THAN},
+        {"above", NW_Q_MORE_THAN},        {"exceeding", NW_Q_MORE_THAN},
+        {"exceeded", NW_Q_MORE_THAN},     {"exceeds", NW_Q_MORE_THAN},
+        {"exceed", NW_Q_MORE_THAN},       {"topping", NW_Q_MORE_THAN},
+        {"topped", NW_Q_MORE_THAN},       {"surpassing", NW_Q_MORE_THAN},
+        {"surpassed", NW_Q_MORE_THAN},    {"beyond", NW_Q_MORE_THAN},
+        {"at least", NW_Q_AT_LEAST},      {"as much as", NW_Q_UP_TO},
+        {"as many as", NW_Q_UP_TO},       {"up to", NW_Q_UP_TO},
+        {"about", NW_Q_ABOUT},            {"around", NW_Q_ABOUT},
+        {"approximately", NW_Q_ABOUT},    {"approx.", NW_Q_ABOUT},
+        {"roughly", NW_Q_ABOUT},          {"an estimated", NW_Q_ABOUT},
+        {"estimated", NW_Q_ABOUT},        {"some", NW_Q_ABOUT},
+        {"circa", NW_Q_ABOUT},            {"nearly", NW_Q_LESS_THAN},
+        {"almost", NW_Q_LESS_THAN},       {"close to", NW_Q_LESS_THAN},
+        {"just under", NW_Q_LESS_THAN},   {"just below", NW_Q_LESS_THAN},
+        {"less than", NW_Q_LESS_THAN},    {"fewer than", NW_Q_LESS_THAN},
+        {"under", NW_Q_LESS_THAN},        {"below", NW_Q_LESS_THAN},
+        {"short of", NW_Q_LESS_THAN},     {NULL, NW_Q_EXACT},
+};
+
+enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
+{
+        *start = pos;
+        for (const struct qual_phrase *q = qual_before; q->p; q++) {
+                size_t st;
+                if (nw_scan_phrase_before(s, pos, q->p, &st)) {
+                        *start = st;
+                        return q->q;
+                }
+        }
+        return NW_Q_EXACT;
+}
+
+enum nw_qualifier nw_qualifier_after(const char *s, size_t len, size_t end, size_t *new_end)
+{
+        size_t e;
+
+        *new_end = end;
+        if ((e = nw_scan_word_at(s, len, end, "-odd")) != 0 ||
+            (e = nw_scan_word_at(s, len, end, " odd")) != 0) {
+                *new_end = e;
+                return NW_Q_ABOUT;
+        }
+        if ((e = nw_scan_word_at(s, len, end, "-plus")) != 0 ||
+            (e = nw_scan_word_at(s, len, end, "+")) != 0) {
+                *new_end = e;
+                return NW_Q_MORE_THAN;
+        }
+        if ((e = nw_scan_word_at(s, len, end, " or more")) != 0) {
+                *new_end = e;
+                return NW_Q_AT_LEAST;
+        }
+        if ((e = nw_scan_word_at(s, len, end, " or so")) != 0) {
+                *new_end = e;
+                return NW_Q_ABOUT;
+        }
+        return NW_Q_EXACT;
+}
+
+struct cur_sign {
+        const char *t;
+        const char *code;       /* "$" means the context's dollar, "\xa5" the context's yen */
+        int ci;                 /* match case-insensitively */
+};
+
+/* Currency signs and codes written before the number, longest first. */
+static const struct cur_sign prefixes[] = {
+        {"U.S.$", "USD", 0}, {"US$", "USD", 0},  {"USD", "USD", 0}, {"HK$", "HKD", 0},
+        {"HKD", "HKD", 0},   {"Aus$", "AUD", 0}, {"AU$", "AUD", 0}, {"A$", "AUD", 0},
+        {"AUD", "AUD", 0},   {"CA$", "CAD", 0},  {"C$", "CAD", 0},  {"CAD", "CAD", 0},
+        {"SG$", "SGD", 0},   {"S$", "SGD", 0},   {"SGD", "SGD", 0}, {"NT$", "TWD", 0},
+        {"TWD", "TWD", 0},   {"NZ$", "NZD", 0},  {"NZD", "NZD", 0}, {"R$", "BRL", 0},
+        {"\xe2\x82\xac", "EUR", 0}, {"EUR", "EUR", 0}, {"\xc2\xa3", "GBP", 0},
+        {"GBP", "GBP", 0},   {"\xc2\xa5", "\xa5", 0}, {"JPY", "JPY", 0}, {"RMB", "CNY", 0},
+        {"CNY", "CNY", 0},   {"Rs.", "INR", 0},  {"Rs", "INR", 0},  {"INR", "INR", 0},
+        {"\xe2\x82\xb9", "INR", 0}, {"RM", "MYR", 0}, {"MYR", "MYR", 0}, {"KRW", "KRW", 0},
+        {"\xe2\x82\xa9", "KRW", 0}, {"VND", "VND", 0}, {"CHF", "CHF", 0}, {"AED", "AED", 0},
+        {"Dh", "AED", 0},    {"SAR", "SAR", 0},  {"IDR", "IDR", 0}, {"Rp", "IDR", 0},
+        {"THB", "THB", 0},   {"PHP", "PHP", 0},  {"$", "$", 0},     {NULL, NULL, 0},
+};
+
+/* Currency words and codes written after the number, longest first where they share a tail. */
+static const struct cur_sign suffixes[] = {
+        {"u.s. dollars", "USD", 1},      {"us dollars", "USD", 1},
+        {"u.s. dollar", "USD", 1},       {"us dollar", "USD", 1},
+        {"american dollars", "USD", 1},  {"hong kong dollars", "HKD", 1},
+        {"singapore dollars", "SGD", 1}, {"australian dollars", "AUD", 1},
+        {"canadian dollars", "CAD", 1},  {"new taiwan dollars", "TWD", 1},
+        {"taiwan dollars", "TWD", 1},    {"nt dollars", "TWD", 1},
+        {"new zealand dollars", "NZD", 1}, {"dollars", "$", 1}, {"dollar", "$", 1},
+        {"dlrs", "$", 1},                {"dlr", "$", 1},       {"usd", "USD", 1},
+        {"yuan", "CNY", 1},              {"renminbi", "CNY", 1}, {"rmb", "CNY", 1},
+        {"cny", "CNY", 1},               {CJK_YUAN, "CNY", 0},  {"euros", "EUR", 1},
+        {"euro", "EUR", 1},              {"eur", "EUR", 1},     {"pounds sterling", "GBP", 1},
+        {"pounds", "GBP", 1},            {"pound", "GBP", 1},   {"sterling", "GBP", 1},
+        {"stg", "GBP", 1},               {"gbp", "GBP", 1},     {"yen", "JPY", 1},
+        {"jpy", "JPY", 1},               {"won", "KRW", 1},     {"krw", "KRW", 1},
+        {"rupees", "INR", 1},            {"rupee", "INR", 1},   {"inr", "INR", 1},
+        {"ringgit", "MYR", 1},           {"myr", "MYR", 1},     {"dong", "VND", 1},
+        {"vnd", "VND", 1},               {"baht", "THB", 1},    {"rupiah", "IDR", 1},
+        {"swiss francs", "CHF", 1},      {"francs", "CHF", 1},  {"rand", "ZAR", 1},
+        {"riyals", "SAR", 1},            {"riyal", "SAR", 1},   {"dirhams", "AED", 1},
+        {"dirham", "AED", 1},            {"lira", "TRY", 1},    {"roubles", "RUB", 1},
+        {"rubles", "RUB", 1},            {"naira", "NGN", 1},   {"taka", "BDT", 1},
+        {"zloty", "PLN", 1},             {"hkd", "HKD", 1},     {"aud", "AUD", 1},
+        {"sgd", "SGD", 1},               {"twd", "TWD", 1},     {"cad", "CAD", 1},
+        {NULL, NULL, 0},
+};
+
+static size_t sign_at(const char *s, size_t len, size_t pos, const struct cur_sign *c)
+{
+        size_t n = strlen(c->t);
+
+        if (pos + n > len) {
+                return 0;
+        }
+        if (c->ci) {
+                return nw_scan_word_at(s, len, pos, c->t);
+        }
+        if (memcmp(s + pos, c->t, n) != 0) {
+                return 0;
+        }
+        return pos + n;
+}
+
+static const char *resolve(const char *code, const struct nw_money_ctx *ctx)
+{
+        if (code[0] == '$') {
+                return ctx && ctx->dollar[0] ? ctx->dollar : "USD";
+        }
+        if ((unsigned char)code[0] == 0xa5) {
+                return ctx && ctx->yen[0] ? ctx->yen : "JPY";
+        }
+        return code;
+}
+
+const char *nw_currency_code(const char *word, size_t len)
+{
+        for (const struct cur_sign *c = prefixes; c->t; c++) {
+                if (strlen(c->t) == len && sign_at(word, len, 0, c) == len) {
+                        return resolve(c->code, NULL);
+                }
+        }
+        for (const struct cur_sign *c = suffixes; c->t; c++) {
+                if (strlen(c->t) == len && sign_at(word, len, 0, c) == len) {
+                        return resolve(c->code, NULL);
+                }
+        }
+        return NULL;
+}
+
+/* Words after "crore"/"lakh" that make it a head count, not rupees ("19.3 lakh rides"). */
+static const char *const count_nouns[] = {
+        "people", "persons", "rides", "users", "jobs", "farmers", "households", "vehicles",
+        "passenger", "passengers", "commercial", "tonnes", "tons", "doses", "customers",
+        "subscribers", "students", "voters", "units", "homes", "houses", "trees", "accounts",
+        "beneficiaries", "visitors", "devotees", "pilgrims", "cases", "shares", "women", "men",
+        "children", "workers", "employees", "members", "population", "litres", "hectares",
+        NULL,
+};
+
+static int count_noun_follows(const char *s, size_t len, size_t end)
+{
+        size_t p = nw_scan_skip_spaces(s, len, end);
+        for (const char *const *w = count_nouns; *w; w++) {
+                if (nw_scan_word_at(s, len, p, *w)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
+                   struct nw_money *out)
+{
+        struct nw_num num;
+        const char *code = NULL;
+        size_t p = pos, qs, qe;
+        int bare = 0;
+
+        memset(out, 0, sizeof(*out));
+        if (pos >= len) {
+                return 0;
+        }
+        /* a sign or code before the number */
+        for (const struct cur_sign *c = prefixes; c->t; c++) {
+                size_t e = sign_at(s, len, pos, c);
+                if (!e) {
+                        continue;
+                }
+                if (nw_scan_alpha((unsigned char)c->t[0]) && !nw_scan_at_word_start(s, pos)) {
+                        continue;
+                }
+                if (e < len && s[e] == ' ' && nw_scan_alpha((unsigned char)c->t[strlen(c->t) - 1])) {
+                        e++; /* "Rs 26.33", "USD 2.8" */
+                }
+                if (e < len && nw_scan_digit((unsigned char)s[e])) {
+                        code = resolve(c->code, ctx);
+                        bare = strcmp(c->t, "$") == 0;
+                        p = e;
+                        break;
+                }
+        }
+        /* "R250", "R12,000 crore": a rupee sign lost in transit, only in Indian copy */
+        if (!code && ctx && ctx->indian && s[pos] == 'R' && nw_scan_at_word_start(s, pos) &&
+            pos + 1 < len && nw_scan_digit((unsigned char)s[pos + 1])) {
+                code = "INR";
+                p = pos + 1;
+        }
+        if (!nw_num_parse(s, len, p, &num) || (num.flags & (NW_NUM_ORDINAL | NW_NUM_RANGE) &&
+                                               !(num.flags & NW_NUM_RANGE && code))) {
+                return 0;
+        }
+        if (num.flags & NW_NUM_ORDINAL) {
+                return 0;
+        }
+        out->end = num.end;
+        if (!code) {
+                /* a currency word after the number, maybe hyphenated ("1.12-billion-USD") */
+                size_t q = num.end;
+                if (q < len && (s[q] == ' ' || s[q] == '-')) {
+                        q++;
+                }
+                for (const struct cur_sign *c = suffixes; c->t; c++) {
+                        size_t e = sign_at(s, len, q, c);
+                        if (e) {
+                                code = resolve(c->code, ctx);
+                                out->end = e;
+                                break;
+                        }
+                }
+                if (!code && has_at(s, len, num.end, CJK_YUAN)) {
+                        code = "CNY";
+                        out->end = num.end + 3;
+                }
+                /* a bare "crore" is rupees unless a head count follows */
+                if (!code && (num.flags & NW_NUM_INDIAN) && ctx && ctx->indian &&
+                    !(num.flags & NW_NUM_SPELLED) && !count_noun_follows(s, len, num.end) &&
+                    nw_scan_find_word(s, num.start, num.end, "crore") != (size_t)-1) {
+                        code = "INR";
+                }
+                if (!code) {
+                        return 0;
+                }
+                if (num.flags & NW_NUM_SPELLED && !(num.flags & NW_NUM_SCALED)) {
+                        return 0; /* "one dollar" is not a deal figure */
+                }
+        } else {
+                /* "Rs 1,002 crore rupees" */
+                (void)0;
+        }
+        out->value = num.value;
+        memcpy(out->currency, code, 3);
+        out->currency[3] = '\0';
+        out->amount_start = pos;
+        out->bare_dollar = bare;
+        out->qualifier = nw_qualifier_before(s, pos, &qs);
+        out->start = qs;
+        if (out->qualifier == NW_Q_EXACT) {
+                enum nw_qualifier q = nw_qualifier_after(s, len, out->end, &qe);
+                if (q != NW_Q_EXACT) {
+                        out->qualifier = q;
+                        out->end = qe;
+                }
+        }
+        return 1;
+}
+
+static int has_bytes(const char *s, size_t len, const char *lit)
+{
+        size_t n = strlen(lit);
+        for (size_t i = 0; i + n <= len; i++) {
+                if (memcmp(s + i, lit, n) == 0) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+static int mentions(const char *s, size_t len, const char *word)
+{
+        return nw_scan_find_word(s, 0, len, word) != (size_t)-1;
+}
+
+void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
+{
+        static const struct {
+                const char *w, *code;
+        } local[] = {
+                {"Singapore", "SGD"}, {"Hong Kong", "HKD"}, {"Australia", "AUD"},
+                {"Australian", "AUD"}, {"Canada", "CAD"}, {"Canadian", "CAD"},
+                {"Taiwan", "TWD"}, {"New Zealand", "NZD"}, {NULL, NULL},
+        };
+        size_t best = (size_t)-1;
+
+        memset(ctx, 0, sizeof(*ctx));
+        memcpy(ctx->dollar, "USD", 4);
+        memcpy(ctx->yen, "JPY", 4);
+        if ((mentions(s, len, "yuan") || mentions(s, len, "RMB") || mentions(s, len, "renminbi")) &&
+            !mentions(s, len, "yen") && !mentions(s, len, "Japan") && !mentions(s, len, "Japanese")) {
+                memcpy(ctx->yen, "CNY", 4);
+        }
+        ctx->indian = mentions(s, len, "crore") || mentions(s, len, "lakh") ||
+                      mentions(s, len, "Rs") || mentions(s, len, "rupees") ||
+                      mentions(s, len, "India") || mentions(s, len, "Indian") ||
+                      has_bytes(s, len, "\xe2\x82\xb9");
+        for (size_t i = 0; local[i].w; i++) {
+                size_t at = nw_scan_find_word(s, 0, len, local[i].w);
+                if (at != (size_t)-1 && (best == (size_t)-1 || at < best)) {
+                        best = at;
+                        memcpy(ctx->local_dollar, local[i].code, 4);
+                }
+        }
+}

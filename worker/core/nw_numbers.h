@@ -1,0 +1,76 @@
+/* nw_numbers.h -- numbers, qualifiers and money as written in news text, turned into plain
+ * values and ISO 4217 codes: "6.15 billion yuan" -> 6150000000 CNY, "Rs 1.10 lakh crore" ->
+ * 1100000000000 INR, "over 200" -> 200 more_than, "thirty-seven" -> 37.
+ * Pure functions over (text, length, position); no allocation, no state, tables are const. */
+#ifndef NW_CORE_NUMBERS_H
+#define NW_CORE_NUMBERS_H
+
+#include <stddef.h>
+#include "nw_article.h"
+
+enum {
+        NW_NUM_SCALED = 1 << 0,    /* a scale word or suffix was applied (million, crore, bn) */
+        NW_NUM_SPELLED = 1 << 1,   /* written in words ("seven", "a dozen") */
+        NW_NUM_DECIMAL = 1 << 2,   /* had a decimal point */
+        NW_NUM_GROUPED = 1 << 3,   /* had thousands separators */
+        NW_NUM_ORDINAL = 1 << 4,   /* "20th", "first" */
+        NW_NUM_RANGE = 1 << 5,     /* "200-300", "200 to 300": value is the low end, hi the high */
+        NW_NUM_INDIAN = 1 << 6     /* lakh or crore */
+};
+
+struct nw_num {
+        double value;
+        double hi;              /* the high end of a range, else == value */
+        size_t start, end;      /* the span [start, end) incl. scale words */
+        unsigned flags;
+        int digits;             /* count of integer digits written (0 when spelled) */
+};
+
+/** @brief Parse a number that starts exactly at @p pos (digits, or number words).
+ *  Handles separators (1,000 and Indian 5,91,61,730), decimals, attached and separate scale
+ *  words (3.5b, $75m, 6.15 billion, 26.33 lakh crore, 30 lakh 77 thousand crore, 3.5亿),
+ *  spelled numbers (seven, thirty-seven, a dozen, five lakh) and ordinals (20th, first).
+ *  @returns 1 and fills @p out, or 0 when no number starts at @p pos. */
+int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
+
+/** @brief The qualifier written just before @p pos ("more than", "over", "nearly", "up to",
+ *  "about"...). @returns the qualifier (NW_Q_EXACT when none) and sets *start to where its
+ *  words begin (== pos when none). */
+enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start);
+/** @brief A qualifier written just after a number at @p end ("-odd", "-plus", "or more").
+ *  @returns the qualifier or NW_Q_EXACT and sets *new_end past its words. */
+enum nw_qualifier nw_qualifier_after(const char *s, size_t len, size_t end, size_t *new_end);
+
+/* What the rest of the article says about which "$" and "¥" it means. */
+struct nw_money_ctx {
+        char dollar[4];         /* currency of a bare "$" ("USD" unless told otherwise) */
+        char local_dollar[4];   /* the article's local dollar (SGD, HKD, AUD...) or "" */
+        char yen[4];            /* "JPY", or "CNY" when ¥ is the yuan sign */
+        int indian;             /* the article writes rupees: "R250" and bare "crore" are INR */
+};
+
+/** @brief Fill @p ctx from the whole text: which dollar and which ¥ it means. */
+void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len);
+
+struct nw_money {
+        double value;           /* in currency units */
+        char currency[4];       /* ISO 4217 */
+        enum nw_qualifier qualifier;
+        size_t start, end;      /* the whole mention, qualifier words included */
+        size_t amount_start;    /* where the currency or number begins */
+        int bare_dollar;        /* a "$" with no country mark */
+};
+
+/** @brief Parse a money amount whose currency sign or number starts exactly at @p pos:
+ *  "US$20m", "$1.5 billion", "Rs.23,850 crore", "₹5.91 crore", "487.3 billion yuan",
+ *  "4.6 billion euros", "£29.5 billion", "NT$153.78 billion", "1.12-billion-USD",
+ *  "200 billion won", "VND25 trillion". The qualifier in front is included.
+ *  @returns 1 and fills @p out, or 0. */
+int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
+                   struct nw_money *out);
+
+/** @brief Map a currency word or sign to ISO 4217 ("yuan" -> "CNY", "dlrs" -> "USD").
+ *  @returns the code (static) or NULL. Used by the tests and the extractor alike. */
+const char *nw_currency_code(const char *word, size_t len);
+
+#endif
