@@ -617,8 +617,7 @@ static void set_quantity(struct nw_quantity *q, double v, const char *cur, enum 
 /* ---------------------------------------------------------------- investments */
 
 static const char *const inv_stems[] = {
-        "sign", "inked", "ink ", "contract", "invest", "acqui", "buy", "bought", "purchas",
-        "takeover", "take over", "merger", "stake", "raise", "raising", "funding", "funded",
+        "sign", "inked", "ink ", "contract", "invest", "acqui", "takeover", "take over", "merger", "stake", "raise", "raising", "funding", "funded",
         "round", "series", "deal", "agreement", "mou", "memorand", "commit", "pledg", "subsid",
         "inject", "pump", "plant", "factory", "facilit", "projects", "sealed", "concluded",
         "bid", "offer", "put ", "spend", NULL,
@@ -631,7 +630,8 @@ static const char *const stat_stems[] = {
         "debt", "price", "per share", "apiece", "prize", "trade volume", "exports", "imports",
         "budget", "salary", "deficit", "surplus", "reserve", "income", "tax", "gva",
         "according to data", "data from", "data showed", "fined", "fine of", "worth of assets",
-        "asset", "earnings", "shares were", "funneled", "funnelled", NULL,
+        "asset", "earnings", "shares were", "funneled", "funnelled", "average", "per member",
+        "money market", "debentures", "crude", NULL,
 };
 
 static const char *const period_words[] = {
@@ -1234,6 +1234,12 @@ static void events_in(struct ex *x, size_t si)
                         }
                         a = name_start(x, sp, i);
                         if (a == i || words_in(s, a, i) < 2) {
+                                break;
+                        }
+                        /* "Securities and Exchange Commission": the keyword is inside a name */
+                        if (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1) &&
+                            !nw_month_at(s, sp->b, we + 1, &b)) {
+                                b = we;
                                 break;
                         }
                         /* "Summit 2024", "Expo (CAETE)" */
