@@ -118,9 +118,40 @@ static void test_case_and_punctuation_folded(void)
 {
         struct nw_near_sig a, b;
 
-        sig_of("The Port Authority said on Monday that cargo volumes rose sharply.", &a);
-        sig_of("the port authority said, on monday, that cargo volumes rose sharply", &b);
+        sig_of("The Port Authority said on Monday that cargo volumes rose sharply. Officials at "
+               "the harbour added that container traffic had reached a record level for the "
+               "season, while bulk shipments of grain and coal were unchanged from last year.", &a);
+        sig_of("the port authority said, on monday, that cargo volumes rose sharply; officials at "
+               "the harbour added that container traffic had reached a record level for the "
+               "season -- while bulk shipments of grain and coal were unchanged from last year", &b);
         CU_ASSERT_DOUBLE_EQUAL(nw_near_containment(&a, &b), 1.0, 1e-9);
+}
+
+static void test_figures_must_agree(void)
+{
+        /* two templated notices: the same words, other figures -- different events */
+        static const char a[] =
+                "The central bank entered the government securities market to arrange 2.5 billion "
+                "dollars of customer repurchase agreements, a spokesman said. Federal funds were "
+                "trading at 6-1/8 percent when the bank began its temporary and indirect supply of "
+                "reserves to the banking system through the repurchase agreements on Tuesday.";
+        static const char b[] =
+                "The central bank entered the government securities market to arrange 1.5 billion "
+                "dollars of customer repurchase agreements, a spokesman said. Federal funds were "
+                "trading at 5-7/8 percent when the bank began its temporary and indirect supply of "
+                "reserves to the banking system through the repurchase agreements on Thursday.";
+        struct nw_near_sig x, y, z;
+        char *c = strdup(a);
+
+        sig_of(a, &x);
+        sig_of(b, &y);
+        CU_ASSERT_EQUAL(x.nnum, 2);      /* "2.5" and "6-1/8" */
+        CU_ASSERT_DOUBLE_EQUAL(nw_near_containment(&x, &y), 0.0, 1e-9);
+        /* the same notice trimmed keeps its figures and matches */
+        c[strlen(a) * 3 / 4] = '\0';
+        sig_of(c, &z);
+        CU_ASSERT(nw_near_containment(&x, &z) >= 0.7);
+        free(c);
 }
 
 static void test_sig_bytes(void)
@@ -183,6 +214,7 @@ int nw_test_register_near(void)
                 {"different stories are far apart", test_different_stories},
                 {"text shorter than a shingle", test_short_text},
                 {"case and punctuation do not matter", test_case_and_punctuation_folded},
+                {"figures must agree", test_figures_must_agree},
                 {"signature bytes for Redis", test_sig_bytes},
                 {"offline index", test_index},
                 {NULL, NULL},

@@ -22,7 +22,10 @@
  *     are compared with the original).
  * KEYS: nexact claim keys, this item's signature key, then its band keys.
  * ARGV: claim value, ttl, nexact, id, signature bytes ("" for none), threshold in thousandths,
- *       signature key prefix (candidates' signature keys are built from it).
+ *       signature key prefix (candidates' signature keys are built from it), the number of
+ *       MinHash values and of figure slots in a signature (layout: nw_near_sig_bytes()), and
+ *       how many distinct candidates to compare.
+ * The rule is nw_near_containment()'s: figures must agree, then containment decides.
  * Returns {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
 static const char claim_script[] =
         "local v, ttl, nex = ARGV[1], ARGV[2], tonumber(ARGV[3])\n"
@@ -43,17 +46,39 @@ static const char claim_script[] =
         "  local a, b, c, d = string.byte(s, i, i + 3)\n"
         "  return a + b * 256 + c * 65536 + d * 16777216\n"
         "end\n"
-        "local na, nh = u32(sig, 1), (#sig - 4) / 4\n"
+        "local nh, nn = ARGV[8] + 0, ARGV[9] + 0\n"
+        "local na = u32(sig, 1)\n"
+        "local function figures(s)\n"
+        "  local t, n = {}, u32(s, 4 * nh + 5)\n"
+        "  for k = 1, n do t[k] = u32(s, 4 * nh + 5 + 4 * k) end\n"
+        "  return t\n"
+        "end\n"
+        "local fa = figures(sig)\n"
+        "local function agree(fb)\n"
+        "  if #fa == 0 or #fb == 0 then return true end\n"
+        "  local cut = 4294967295\n"
+        "  if #fa == nn and fa[nn] < cut then cut = fa[nn] end\n"
+        "  if #fb == nn and fb[nn] < cut then cut = fb[nn] end\n"
+        "  local ia, ib, i, j, common = 0, 0, 1, 1, 0\n"
+        "  for k = 1, #fa do if fa[k] <= cut then ia = ia + 1 end end\n"
+        "  for k = 1, #fb do if fb[k] <= cut then ib = ib + 1 end end\n"
+        "  if ia == 0 or ib == 0 then return false end\n"
+        "  while i <= ia and j <= ib do\n"
+        "    if fa[i] == fb[j] then common = common + 1; i = i + 1; j = j + 1\n"
+        "    elseif fa[i] < fb[j] then i = i + 1 else j = j + 1 end\n"
+        "  end\n"
+        "  return common / math.min(ia, ib) >= 0.5\n"
+        "end\n"
         "local best, bestc, seen, tried = nil, 0, {}, 0\n"
         "for i = nex + 2, #KEYS do\n"
         "  local cand = redis.call('GET', KEYS[i])\n"
-        "  if cand and cand ~= id and not seen[cand] and tried < 8 then\n"
+        "  if cand and cand ~= id and not seen[cand] and tried < tonumber(ARGV[10]) then\n"
         "    seen[cand] = true\n"
         "    tried = tried + 1\n"
         "    local cs = redis.call('GET', sp .. cand)\n"
-        "    if cs and #cs == #sig then\n"
+        "    if cs and #cs == #sig and agree(figures(cs)) then\n"
         "      local eq = 0\n"
-        "      for k = 5, #sig, 4 do\n"
+        "      for k = 5, 4 * nh + 4, 4 do\n"
         "        if string.sub(sig, k, k + 3) == string.sub(cs, k, k + 3) then eq = eq + 1 end\n"
         "      end\n"
         "      local j, nb = eq / nh, u32(cs, 1)\n"
@@ -299,8 +324,8 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                                  size_t errstr_size)
 {
         /* per item: EVALSHA sha numkeys, up to 2 claim keys, signature key, bands; 7 ARGV */
-        enum { MAXKEYS = 3 + NW_NEAR_BANDS, MAXARGS = 3 + MAXKEYS + 7 };
-        char ttl[24], thr[24], sig_prefix[24];
+        enum { MAXKEYS = 3 + NW_NEAR_BANDS, MAXARGS = 3 + MAXKEYS + 10 };
+        char ttl[24], thr[24], sig_prefix[24], nhashes[8], nnums[8], ncand[8];
         enum nw_err err = NW_OK;
         int noscript = 0;
 
@@ -314,6 +339,9 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
         snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
         snprintf(thr, sizeof(thr), "%ld", (long)(near_threshold * 1000 + 0.5));
         snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
+        snprintf(nhashes, sizeof(nhashes), "%d", NW_NEAR_HASHES);
+        snprintf(nnums, sizeof(nnums), "%d", NW_NEAR_NUMS);
+        snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
         for (size_t i = 0; i < n; i++) {
                 const struct nw_claim *c = &claims[i];
                 const char *argv[MAXARGS];
@@ -357,8 +385,11 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 k++;
                 argv[k++] = thr;
                 argv[k++] = sig_prefix;
+                argv[k++] = nhashes;
+                argv[k++] = nnums;
+                argv[k++] = ncand;
                 for (int a = 0; a < k; a++) {
-                        if (a != k - 3) {
+                        if (a != k - 6) {
                                 argvlen[a] = strlen(argv[a]);
                         }
                 }

@@ -52,6 +52,62 @@ static void seed(void)
         seeded = 1;
 }
 
+/* A figure is a run of digits with the separators inside it: "2.5", "6-1/8", "1,750". A
+ * currency sign or a suffix around it does not count, so "¥280" and "280 yen" agree. */
+static void add_figures(struct nw_near_sig *sig, const char *text, size_t len);
+
+static int is_digit(char c)
+{
+        return c >= '0' && c <= '9';
+}
+
+/* Keep the NW_NEAR_NUMS smallest distinct figure hashes, sorted (a bottom-k sketch). */
+static void add_figure(struct nw_near_sig *sig, uint32_t h)
+{
+        uint32_t k = sig->nnum < NW_NEAR_NUMS ? sig->nnum : NW_NEAR_NUMS;
+        uint32_t i = 0;
+
+        while (i < k && sig->num[i] < h) {
+                i++;
+        }
+        if ((i < k && sig->num[i] == h) || i == NW_NEAR_NUMS || h == UINT32_MAX) {
+                return;
+        }
+        memmove(&sig->num[i + 1], &sig->num[i],
+                (NW_NEAR_NUMS - 1 - i) * sizeof(sig->num[0]));
+        sig->num[i] = h;
+        if (sig->nnum < NW_NEAR_NUMS) {
+                sig->nnum++;
+        }
+}
+
+static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
+{
+        size_t i = 0;
+
+        while (i < len) {
+                size_t start;
+                uint64_t h = 0xcbf29ce484222325ULL;
+
+                if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
+                                                      (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
+                                                      (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {
+                        i++;
+                        continue;
+                }
+                start = i;
+                while (i < len && (is_digit(text[i]) ||
+                                   ((text[i] == '.' || text[i] == ',' || text[i] == '/' ||
+                                     text[i] == '-') && i + 1 < len && is_digit(text[i + 1])))) {
+                        i++;
+                }
+                for (size_t k = start; k < i; k++) {
+                        h = (h ^ (unsigned char)text[k]) * 0x100000001b3ULL;
+                }
+                add_figure(sig, (uint32_t)(mix64(h) >> 32));
+        }
+}
+
 void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
 {
         uint64_t w[NW_NEAR_SHINGLE] = {0};
@@ -64,7 +120,11 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 sig->h[k] = UINT32_MAX;
         }
+        for (int k = 0; k < NW_NEAR_NUMS; k++) {
+                sig->num[k] = UINT32_MAX;
+        }
         sig->shingles = 0;
+        sig->nnum = 0;
         while (i < len) {
                 size_t start;
                 uint64_t sh;
@@ -95,6 +155,11 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
                 }
                 sig->shingles++;
         }
+        if (sig->shingles < NW_NEAR_MIN_SHINGLES) {
+                sig->shingles = 0;
+                return;
+        }
+        add_figures(sig, text, len);
 }
 
 uint32_t nw_near_band(const struct nw_near_sig *sig, int band)
@@ -109,12 +174,48 @@ uint32_t nw_near_band(const struct nw_near_sig *sig, int band)
 /* Jaccard J is estimated by the share of equal minimums; with set sizes a and b,
  * |A and B| = J (a + b) / (1 + J), and containment divides that by the smaller size. The Redis
  * script (nw_redis.c) computes exactly this. */
+/* Share of the smaller figure set found in the other. Both sketches hold every figure hash
+ * below their largest stored one (bottom-k), so the comparison is made below the smaller of
+ * the two cut-offs, where both sets are complete. */
+static double figure_containment(const struct nw_near_sig *a, const struct nw_near_sig *b)
+{
+        uint32_t cut_a = a->nnum == NW_NEAR_NUMS ? a->num[NW_NEAR_NUMS - 1] : UINT32_MAX;
+        uint32_t cut_b = b->nnum == NW_NEAR_NUMS ? b->num[NW_NEAR_NUMS - 1] : UINT32_MAX;
+        uint32_t cut = cut_a < cut_b ? cut_a : cut_b;
+        uint32_t i = 0, j = 0, common = 0, na = 0, nb = 0;
+
+        for (uint32_t k = 0; k < a->nnum; k++) {
+                na += a->num[k] <= cut;
+        }
+        for (uint32_t k = 0; k < b->nnum; k++) {
+                nb += b->num[k] <= cut;
+        }
+        if (na == 0 || nb == 0) {
+                return 0.0;     /* no overlap in range at all: the figures disagree */
+        }
+        while (i < na && j < nb) {
+                if (a->num[i] == b->num[j]) {
+                        common++;
+                        i++;
+                        j++;
+                } else if (a->num[i] < b->num[j]) {
+                        i++;
+                } else {
+                        j++;
+                }
+        }
+        return (double)common / (na < nb ? na : nb);
+}
+
 double nw_near_containment(const struct nw_near_sig *a, const struct nw_near_sig *b)
 {
         int eq = 0;
         double j, inter, small;
 
         if (a->shingles == 0 || b->shingles == 0) {
+                return 0.0;
+        }
+        if (a->nnum > 0 && b->nnum > 0 && figure_containment(a, b) < 0.5) {
                 return 0.0;
         }
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
@@ -139,6 +240,11 @@ void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out)
         put32(out, sig->shingles);
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 put32(out + 4 + 4 * k, sig->h[k]);
+        }
+        out += 4 * (NW_NEAR_HASHES + 1);
+        put32(out, sig->nnum);
+        for (int k = 0; k < NW_NEAR_NUMS; k++) {
+                put32(out + 4 + 4 * k, sig->num[k]);
         }
 }
 
@@ -216,24 +322,37 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
 {
         const char *best = NULL;
         double best_c = 0.0;
-        uint32_t item;
+        uint32_t item, seen[NW_NEAR_CANDIDATES];
+        int tried = 0;
 
         if (sig->shingles == 0) {
                 return NULL;
         }
-        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+        /* the first NW_NEAR_CANDIDATES distinct items in band order, as the Redis script */
+        for (int b = 0; b < NW_NEAR_BANDS && tried < NW_NEAR_CANDIDATES; b++) {
                 struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
-                if (s->item) {
-                        const struct entry *e = &ix->items[s->item - 1];
-                        double c;
-                        if (strcmp(e->id, id) == 0) {
-                                continue;
-                        }
-                        c = nw_near_containment(sig, &e->sig);
-                        if (c > best_c) {
-                                best_c = c;
-                                best = e->id;
-                        }
+                const struct entry *e;
+                double c;
+                int dup = 0;
+
+                if (!s->item) {
+                        continue;
+                }
+                e = &ix->items[s->item - 1];
+                if (strcmp(e->id, id) == 0) {
+                        continue;
+                }
+                for (int k = 0; k < tried; k++) {
+                        dup |= seen[k] == s->item;
+                }
+                if (dup) {
+                        continue;
+                }
+                seen[tried++] = s->item;
+                c = nw_near_containment(sig, &e->sig);
+                if (c > best_c) {
+                        best_c = c;
+                        best = e->id;
                 }
         }
         if ((ix->n + 1) * 2 > ix->tcap) {

@@ -18,25 +18,40 @@
 #define NW_NEAR_ROWS 2          /* rows per LSH band: two keeps copies with Jaccard 0.2 findable */
 #define NW_NEAR_BANDS (NW_NEAR_HASHES / NW_NEAR_ROWS)
 #define NW_NEAR_SHINGLE 5       /* words per shingle */
+/* Shorter texts are never near duplicates: a dividend notice or a rate change is a template
+ * of a dozen words that differs from the next one only in names and dates. Exact
+ * duplicates of them are still caught. */
+#define NW_NEAR_MIN_SHINGLES 25
+#define NW_NEAR_CANDIDATES 8    /* distinct candidates compared per item: bounds the cost */
+
+#define NW_NEAR_NUMS 16          /* figures kept per text (the smallest hashes) */
 
 struct nw_near_sig {
         uint32_t h[NW_NEAR_HASHES];
-        uint32_t shingles;      /* distinct-ish shingle count (0: too short to compare) */
+        uint32_t shingles;      /* shingle count (0: too short to compare) */
+        /* Figures: hashes of the tokens that hold a digit, smallest first, UINT32_MAX unused.
+         * Templated wire stories (dividends, bond issues, reserve operations) share most of
+         * their words and differ in their figures; copies of one story share them. */
+        uint32_t num[NW_NEAR_NUMS];
+        uint32_t nnum;
 };
 
-/** @brief Compute the signature of @p text (normalized body). Texts shorter than one shingle
- *  get shingles 0 and never match. */
+/** @brief Compute the signature of @p text (normalized body). Texts of fewer than
+ *  NW_NEAR_MIN_SHINGLES shingles get shingles 0 and never match. */
 void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig);
 
 /** @returns the 32-bit key of band @p band (0..NW_NEAR_BANDS-1) of @p sig. */
 uint32_t nw_near_band(const struct nw_near_sig *sig, int band);
 
-/** @returns the estimated containment of the smaller text in the larger, 0..1. */
+/** @returns the estimated containment of the smaller text in the larger, 0..1; 0 when their
+ *  figures disagree (both texts have figures and fewer than half of the smaller set's are in
+ *  the other). */
 double nw_near_containment(const struct nw_near_sig *a, const struct nw_near_sig *b);
 
-/** @brief Serialize @p sig as 4 * (NW_NEAR_HASHES + 1) bytes, little endian, count first:
- *  the form the Redis script compares. @p out holds at least NW_NEAR_SIG_BYTES. */
-#define NW_NEAR_SIG_BYTES (4 * (NW_NEAR_HASHES + 1))
+/** @brief Serialize @p sig little endian: shingle count, NW_NEAR_HASHES hashes, figure count,
+ *  NW_NEAR_NUMS figure hashes: the form the Redis script compares. @p out holds at least
+ *  NW_NEAR_SIG_BYTES. */
+#define NW_NEAR_SIG_BYTES (4 * (NW_NEAR_HASHES + 2 + NW_NEAR_NUMS))
 void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out);
 
 /* An in-memory index with the same decision rule as the Redis script, for the offline mode. */
