@@ -32,7 +32,9 @@ echo "== starting Redis and Kafka"
 nw_stack_up
 
 echo "== starting newsworker run (log: $NW_STACK_DIR/worker.log)"
+NW_DEMO_HTTP=${NW_DEMO_HTTP_PORT:-18080}
 NEWSWORKER_KAFKA_BOOTSTRAP_SERVERS=$NW_KAFKA_BOOTSTRAP NEWSWORKER_REDIS_URL=$NW_REDIS_URL \
+    NEWSWORKER_HTTP_ADDRESS=127.0.0.1 NEWSWORKER_HTTP_PORT=$NW_DEMO_HTTP \
     "$root/build/newsworker" run >"$NW_STACK_DIR/worker.log" 2>&1 &
 worker_pid=$!
 
@@ -65,6 +67,10 @@ echo
 echo "== news.dlq ($(count news.dlq) records: original bytes, reason in the headers)"
 kcat -C -b "$NW_KAFKA_BOOTSTRAP" -t news.dlq -o beginning -e -q -f 'value: %s\nheaders: %h\n\n'
 
+echo "== /metrics (http://127.0.0.1:$NW_DEMO_HTTP/metrics), the newsworker_ counters"
+curl -fsS "http://127.0.0.1:$NW_DEMO_HTTP/metrics" | grep -E '^newsworker_(messages|records|duplicates|dlq|redis_up|partitions|in_flight)' | grep -v ' 0$' || true
+echo "readyz: $(curl -sS "http://127.0.0.1:$NW_DEMO_HTTP/readyz")"
+echo
 echo "== stopping newsworker (SIGTERM)"
 kill -TERM "$worker_pid"
 rc=0

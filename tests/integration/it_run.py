@@ -11,7 +11,10 @@ import random
 import signal
 import subprocess
 import sys
+import socket
 import time
+import urllib.error
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -46,6 +49,36 @@ def admin(*args):
     return out.stdout
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_get(url):
+    """(status, body) of a GET; connection errors count as status 0."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+    except OSError:
+        return 0, ""
+
+
+def metrics(proc):
+    """The worker's /metrics as {name{labels}: value}."""
+    status, body = http_get(proc.http + "/metrics")
+    if status != 200:
+        raise Fail(f"/metrics answered {status}")
+    out = {}
+    for line in body.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
 class Scenario:
     def __init__(self, name, worker, partitions=4):
         self.name = name
@@ -76,11 +109,14 @@ class Scenario:
             "NEWSWORKER_KAFKA_CONSUMER_SESSION_TIMEOUT_MS": "6000",
             "NEWSWORKER_KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS": "1000",
         })
+        env["NEWSWORKER_HTTP_ADDRESS"] = "127.0.0.1"
+        env["NEWSWORKER_HTTP_PORT"] = str(free_port())
         env.update(extra or {})
         logf = open(os.path.join(self.workdir, f"{tag}-{len(self.procs)}.log"), "wb")
         p = subprocess.Popen([self.worker, "run"], env=env, stdout=logf, stderr=subprocess.STDOUT)
         p.logf = logf
         p.logpath = logf.name
+        p.http = f"http://127.0.0.1:{env['NEWSWORKER_HTTP_PORT']}"
         self.procs.append(p)
         log(f"started worker pid {p.pid} (log {logf.name})")
         return p
@@ -234,6 +270,19 @@ def scenario_dedupe_dlq(sc):
     sc.wait_for("880 records and 20 DLQ records",
                 lambda: sc.count(sc.out) >= 880 and sc.count(sc.dlq) >= 20, 90, [w])
     time.sleep(2)
+    status, body = http_get(w.http + "/readyz")
+    check(status == 200, f"/readyz is ready while partitions are assigned and Redis is up ({body.strip()})")
+    check(http_get(w.http + "/healthz")[0] == 200, "/healthz answers 200")
+    m = metrics(w)
+    dlq_total = sum(v for k, v in m.items() if k.startswith("newsworker_dlq_records_total"))
+    check(m["newsworker_messages_consumed_total"] == 1000, "/metrics: 1,000 consumed")
+    check(m["newsworker_records_published_total"] == 880, "/metrics: 880 published")
+    check(m['newsworker_duplicates_total{kind="exact"}'] == 100, "/metrics: 100 exact duplicates")
+    check(dlq_total == 20, f"/metrics: 20 dead-lettered (got {dlq_total})")
+    check(m["newsworker_in_flight_messages"] == 0, "/metrics: nothing in flight")
+    check(m["newsworker_processing_seconds_count"] == 1000, "/metrics: 1,000 processing times")
+    check(m["newsworker_end_to_end_seconds_count"] == 880, "/metrics: 880 end-to-end latencies")
+    check(m["newsworker_redis_round_trips_total"] >= 1, "/metrics: Redis round trips counted")
     rc, _ = sc.stop_worker(w)
     check(rc == 0, "worker exits 0 on SIGTERM")
     recs = sc.records()
@@ -290,9 +339,13 @@ def scenario_redis_outage(sc):
     w = sc.start_worker()
     sc.produce(values[:1000])
     sc.wait_for("the first 1,000 published", lambda: sc.count(sc.out) >= 1000, 60, [w])
+    check(http_get(w.http + "/readyz")[0] == 200, "/readyz ready before the outage")
     stack_sh("nw_redis_stop")
     log("redis stopped")
     sc.produce(values[1000:])
+    sc.wait_for("/readyz not ready while Redis is down", lambda: http_get(w.http + "/readyz")[0] == 503,
+                30, [w])
+    log("ok: /readyz reports not ready: " + http_get(w.http + "/readyz")[1].strip())
     time.sleep(3 * MULT)
     held = sc.count(sc.out)
     time.sleep(3 * MULT)
@@ -300,8 +353,11 @@ def scenario_redis_outage(sc):
     committed = sum(sc.committed().values())
     check(committed <= held, f"committed offsets ({committed}) do not pass the finished items ({held})")
     check(w.poll() is None, "the worker keeps running while Redis is down")
+    check(metrics(w)["newsworker_paused"] == 1, "/metrics: consumption paused while Redis is down")
     stack_sh("nw_redis_start")
     log("redis started again (empty: no persistence)")
+    sc.wait_for("/readyz ready again", lambda: http_get(w.http + "/readyz")[0] == 200, 30, [w])
+    log("ok: /readyz ready again after Redis returned")
     sc.wait_for("all 3,000 published after Redis returned", lambda: sc.count(sc.out) >= 3000, 90, [w])
     time.sleep(2)
     rc, _ = sc.stop_worker(w)

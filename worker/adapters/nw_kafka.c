@@ -54,6 +54,17 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
         }
 }
 
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque)
+{
+        struct nw_kafka *kc = opaque;
+
+        (void)rk;
+        if (kc && kc->hooks.on_stats) {
+                kc->hooks.on_stats(kc->hooks.ctx, json, len);
+        }
+        return 0;       /* librdkafka frees json */
+}
+
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque)
 {
         struct nw_kafka *kc = opaque;
@@ -213,6 +224,7 @@ struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
         rd_kafka_conf_set_log_cb(cconf, log_cb);
         rd_kafka_conf_set_error_cb(cconf, error_cb);
         rd_kafka_conf_set_rebalance_cb(cconf, rebalance_cb);
+        rd_kafka_conf_set_stats_cb(cconf, stats_cb);
         rd_kafka_conf_set_opaque(pconf, kc);
         rd_kafka_conf_set_log_cb(pconf, log_cb);
         rd_kafka_conf_set_error_cb(pconf, error_cb);

@@ -39,6 +39,8 @@ struct nw_kafka_hooks {
         void (*on_fatal)(void *ctx, const char *reason);
         /** A log line from librdkafka (syslog level). */
         void (*on_log)(void *ctx, int level, const char *facility, const char *msg);
+        /** The consumer's statistics JSON (statistics.interval.ms); may be NULL. */
+        void (*on_stats)(void *ctx, const char *json, size_t len);
 };
 
 /* A consumed message: borrowed views valid until nw_kafka_release(). */

@@ -69,6 +69,12 @@ static const struct setting table[] = {
          "produce attempts for one record before the worker stops (nothing is committed past it)"},
         {"log.level", T_STR, "info", S(log_level), 0, 0, 0,
          "error, warn, notice, info or debug"},
+        {"http.address", T_STR, "0.0.0.0", S(http_address), 0, 0, 0,
+         "address of the /metrics, /healthz and /readyz endpoints"},
+        {"http.port", T_INT, "8080", S(http_port), 0, 65535, 0,
+         "port of the /metrics, /healthz and /readyz endpoints (0: no HTTP)"},
+        {"http.healthy_ms", T_INT, "30000", S(http_healthy_ms), 1000, 3600000, 0,
+         "/healthz fails when the worker loop has not turned for this long"},
 };
 
 #define N_SETTINGS (sizeof(table) / sizeof(table[0]))
@@ -85,6 +91,8 @@ static const struct {
         /* eager assignors: librdkafka 2.0.2's cooperative-sticky has known hangs */
         {NW_KAFKA_CONSUMER, "partition.assignment.strategy", "range,roundrobin"},
         {NW_KAFKA_CONSUMER, "auto.commit.interval.ms", "1000"},
+        /* consumer lag per partition for /metrics */
+        {NW_KAFKA_CONSUMER, "statistics.interval.ms", "5000"},
         {NW_KAFKA_PRODUCER, "enable.idempotence", "true"},
         {NW_KAFKA_PRODUCER, "linger.ms", "5"},
         {NW_KAFKA_PRODUCER, "compression.type", "lz4"},

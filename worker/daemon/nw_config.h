@@ -33,6 +33,8 @@ struct nw_config {
         long shutdown_timeout_ms;
         long delivery_max_attempts;
         char *log_level;
+        char *http_address;
+        long http_port, http_healthy_ms;
 
         struct nw_kafka_prop *kafka;
         size_t n_kafka;

@@ -16,8 +16,10 @@
 #include <time.h>
 
 #include "nw_buf.h"
+#include "nw_http.h"
 #include "nw_kafka.h"
 #include "nw_log.h"
+#include "nw_metrics.h"
 #include "nw_pipeline.h"
 #include "nw_redis.h"
 #include "nw_serialize.h"
@@ -53,6 +55,8 @@ struct inflight {
         struct nw_kheaders *headers;
         char *extra[2 * DLQ_HEADERS + 1];       /* NULL-terminated name/value pairs */
         int attempts;
+        enum nw_err dlq_reason;                 /* NW_OK for an output record */
+        int64_t input_ts_ms;                    /* the input's Kafka timestamp, -1 if none */
         struct inflight *next;                  /* in the retry list */
 };
 
@@ -77,6 +81,8 @@ struct nw_loop {
         char fatal_reason[1024];
         int redis_down;
         struct counters c;
+        struct nw_metrics m;
+        struct nw_http *http;
 };
 
 static int64_t now_ms(void)
@@ -93,9 +99,17 @@ static int64_t mono_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int64_t mono_us(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void set_fatal(struct nw_loop *loop, const char *reason)
 {
         if (!loop->fatal) {
+                atomic_fetch_add(&loop->m.errors[NW_EK_FATAL], 1);
                 loop->fatal = 1;
                 snprintf(loop->fatal_reason, sizeof(loop->fatal_reason), "%s", reason);
                 nw_log(NW_LOG_ERR, "worker", "fatal: %s", reason);
@@ -137,6 +151,7 @@ static enum nw_err send(struct nw_loop *loop, struct inflight *f)
         if (err == NW_ERR_FATAL) {
                 set_fatal(loop, errstr);
         } else if (err != NW_OK) {
+                atomic_fetch_add(&loop->m.errors[NW_EK_PRODUCE], 1);
                 nw_log(NW_LOG_WARN, "kafka", "%s; will retry", errstr);
         }
         return err;
@@ -148,13 +163,21 @@ static void on_delivery(void *ctx, void *opaque, int ok, int permanent, const ch
         struct inflight *f = opaque;
 
         if (ok) {
-                if (f->dest == loop->cfg->topic_output) {
+                if (f->dlq_reason != NW_OK) {
+                        atomic_fetch_add(&loop->m.dlq[f->dlq_reason], 1);
+                } else if (f->dest == loop->cfg->topic_output) {
                         loop->c.published++;
+                        atomic_fetch_add(&loop->m.published, 1);
+                        if (f->input_ts_ms > 0) {
+                                nw_hist_observe(&loop->m.end_to_end_seconds,
+                                                (now_ms() - f->input_ts_ms) * 1000);
+                        }
                 }
                 finish_offset(loop, f->partition, f->offset);
                 inflight_free(f);
                 return;
         }
+        atomic_fetch_add(&loop->m.errors[NW_EK_DELIVERY], 1);
         f->attempts++;
         nw_log(NW_LOG_WARN, "kafka", "delivery to %s failed (attempt %d): %s", f->dest,
                f->attempts, reason ? reason : "unknown");
@@ -206,7 +229,9 @@ static void drop_batch_items(struct nw_loop *loop, int32_t partition)
 
 static void on_assign(void *ctx, const struct nw_tp *tps, size_t n)
 {
-        (void)ctx;
+        struct nw_loop *loop = ctx;
+
+        atomic_store(&loop->m.partitions_assigned, nw_kafka_assigned(loop->kc));
         for (size_t i = 0; i < n; i++) {
                 nw_log(NW_LOG_INFO, "kafka", "assigned %s [%d]", tps[i].topic, (int)tps[i].partition);
         }
@@ -222,8 +247,11 @@ static void on_revoke(void *ctx, const struct nw_tp *tps, size_t n)
          * what was consumed but not produced is abandoned and will be redelivered. */
         left = nw_kafka_flush(loop->kc, (int)loop->cfg->shutdown_timeout_ms);
         if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+                atomic_fetch_add(&loop->m.errors[NW_EK_COMMIT], 1);
                 nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
         }
+        /* the partitions are gone once this returns; with the eager protocol that is all */
+        atomic_store(&loop->m.partitions_assigned, 0);
         for (size_t i = 0; i < n; i++) {
                 nw_log(NW_LOG_INFO, "kafka", "revoked %s [%d]", tps[i].topic, (int)tps[i].partition);
                 drop_batch_items(loop, tps[i].partition);
@@ -240,6 +268,12 @@ static void on_fatal(void *ctx, const char *reason)
         char why[600];
         snprintf(why, sizeof(why), "librdkafka fatal error: %s", reason);
         set_fatal(ctx, why);
+}
+
+static void on_stats(void *ctx, const char *json, size_t len)
+{
+        struct nw_loop *loop = ctx;
+        nw_metrics_take_stats(&loop->m, loop->cfg->topic_input, json, len);
 }
 
 static void on_log(void *ctx, int level, const char *facility, const char *msg)
@@ -265,6 +299,7 @@ static void batch_add(struct nw_loop *loop, const struct nw_kmsg *m)
         memset(it, 0, sizeof(*it));
         it->m = *m;
         loop->c.consumed++;
+        atomic_fetch_add(&loop->m.consumed, 1);
         if (nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset) != 0) {
                 /* an offset at or below one we hold: a redelivery after a seek; start the
                  * partition's tracking afresh from here */
@@ -290,9 +325,11 @@ static void run_pipeline(struct nw_loop *loop, struct item *it)
                              it->m.content_type[0] ? it->m.content_type : NULL, 1,
                              loop->cfg->topic_input, it->m.partition, it->m.offset};
         struct nw_buf cv;
+        int64_t t0 = mono_us();
 
         nw_article_init(&it->a);
         it->err = nw_pipeline_process(&loop->lim, &msg, &it->a, it->reason, sizeof(it->reason));
+        nw_hist_observe(&loop->m.processing_seconds, mono_us() - t0);
         if (it->err != NW_OK) {
                 long suppressed = 0;
                 it->state = IT_DLQ;
@@ -337,10 +374,22 @@ static enum nw_err claim_all(struct nw_loop *loop)
                         index[k++] = i;
                 }
         }
-        err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s,
-                                   loop->cfg->redis_key_prefix,
-                                   (double)loop->cfg->dedupe_near_threshold_pct / 100.0, replies,
-                                   errstr, sizeof(errstr));
+        {
+                int64_t t0 = mono_us();
+                uint64_t trips = nw_redis_round_trips(loop->redis);
+                err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s,
+                                           loop->cfg->redis_key_prefix,
+                                           (double)loop->cfg->dedupe_near_threshold_pct / 100.0,
+                                           replies, errstr, sizeof(errstr));
+                if (nw_redis_round_trips(loop->redis) > trips) {
+                        atomic_fetch_add(&loop->m.redis_round_trips, 1);
+                        nw_hist_observe(&loop->m.redis_seconds, mono_us() - t0);
+                }
+        }
+        atomic_store(&loop->m.redis_up, err == NW_OK);
+        if (err != NW_OK) {
+                atomic_fetch_add(&loop->m.errors[NW_EK_REDIS], 1);
+        }
         if (err == NW_OK) {
                 for (size_t j = 0; j < k; j++) {
                         loop->batch[index[j]].reply = replies[j];
@@ -372,6 +421,7 @@ static struct inflight *inflight_new(struct nw_loop *loop, const struct item *it
 {
         struct inflight *f = nw_xcalloc(1, sizeof(*f));
         (void)loop;
+        f->input_ts_ms = -1;
         f->dest = dest;
         f->partition = it->m.partition;
         f->offset = it->m.offset;
@@ -403,6 +453,7 @@ static void produce_dlq(struct nw_loop *loop, struct item *it)
                 f->key_len = it->m.key_len;
         }
         f->headers = nw_kafka_headers_copy(&it->m);
+        f->dlq_reason = it->err;
         loop->c.dlq++;
         if (send(loop, f) != NW_OK) {
                 f->next = loop->retry;
@@ -424,6 +475,7 @@ static void produce_record(struct nw_loop *loop, struct item *it, const char *pr
                 return;
         }
         f = inflight_new(loop, it, loop->cfg->topic_output);
+        f->input_ts_ms = it->m.timestamp_ms;
         f->len = out.len;
         f->payload = nw_buf_take(&out);
         f->key_len = strlen(it->a.id);
@@ -452,18 +504,22 @@ static void emit(struct nw_loop *loop)
                 if (it->unchecked) {
                         it->a.dedupe_status = NW_DEDUPE_UNCHECKED;
                         loop->c.unchecked++;
+                        atomic_fetch_add(&loop->m.unchecked, 1);
                 } else if (it->reply.result == NW_CLAIM_DUPLICATE) {
                         nw_log(NW_LOG_DEBUG, "dedupe", "exact duplicate of %s: partition %d offset %lld",
                                it->reply.holder, (int)it->m.partition, (long long)it->m.offset);
                         loop->c.duplicates++;
+                        atomic_fetch_add(&loop->m.duplicates_exact, 1);
                         finish_offset(loop, it->m.partition, it->m.offset);
                         continue;
                 } else if (it->reply.result == NW_CLAIM_OWN) {
                         loop->c.redelivered_own++;
+                        atomic_fetch_add(&loop->m.redelivered_own, 1);
                 }
                 if (!it->unchecked && it->reply.near_of[0]) {
                         nw_article_mark_near(&it->a, it->reply.near_of, it->reply.similarity);
                         loop->c.near++;
+                        atomic_fetch_add(&loop->m.duplicates_near, 1);
                 }
                 produce_record(loop, it, processed_at);
         }
@@ -477,12 +533,14 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
 
         loop->redis_down = 1;
         nw_kafka_pause(loop->kc, 1);
+        atomic_store(&loop->m.paused, 1);
         while (!*stop && !loop->fatal) {
                 int64_t until = mono_ms() + backoff;
                 char errstr[512];
                 struct nw_kmsg m;
 
                 while (mono_ms() < until && !*stop) {
+                        atomic_store(&loop->m.heartbeat_ms, mono_ms());
                         /* paused: normally nothing arrives, but a message already fetched may */
                         if (nw_kafka_poll(loop->kc, 100, &m)) {
                                 batch_add(loop, &m);
@@ -491,6 +549,7 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
                         send_retries(loop);
                 }
                 if (nw_redis_connect(loop->redis, errstr, sizeof(errstr)) == NW_OK) {
+                        atomic_store(&loop->m.redis_up, 1);
                         enum nw_err err = claim_all(loop);
                         if (err == NW_OK) {
                                 break;
@@ -508,6 +567,7 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
         if (!*stop && !loop->fatal) {
                 nw_kafka_pause(loop->kc, 0);
                 loop->redis_down = 0;
+                atomic_store(&loop->m.paused, 0);
         }
 }
 
@@ -557,11 +617,13 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
 {
         char errstr[512];
         int left;
-        int64_t last_report = mono_ms();
+        int64_t last_report = mono_ms(), last_redis_check = mono_ms();
 
         nw_log(NW_LOG_INFO, "worker", "consuming %s -> %s (dlq %s)", loop->cfg->topic_input,
                loop->cfg->topic_output, loop->cfg->topic_dlq);
         while (!*stop && !loop->fatal) {
+                atomic_store(&loop->m.heartbeat_ms, mono_ms());
+                atomic_store(&loop->m.in_flight, (int)nw_wm_pending(loop->wm));
                 collect(loop);
                 if (loop->n > 0) {
                         process_batch(loop, stop);
@@ -569,6 +631,12 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                 }
                 send_retries(loop);
                 nw_kafka_serve(loop->kc, 0);
+                if (loop->n == 0 && mono_ms() - last_redis_check >= 2000) {
+                        /* idle: keep /readyz truthful about Redis between batches */
+                        last_redis_check = mono_ms();
+                        atomic_store(&loop->m.redis_up,
+                                     nw_redis_ping(loop->redis, errstr, sizeof(errstr)) == NW_OK);
+                }
                 if (mono_ms() - last_report >= 30000) {
                         last_report = mono_ms();
                         nw_log(NW_LOG_INFO, "worker",
@@ -589,6 +657,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                        "will be processed again", left);
         }
         if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+                atomic_fetch_add(&loop->m.errors[NW_EK_COMMIT], 1);
                 nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
         }
         nw_log(NW_LOG_INFO, "worker",
@@ -639,10 +708,13 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
 {
         struct nw_loop *loop = nw_xcalloc(1, sizeof(*loop));
         struct nw_kafka_setting *ks = kafka_settings(cfg);
-        struct nw_kafka_hooks hooks = {loop, on_delivery, on_assign, on_revoke, on_fatal, on_log};
+        struct nw_kafka_hooks hooks = {loop, on_delivery, on_assign, on_revoke, on_fatal, on_log,
+                                       on_stats};
 
         loop->cfg = cfg;
         loop->version = version;
+        nw_metrics_init(&loop->m, version);
+        atomic_store(&loop->m.heartbeat_ms, mono_ms());
         loop->lim.max_bytes = (size_t)cfg->input_max_bytes;
         loop->lim.max_depth = (int)cfg->input_max_depth;
         loop->wm = nw_wm_new();
@@ -654,6 +726,22 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         loop->kc = nw_kafka_new(ks, cfg->n_kafka, cfg->topic_input, &hooks, errstr, errstr_size);
         if (!loop->kc) {
                 goto fail;
+        }
+        if (cfg->http_port > 0) {
+                struct nw_http_opts ho = {cfg->http_address, (int)cfg->http_port,
+                                          cfg->http_healthy_ms, cfg->dedupe_fail_open};
+                loop->http = nw_http_start(&ho, &loop->m, errstr, errstr_size);
+                if (!loop->http) {
+                        goto fail;
+                }
+                nw_log(NW_LOG_INFO, "http", "serving /metrics, /healthz, /readyz on %s:%ld",
+                       cfg->http_address, cfg->http_port);
+        }
+        /* ready means Redis answers too: find out now rather than at the first batch */
+        {
+                char rerr[512];
+                atomic_store(&loop->m.redis_up,
+                             nw_redis_connect(loop->redis, rerr, sizeof(rerr)) == NW_OK);
         }
         free(ks);
         return loop;
@@ -671,6 +759,7 @@ void nw_loop_destroy(struct nw_loop *loop)
         batch_clear(loop);
         /* the consumer is closed (leaving the group) before the producer is destroyed */
         nw_kafka_destroy(loop->kc);
+        nw_http_stop(loop->http);
         while (loop->retry) {
                 struct inflight *f = loop->retry;
                 loop->retry = f->next;
@@ -678,6 +767,7 @@ void nw_loop_destroy(struct nw_loop *loop)
         }
         nw_redis_destroy(loop->redis);
         nw_wm_destroy(loop->wm);
+        nw_metrics_free(&loop->m);
         free(loop->batch);
         free(loop);
 }
