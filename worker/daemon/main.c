@@ -59,6 +59,8 @@ static void usage(FILE *out)
                 "      dead-letter lines go to stderr or --dlq FILE\n"
                 "  newsworker check-config [--config FILE] [--KEY=VALUE ...]\n"
                 "      validate and print the effective configuration (secrets masked)\n"
+                "  newsworker settings\n"
+                "      the settings table as tab-separated values (name, type, default, env, ...)\n"
                 "  newsworker --version | --help\n\n"
                 "Configuration: defaults < --config FILE (or NEWSWORKER_CONFIG) < NEWSWORKER_*\n"
                 "environment < --KEY=VALUE flags.\n\n"
@@ -151,6 +153,10 @@ int main(int argc, char **argv)
             strcmp(argv[1], "help") == 0) {
                 usage(argc < 2 ? stderr : stdout);
                 return argc < 2 ? NW_EXIT_CONFIG : NW_EXIT_OK;
+        }
+        if (strcmp(argv[1], "settings") == 0) {
+                nw_config_print_table(stdout);
+                return NW_EXIT_OK;
         }
         if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
                 printf("newsworker %s (librdkafka %s)\n", NW_VERSION, rd_kafka_version_str());

@@ -471,6 +471,23 @@ void nw_config_print(const struct nw_config *cfg, FILE *out)
         }
 }
 
+void nw_config_print_table(FILE *out)
+{
+        fprintf(out, "name\ttype\tdefault\tenv\tsecret\tdescription\n");
+        for (size_t i = 0; i < N_SETTINGS; i++) {
+                const struct setting *s = &table[i];
+                char env[128] = "NEWSWORKER_";
+                size_t k = strlen(env);
+                for (const char *p = s->name; *p && k + 1 < sizeof(env); p++) {
+                        env[k++] = *p == '.' ? '_' : (char)toupper((unsigned char)*p);
+                }
+                env[k] = '\0';
+                fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", s->name,
+                        s->type == T_STR ? "string" : s->type == T_INT ? "integer" : "boolean",
+                        s->dflt, env, s->secret ? "yes" : "no", s->desc);
+        }
+}
+
 void nw_config_print_help(FILE *out)
 {
         fprintf(out, "Settings (config file \"key = value\", env NEWSWORKER_KEY with dots as _, "

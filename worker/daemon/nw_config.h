@@ -67,6 +67,10 @@ void nw_config_print(const struct nw_config *cfg, FILE *out);
 /** @brief Print the table of settings (name, type, default, description). */
 void nw_config_print_help(FILE *out);
 
+/** @brief Print the settings table as tab-separated lines: name, type, default, environment
+ *  variable, secret (yes/no), description -- for tests and generated documentation. */
+void nw_config_print_table(FILE *out);
+
 /** @returns 1 when @p key names a secret whose value must never be printed or logged. */
 int nw_config_is_secret(const char *key);
 
