@@ -85,12 +85,14 @@ class Scenario:
         self.worker = worker
         run = f"{name}-{os.getpid()}-{int(time.time())}"
         self.raw, self.out, self.dlq = f"it.{run}.raw", f"it.{run}.enriched", f"it.{run}.dlq"
+        self.dups = f"it.{run}.duplicates"
         self.group = f"it-{run}"
         self.prefix = f"t{random.randrange(10**6):06d}:"[:8]
         self.bootstrap = os.environ["NW_KAFKA_BOOTSTRAP"]
         self.workdir = os.path.join(os.environ.get("NW_STACK_DIR", "/tmp"), f"it-{run}")
         os.makedirs(self.workdir, exist_ok=True)
-        admin("create", self.bootstrap, self.raw, str(partitions), self.out, "4", self.dlq, "1")
+        admin("create", self.bootstrap, self.raw, str(partitions), self.out, "4", self.dlq, "1",
+              self.dups, "1")
         self.procs = []
 
     # ---- worker processes -----------------------------------------------------------
@@ -266,7 +268,7 @@ def scenario_dedupe_dlq(sc):
     values, ids = items(880, 100, 20, seed=1)
     ids = {json.loads(v)["title"] for v in values if v.startswith(b'{"id": "item-')}
     sc.produce(values)
-    w = sc.start_worker()
+    w = sc.start_worker(extra={"NEWSWORKER_TOPIC_DUPLICATES": sc.dups})
     sc.wait_for("880 records and 20 DLQ records",
                 lambda: sc.count(sc.out) >= 880 and sc.count(sc.dlq) >= 20, 90, [w])
     time.sleep(2)
@@ -304,6 +306,12 @@ def scenario_dedupe_dlq(sc):
     codes = sorted({dict(zip(m["headers"][0::2], m["headers"][1::2]))["nw.error.code"] for m in dlq})
     log(f"DLQ error codes seen: {', '.join(codes)}")
     check(len(codes) >= 5, "malformed items are classified into distinct error codes")
+    dups = sc.consume(sc.dups)
+    check(len(dups) == 100, f"the 100 exact duplicates are on topic.duplicates (got {len(dups)})")
+    holders = [dict(zip(m["headers"][0::2], m["headers"][1::2])).get("nw.duplicate_of", "")
+               for m in dups]
+    check(all(h.startswith(sc.raw + "/") for h in holders),
+          "each duplicate names the message that holds the claim")
     committed = sc.committed()
     check(sum(committed.values()) == 1000, f"all 1,000 input offsets committed (got {committed})")
 

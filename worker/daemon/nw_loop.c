@@ -428,19 +428,14 @@ static struct inflight *inflight_new(struct nw_loop *loop, const struct item *it
         return f;
 }
 
-static void produce_dlq(struct nw_loop *loop, struct item *it)
+/* The original message, unchanged (value, key, headers) plus our headers, to @p dest: the
+ * dead-letter topic, or the duplicates topic. @p pairs is a name/value list of @p n names. */
+static void produce_original(struct nw_loop *loop, struct item *it, const char *dest,
+                             const char *const *pairs, size_t n, enum nw_err reason)
 {
-        struct inflight *f = inflight_new(loop, it, loop->cfg->topic_dlq);
-        char part[16], off[24];
-        const char *pairs[2 * DLQ_HEADERS] = {
-                "nw.error.code", nw_err_name(it->err), "nw.error.reason", it->reason,
-                "nw.source.topic", loop->cfg->topic_input, "nw.source.partition", part,
-                "nw.source.offset", off, "nw.worker.version", loop->version,
-        };
+        struct inflight *f = inflight_new(loop, it, dest);
 
-        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
-        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
-        for (size_t i = 0; i < 2 * DLQ_HEADERS; i++) {
+        for (size_t i = 0; i < 2 * n && i < 2 * DLQ_HEADERS; i++) {
                 f->extra[i] = nw_xstrdup(pairs[i]);
         }
         /* the original bytes, unchanged, so the item can be inspected and replayed */
@@ -453,12 +448,48 @@ static void produce_dlq(struct nw_loop *loop, struct item *it)
                 f->key_len = it->m.key_len;
         }
         f->headers = nw_kafka_headers_copy(&it->m);
-        f->dlq_reason = it->err;
-        loop->c.dlq++;
+        f->dlq_reason = reason;
         if (send(loop, f) != NW_OK) {
                 f->next = loop->retry;
                 loop->retry = f;
         }
+}
+
+static void produce_dlq(struct nw_loop *loop, struct item *it)
+{
+        char part[16], off[24];
+        const char *pairs[2 * DLQ_HEADERS] = {
+                "nw.error.code", nw_err_name(it->err), "nw.error.reason", it->reason,
+                "nw.source.topic", loop->cfg->topic_input, "nw.source.partition", part,
+                "nw.source.offset", off, "nw.worker.version", loop->version,
+        };
+
+        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
+        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
+        loop->c.dlq++;
+        produce_original(loop, it, loop->cfg->topic_dlq, pairs, DLQ_HEADERS, it->err);
+}
+
+/* An exact duplicate: counted, and copied to topic.duplicates when one is configured (then
+ * its offset is finished by that record's delivery, like any other output). */
+static void handle_duplicate(struct nw_loop *loop, struct item *it)
+{
+        char part[16], off[24];
+        const char *pairs[] = {"nw.duplicate_of", it->reply.holder, "nw.source.topic",
+                               loop->cfg->topic_input, "nw.source.partition", part,
+                               "nw.source.offset", off};
+
+        loop->c.duplicates++;
+        atomic_fetch_add(&loop->m.duplicates_exact, 1);
+        nw_log(NW_LOG_DEBUG, "dedupe", "exact duplicate of %s: partition %d offset %lld",
+               it->reply.holder, (int)it->m.partition, (long long)it->m.offset);
+        if (!*loop->cfg->topic_duplicates) {
+                finish_offset(loop, it->m.partition, it->m.offset);
+                return;
+        }
+        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
+        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
+        produce_original(loop, it, loop->cfg->topic_duplicates, pairs, 4, NW_OK);
 }
 
 static void produce_record(struct nw_loop *loop, struct item *it, const char *processed_at)
@@ -506,11 +537,7 @@ static void emit(struct nw_loop *loop)
                         loop->c.unchecked++;
                         atomic_fetch_add(&loop->m.unchecked, 1);
                 } else if (it->reply.result == NW_CLAIM_DUPLICATE) {
-                        nw_log(NW_LOG_DEBUG, "dedupe", "exact duplicate of %s: partition %d offset %lld",
-                               it->reply.holder, (int)it->m.partition, (long long)it->m.offset);
-                        loop->c.duplicates++;
-                        atomic_fetch_add(&loop->m.duplicates_exact, 1);
-                        finish_offset(loop, it->m.partition, it->m.offset);
+                        handle_duplicate(loop, it);
                         continue;
                 } else if (it->reply.result == NW_CLAIM_OWN) {
                         loop->c.redelivered_own++;
