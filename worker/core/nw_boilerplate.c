@@ -3,6 +3,7 @@
  * ignoring case. Long paragraphs never match, so a story that quotes "Source:" survives. */
 #include "nw_boilerplate.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -53,12 +54,16 @@ static const struct rule rules[] = {
         {"advert", WHOLE, "Sponsored content", 0},
 };
 
+#define MAX_RULE_LEN 300 /* the largest max_len above, and longer than any WHOLE text */
+
 static int contains_ci(const char *p, size_t n, const char *needle)
 {
         size_t k = strlen(needle);
+        int first = tolower((unsigned char)needle[0]);
 
         for (size_t i = 0; i + k <= n; i++) {
-                if (strncasecmp(p + i, needle, k) == 0) {
+                /* compare only where the first letter matches */
+                if (tolower((unsigned char)p[i]) == first && strncasecmp(p + i, needle, k) == 0) {
                         return 1;
                 }
         }
@@ -67,9 +72,20 @@ static int contains_ci(const char *p, size_t n, const char *needle)
 
 const char *nw_boilerplate_match(const char *p, size_t n)
 {
+        int first;
+
+        /* every rule is for short paragraphs; most content is longer */
+        if (n > MAX_RULE_LEN || n == 0) {
+                return NULL;
+        }
+        first = tolower((unsigned char)p[0]);
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
                 const struct rule *r = &rules[i];
-                size_t k = strlen(r->text);
+                size_t k;
+                if (r->where != ANYWHERE && tolower((unsigned char)r->text[0]) != first) {
+                        continue;       /* cheap first-letter gate */
+                }
+                k = strlen(r->text);
                 switch (r->where) {
                 case START:
                         if (n <= r->max_len && n >= k && strncasecmp(p, r->text, k) == 0) {

@@ -78,11 +78,32 @@ static int is_word_byte(unsigned char c)
                c >= 0x80;
 }
 
+/* Byte i of the result is bit i of @p b (0 or 1). */
+static uint64_t spread(uint64_t b)
+{
+        uint64_t x = (b * 0x0101010101010101ULL) & 0x8040201008040201ULL;
+        return ((x + 0x7F7F7F7F7F7F7F7FULL) >> 7) & 0x0101010101010101ULL;
+}
+
+/* SimHash counts, for each of the 64 bits, how many shingle hashes have it set. The counts
+ * are kept eight to a word (one byte each) and added eight bits at a time, then moved to
+ * 32-bit totals before a byte can overflow: an eighth of the additions of a bit loop. */
+static void flush(uint64_t acc[8], uint32_t ones[64])
+{
+        for (int i = 0; i < 8; i++) {
+                for (int k = 0; k < 8; k++) {
+                        ones[8 * i + k] += (uint32_t)((acc[i] >> (8 * k)) & 0xFF);
+                }
+                acc[i] = 0;
+        }
+}
+
 uint64_t nw_fp_simhash(const char *text, size_t len)
 {
-        int32_t v[64] = {0};
+        uint32_t ones[64] = {0};
+        uint64_t acc[8] = {0};
         uint64_t w[3] = {0, 0, 0};
-        size_t nwords = 0, i = 0;
+        size_t nwords = 0, i = 0, pending = 0;
         uint64_t out = 0;
 
         while (i < len) {
@@ -103,18 +124,23 @@ uint64_t nw_fp_simhash(const char *text, size_t len)
                 nwords++;
                 if (nwords >= 3) {
                         uint64_t h = mix(w[0] * 31 * 31 + w[1] * 31 + w[2]);
-                        for (int b = 0; b < 64; b++) {
-                                v[b] += (h >> b) & 1 ? 1 : -1;
+                        for (int k = 0; k < 8; k++) {
+                                acc[k] += spread((h >> (8 * k)) & 0xFF);
+                        }
+                        if (++pending == 255) {
+                                flush(acc, ones);
+                                pending = 0;
                         }
                 }
         }
         if (nwords > 0 && nwords < 3) {
                 /* too short for a shingle: hash what there is */
-                uint64_t h = mix(w[0] * 31 * 31 + w[1] * 31 + w[2]);
-                return h;
+                return mix(w[0] * 31 * 31 + w[1] * 31 + w[2]);
         }
+        flush(acc, ones);
         for (int b = 0; b < 64; b++) {
-                if (v[b] > 0) {
+                /* more shingles with the bit set than without */
+                if (2 * (uint64_t)ones[b] > (uint64_t)(nwords - 2)) {
                         out |= 1ULL << b;
                 }
         }

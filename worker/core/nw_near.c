@@ -35,25 +35,6 @@ static uint64_t word_hash(const char *s, size_t n)
         return h;
 }
 
-/* Multipliers and offsets of the 64 hash functions, odd so that each is a bijection on 64 bits;
- * derived once from a fixed seed, so signatures are stable across processes and versions. */
-static uint64_t mul[NW_NEAR_HASHES], add[NW_NEAR_HASHES];
-static int seeded;
-
-static void seed(void)
-{
-        uint64_t s = 0x6e6577736b6f726bULL;
-        for (int k = 0; k < NW_NEAR_HASHES; k++) {
-                s = mix64(s + 0x9e3779b97f4a7c15ULL);
-                mul[k] = s | 1;
-                s = mix64(s + 0x9e3779b97f4a7c15ULL);
-                add[k] = s;
-        }
-        seeded = 1;
-}
-
-/* A figure is a run of digits with the separators inside it: "2.5", "6-1/8", "1,750". A
- * currency sign or a suffix around it does not count, so "¥280" and "280 yen" agree. */
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len);
 
 static int is_digit(char c)
@@ -108,15 +89,40 @@ static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
         }
 }
 
+/* Empty bins (short texts) borrow the value of the next non-empty bin, salted by the
+ * distance, so two texts agree on an empty bin exactly when they agree on the bin it borrows
+ * from ("densification by rotation", Shrivastava and Li, 2014). */
+static void densify(struct nw_near_sig *sig)
+{
+        uint64_t full = 0;
+
+        for (int i = 0; i < NW_NEAR_HASHES; i++) {
+                if (sig->h[i] != UINT32_MAX) {
+                        full |= 1ULL << i;
+                }
+        }
+        if (full == 0) {
+                return;
+        }
+        for (int i = 0; i < NW_NEAR_HASHES; i++) {
+                int d = 1;
+                if (full >> i & 1) {
+                        continue;
+                }
+                while (!(full >> ((i + d) % NW_NEAR_HASHES) & 1)) {
+                        d++;
+                }
+                sig->h[i] = (uint32_t)(mix64((uint64_t)sig->h[(i + d) % NW_NEAR_HASHES] +
+                                             (uint64_t)d * 0x9e3779b97f4a7c15ULL) >> 32);
+        }
+}
+
 void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
 {
         uint64_t w[NW_NEAR_SHINGLE] = {0};
         uint32_t nwords = 0;
         size_t i = 0;
 
-        if (!seeded) {
-                seed();         /* idempotent: racing threads write the same values */
-        }
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 sig->h[k] = UINT32_MAX;
         }
@@ -147,14 +153,18 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
                 for (int k = 0; k < NW_NEAR_SHINGLE; k++) {
                         sh = mix64(sh ^ w[k]) + (uint64_t)k;
                 }
-                for (int k = 0; k < NW_NEAR_HASHES; k++) {
-                        uint32_t v = (uint32_t)((sh * mul[k] + add[k]) >> 32);
-                        if (v < sig->h[k]) {
-                                sig->h[k] = v;
+                /* one-permutation hashing: the top bits pick a bin, the rest compete for
+                 * its minimum -- one update per shingle instead of one per hash function */
+                {
+                        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
+                        uint32_t v = (uint32_t)(sh >> 16);
+                        if (v < sig->h[bin]) {
+                                sig->h[bin] = v;
                         }
                 }
                 sig->shingles++;
         }
+        densify(sig);
         if (sig->shingles < NW_NEAR_MIN_SHINGLES) {
                 sig->shingles = 0;
                 return;

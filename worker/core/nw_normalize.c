@@ -22,8 +22,11 @@ static int is_cjk(uint32_t cp)
 
 const char *nw_detect_language(const char *text, size_t len)
 {
-        static const char *const common[] = {"the", "and", "of", "to", "in", "is", "for",
-                                             "said", "was", "on", "with", "that", NULL};
+        static const struct {
+                const char *w;
+                size_t n;
+        } common[] = {{"the", 3}, {"and", 3}, {"of", 2}, {"to", 2}, {"in", 2}, {"is", 2},
+                      {"for", 3}, {"said", 4}, {"was", 3}, {"on", 2}, {"with", 4}, {"that", 4}};
         size_t latin = 0, cjk = 0, other = 0, hits = 0, words = 0;
         size_t i = 0;
 
@@ -37,9 +40,12 @@ const char *nw_detect_language(const char *text, size_t len)
                                 }
                                 latin += i - start;
                                 words++;
-                                for (const char *const *w = common; *w; w++) {
-                                        if (strlen(*w) == i - start &&
-                                            strncasecmp(*w, text + start, i - start) == 0) {
+                                if (i - start > 4) {
+                                        continue;       /* every common word is short */
+                                }
+                                for (size_t k = 0; k < sizeof(common) / sizeof(common[0]); k++) {
+                                        if (common[k].n == i - start &&
+                                            strncasecmp(common[k].w, text + start, i - start) == 0) {
                                                 hits++;
                                                 break;
                                         }

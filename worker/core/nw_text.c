@@ -91,6 +91,16 @@ static int line_starts_continuation(const char *line, size_t len)
         return (first >= 'a' && first <= 'z') || first == '(' ;
 }
 
+static int is_ascii(const char *s, size_t len)
+{
+        unsigned char acc = 0;
+
+        for (size_t i = 0; i < len; i++) {
+                acc |= (unsigned char)s[i];
+        }
+        return acc < 0x80;
+}
+
 /* Where the last flushed line sits in the output: an offset, since the buffer may move. */
 struct line_state {
         int have_prev;
@@ -124,6 +134,7 @@ static enum nw_err flush_line(struct nw_buf *out, struct nw_buf *line, struct li
 enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct nw_buf *out)
 {
         utf8proc_uint8_t *nfkc = NULL;
+        const utf8proc_uint8_t *text;
         utf8proc_ssize_t nlen;
         struct nw_buf line;
         enum nw_err err = NW_OK;
@@ -133,19 +144,45 @@ enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct n
         if (len == 0) {
                 return NW_OK;
         }
-        nlen = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfkc,
-                            UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        if (nlen < 0) {
-                return NW_ERR_BAD_UTF8;
+        /* NFKC leaves ASCII as it is, and most wire copy is ASCII: skip the Unicode pass */
+        if (is_ascii(s, len)) {
+                text = (const utf8proc_uint8_t *)s;
+                nlen = (utf8proc_ssize_t)len;
+        } else {
+                nlen = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &nfkc,
+                                    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+                if (nlen < 0) {
+                        return NW_ERR_BAD_UTF8;
+                }
+                text = nfkc;
         }
         nw_buf_init(&line, 0);
 
         for (utf8proc_ssize_t i = 0; i < nlen;) {
                 utf8proc_int32_t cp;
-                utf8proc_ssize_t n = utf8proc_iterate(nfkc + i, nlen - i, &cp);
+                utf8proc_ssize_t n;
                 utf8proc_category_t cat;
                 int is_nl = 0, is_space = 0, drop = 0;
 
+                if (text[i] >= 0x20 && text[i] < 0x7F) {
+                        /* printable ASCII: the common case, no table lookups */
+                        if (text[i] == ' ') {
+                                pending_space = 1;
+                                i++;
+                                continue;
+                        }
+                        if (pending_space && line.len > 0) {
+                                nw_buf_putc(&line, ' ');
+                        }
+                        pending_space = 0;
+                        if (nw_buf_putc(&line, (char)text[i]) != NW_OK) {
+                                err = NW_ERR_TOO_BIG;
+                                goto out;
+                        }
+                        i++;
+                        continue;
+                }
+                n = utf8proc_iterate(text + i, nlen - i, &cp);
                 if (n <= 0) {
                         err = NW_ERR_BAD_UTF8;
                         goto out;
@@ -157,7 +194,7 @@ enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct n
                         is_nl = 2;
                 } else if (cp == '\r') {
                         /* CR LF is one newline; a lone CR is one too */
-                        is_nl = !(i + 1 < nlen && nfkc[i + 1] == '\n');
+                        is_nl = !(i + 1 < nlen && text[i + 1] == '\n');
                         drop = !is_nl;
                 } else if (cp == '\t' || cp == '\v' || cp == '\f' || cat == UTF8PROC_CATEGORY_ZS) {
                         is_space = 1;
@@ -193,7 +230,7 @@ enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct n
                         nw_buf_putc(&line, ' ');
                 }
                 pending_space = 0;
-                if (nw_buf_append(&line, nfkc + i - n, (size_t)n) != NW_OK) {
+                if (nw_buf_append(&line, text + i - n, (size_t)n) != NW_OK) {
                         err = NW_ERR_TOO_BIG;
                         goto out;
                 }
