@@ -11,6 +11,7 @@
 #include "nw_log.h"
 #include "nw_loop.h"
 #include "nw_offline.h"
+#include "nw_redis.h"
 
 #ifndef NW_VERSION
 #define NW_VERSION "0.0.0"
@@ -68,6 +69,34 @@ static void usage(FILE *out)
                 "error, 3 stopped by a second signal without draining.\n\n",
                 NW_VERSION);
         nw_config_print_help(out);
+}
+
+/* Redis refusing our credentials (WRONGPASS) or a command we need (NOPERM) will not fix
+ * itself: stop at start-up with a configuration error instead of running unready for ever.
+ * An unreachable Redis is different: the loop waits for it with backoff.
+ * @returns 0 to go on, -1 with the reason in @p errstr. */
+static int redis_preflight(const struct nw_config *cfg, char *errstr, size_t errstr_size)
+{
+        char why[512];
+        struct nw_redis *r = nw_redis_new(cfg->redis_url, cfg->redis_password,
+                                          cfg->redis_timeout_ms, errstr, errstr_size);
+        enum nw_err err;
+
+        if (!r) {
+                return -1;
+        }
+        err = nw_redis_connect(r, why, sizeof(why));
+        nw_redis_destroy(r);
+        if (err == NW_ERR_CONFIG) {
+                snprintf(errstr, errstr_size,
+                         "Redis refused the worker (check redis.url's user, redis.password or "
+                         "redis.password_file, and the user's ACL): %s", why);
+                return -1;
+        }
+        if (err != NW_OK) {
+                nw_log(NW_LOG_WARN, "redis", "%s; waiting for Redis", why);
+        }
+        return 0;
 }
 
 struct args {
@@ -188,6 +217,8 @@ int main(int argc, char **argv)
                         goto config_error;
                 }
         }
+        /* from here on no log line can carry a configured secret, librdkafka's included */
+        nw_config_protect_secrets(&cfg);
         if (nw_config_validate(&cfg, errstr, sizeof(errstr)) != NW_OK) {
                 goto config_error;
         }
@@ -208,6 +239,9 @@ int main(int argc, char **argv)
         } else {
                 struct nw_loop *loop;
                 install_signals();
+                if (redis_preflight(&cfg, errstr, sizeof(errstr)) != 0) {
+                        goto config_error;
+                }
                 loop = nw_loop_new(&cfg, NW_VERSION, errstr, sizeof(errstr));
                 if (!loop) {
                         goto config_error;
@@ -218,8 +252,13 @@ int main(int argc, char **argv)
         }
         goto out;
 config_error:
-        nw_log(NW_LOG_ERR, "config", "%s", errstr);
-        fprintf(stderr, "newsworker: configuration error: %s\n", errstr);
+        /* check-config is read by people; run and process write JSON lines on stderr, which
+         * a plain line would break */
+        if (strcmp(cmd, "check-config") == 0) {
+                fprintf(stderr, "newsworker: configuration error: %s\n", errstr);
+        } else {
+                nw_log(NW_LOG_ERR, "config", "configuration error: %s", errstr);
+        }
         rc = NW_EXIT_CONFIG;
 out:
         for (int i = 0; i < n_kv; i++) {
@@ -228,5 +267,6 @@ out:
         free(kv);
         free(a.files);
         nw_config_free(&cfg);
+        nw_log_clear_secrets();
         return rc;
 }

@@ -1,4 +1,4 @@
-/* nw_config.c -- the settings table and its sources. */
+/* nw_config.c -- the settings table and its sources; secrets from files; masking. */
 #include "nw_config.h"
 
 #include <ctype.h>
@@ -12,7 +12,8 @@
 #include "nw_buf.h"
 #include "nw_log.h"
 
-enum type { T_STR, T_INT, T_BOOL };
+/* T_FILE: the path of a file holding the value of the setting named without "_file". */
+enum type { T_STR, T_INT, T_BOOL, T_FILE };
 
 struct setting {
         const char *name;
@@ -38,7 +39,9 @@ static const struct setting table[] = {
         {"redis.url", T_STR, "redis://127.0.0.1:6379/0", S(redis_url), 0, 0, 0,
          "Redis for dedupe: redis://[user:password@]host:port/db or unix:///path/to.sock?db=N"},
         {"redis.password", T_STR, "", S(redis_password), 0, 0, 1,
-         "Redis password (overrides the URL's); set it from the environment"},
+         "Redis password (overrides the URL's); secret: give it by environment or redis.password_file"},
+        {"redis.password_file", T_FILE, "", S(redis_password_file), 0, 0, 0,
+         "file holding the Redis password (a mounted secret), read at start-up; trailing newline dropped"},
         {"redis.key_prefix", T_STR, "nw:", S(redis_key_prefix), 0, 0, 0,
          "prefix of every Redis key the worker writes (at most 8 bytes)"},
         {"redis.timeout_ms", T_INT, "2000", S(redis_timeout_ms), 50, 600000, 0,
@@ -121,6 +124,95 @@ static int *bool_field(struct nw_config *cfg, const struct setting *s)
         return (int *)((char *)cfg + s->off);
 }
 
+/* Secrets are wiped before their memory goes back to the allocator. */
+static void free_secret(char *s)
+{
+        if (s) {
+                memset(s, 0, strlen(s));
+                free(s);
+        }
+}
+
+static void set_origin(struct nw_config *cfg, size_t i, const char *origin)
+{
+        free(cfg->origins[i]);
+        cfg->origins[i] = nw_xstrdup(origin);
+}
+
+static const char *type_name(enum type t)
+{
+        switch (t) {
+        case T_INT: return "integer";
+        case T_BOOL: return "boolean";
+        case T_FILE: return "file";
+        default: return "string";
+        }
+}
+
+/* 1 when @p name ends in "_file" (the secret-from-a-file convention). */
+static int is_file_key(const char *name)
+{
+        size_t n = strlen(name);
+        return n > 5 && strcmp(name + n - 5, "_file") == 0;
+}
+
+/* Read a secret from @p path into a new string (*out, caller frees): at most 64 KiB, no NUL
+ * byte, trailing newlines (LF or CRLF, as `echo` and editors leave them) dropped, not empty.
+ * Messages name the file and the key, never the content. */
+static enum nw_err read_secret_file(const char *path, const char *key, const char *origin,
+                                    char **out, char *errstr, size_t errstr_size)
+{
+        enum { MAX_SECRET = 65536 };
+        FILE *f = NULL;
+        char *buf = NULL;
+        size_t n;
+        enum nw_err err = NW_ERR_CONFIG;
+
+        f = fopen(path, "rb");
+        if (!f) {
+                snprintf(errstr, errstr_size, "%s: %s: cannot open secret file %s: %s", origin,
+                         key, path, strerror(errno));
+                goto out;
+        }
+        buf = nw_xmalloc(MAX_SECRET + 2);
+        n = fread(buf, 1, MAX_SECRET + 1, f);
+        if (ferror(f)) {
+                snprintf(errstr, errstr_size, "%s: %s: cannot read secret file %s: %s", origin,
+                         key, path, strerror(errno));
+                goto out;
+        }
+        if (n > MAX_SECRET) {
+                snprintf(errstr, errstr_size, "%s: %s: secret file %s is larger than %d bytes",
+                         origin, key, path, MAX_SECRET);
+                goto out;
+        }
+        if (memchr(buf, '\0', n)) {
+                snprintf(errstr, errstr_size, "%s: %s: secret file %s contains a NUL byte",
+                         origin, key, path);
+                goto out;
+        }
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r')) {
+                n--;
+        }
+        if (n == 0) {
+                snprintf(errstr, errstr_size, "%s: %s: secret file %s is empty", origin, key,
+                         path);
+                goto out;
+        }
+        buf[n] = '\0';
+        *out = nw_xstrdup(buf);
+        err = NW_OK;
+out:
+        if (buf) {
+                memset(buf, 0, MAX_SECRET + 2);
+                free(buf);
+        }
+        if (f) {
+                fclose(f);
+        }
+        return err;
+}
+
 static void kafka_put(struct nw_config *cfg, enum nw_kafka_scope scope, const char *name,
                       const char *value, const char *origin)
 {
@@ -129,7 +221,11 @@ static void kafka_put(struct nw_config *cfg, enum nw_kafka_scope scope, const ch
         for (size_t i = 0; i < cfg->n_kafka; i++) {
                 if (cfg->kafka[i].scope == scope && strcmp(cfg->kafka[i].name, name) == 0) {
                         p = &cfg->kafka[i];
-                        free(p->value);
+                        if (nw_config_is_secret(name)) {
+                                free_secret(p->value);
+                        } else {
+                                free(p->value);
+                        }
                         free(p->origin);
                         break;
                 }
@@ -149,8 +245,10 @@ void nw_config_init(struct nw_config *cfg)
         char errstr[256];
 
         memset(cfg, 0, sizeof(*cfg));
+        cfg->origins = nw_xcalloc(N_SETTINGS, sizeof(*cfg->origins));
         for (size_t i = 0; i < N_SETTINGS; i++) {
-                if (table[i].type == T_STR) {
+                set_origin(cfg, i, "default");
+                if (table[i].type == T_STR || table[i].type == T_FILE) {
                         *str_field(cfg, &table[i]) = nw_xstrdup(table[i].dflt);
                 } else {
                         /* defaults are in range by construction */
@@ -167,16 +265,28 @@ void nw_config_init(struct nw_config *cfg)
 void nw_config_free(struct nw_config *cfg)
 {
         for (size_t i = 0; i < N_SETTINGS; i++) {
-                if (table[i].type == T_STR) {
-                        free(*str_field(cfg, &table[i]));
+                if (table[i].type == T_STR || table[i].type == T_FILE) {
+                        if (table[i].secret) {
+                                free_secret(*str_field(cfg, &table[i]));
+                        } else {
+                                free(*str_field(cfg, &table[i]));
+                        }
+                }
+                if (cfg->origins) {
+                        free(cfg->origins[i]);
                 }
         }
         for (size_t i = 0; i < cfg->n_kafka; i++) {
+                if (nw_config_is_secret(cfg->kafka[i].name)) {
+                        free_secret(cfg->kafka[i].value);
+                } else {
+                        free(cfg->kafka[i].value);
+                }
                 free(cfg->kafka[i].name);
-                free(cfg->kafka[i].value);
                 free(cfg->kafka[i].origin);
         }
         free(cfg->kafka);
+        free(cfg->origins);
         memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -213,6 +323,32 @@ enum nw_err nw_config_set(struct nw_config *cfg, const char *key, const char *va
                                  origin, key);
                         return NW_ERR_CONFIG;
                 }
+                if (is_file_key(name)) {
+                        /* kafka.<prop>_file: the secret property <prop>, read from a file */
+                        char base[256], from[700];
+                        char *secret = NULL;
+                        size_t n = strlen(name) - 5;
+                        if (n >= sizeof(base)) {
+                                snprintf(errstr, errstr_size, "%s: %s: name too long", origin, key);
+                                return NW_ERR_CONFIG;
+                        }
+                        memcpy(base, name, n);
+                        base[n] = '\0';
+                        if (!nw_config_is_secret(base)) {
+                                snprintf(errstr, errstr_size,
+                                         "%s: %s: only secret properties (passwords, secrets, "
+                                         "keys) can be read from a file", origin, key);
+                                return NW_ERR_CONFIG;
+                        }
+                        if (read_secret_file(value, key, origin, &secret, errstr, errstr_size) !=
+                            NW_OK) {
+                                return NW_ERR_CONFIG;
+                        }
+                        snprintf(from, sizeof(from), "%s (file %s)", origin, value);
+                        kafka_put(cfg, scope, base, secret, from);
+                        free_secret(secret);
+                        return NW_OK;
+                }
                 for (size_t i = 0; i < sizeof(kafka_locked) / sizeof(kafka_locked[0]); i++) {
                         if (strcmp(name, kafka_locked[i].name) == 0 &&
                             strcmp(value, kafka_locked[i].value) != 0) {
@@ -231,8 +367,36 @@ enum nw_err nw_config_set(struct nw_config *cfg, const char *key, const char *va
                 if (strcmp(s->name, key) != 0) {
                         continue;
                 }
-                if (s->type == T_STR) {
+                if (s->type == T_FILE) {
+                        /* <key>_file: read the file now and set <key> from it */
+                        char target[128], from[700];
+                        char *secret = NULL;
                         free(*str_field(cfg, s));
+                        *str_field(cfg, s) = nw_xstrdup(value);
+                        set_origin(cfg, i, origin);
+                        if (!*value) {
+                                return NW_OK;   /* no file: nothing to read */
+                        }
+                        snprintf(target, sizeof(target), "%.*s", (int)(strlen(s->name) - 5),
+                                 s->name);
+                        if (read_secret_file(value, key, origin, &secret, errstr, errstr_size) !=
+                            NW_OK) {
+                                return NW_ERR_CONFIG;
+                        }
+                        snprintf(from, sizeof(from), "%s (file %s)", origin, value);
+                        if (nw_config_set(cfg, target, secret, from, errstr, errstr_size) != NW_OK) {
+                                free_secret(secret);
+                                return NW_ERR_CONFIG;
+                        }
+                        free_secret(secret);
+                        return NW_OK;
+                }
+                if (s->type == T_STR) {
+                        if (s->secret) {
+                                free_secret(*str_field(cfg, s));
+                        } else {
+                                free(*str_field(cfg, s));
+                        }
                         *str_field(cfg, s) = nw_xstrdup(value);
                 } else if (s->type == T_BOOL) {
                         if (parse_bool(value, bool_field(cfg, s)) != 0) {
@@ -254,6 +418,7 @@ enum nw_err nw_config_set(struct nw_config *cfg, const char *key, const char *va
                         }
                         *long_field(cfg, s) = v;
                 }
+                set_origin(cfg, i, origin);
                 return NW_OK;
         }
         snprintf(errstr, errstr_size, "%s: unknown setting \"%s\" (see newsworker --help)",
@@ -323,7 +488,8 @@ enum nw_err nw_config_load_file(struct nw_config *cfg, const char *path, char *e
 
 /* NEWSWORKER_REDIS_TIMEOUT_MS -> redis.timeout_ms: the table is searched for a key whose
  * '.' and '_' both map to '_'; kafka properties have only dots, so
- * NEWSWORKER_KAFKA_CONSUMER_FETCH_MAX_BYTES -> kafka.consumer.fetch.max.bytes. */
+ * NEWSWORKER_KAFKA_CONSUMER_FETCH_MAX_BYTES -> kafka.consumer.fetch.max.bytes, except a
+ * final _FILE: NEWSWORKER_KAFKA_SASL_PASSWORD_FILE -> kafka.sasl.password_file. */
 static int env_matches(const char *key, const char *env)
 {
         for (; *key && *env; key++, env++) {
@@ -359,6 +525,19 @@ enum nw_err nw_config_load_env(struct nw_config *cfg, char *const *envp, char *e
                 if (strcmp(name, "CONFIG") == 0) {
                         continue;       /* the config file's path, read by main */
                 }
+                if (n > 5 && strcmp(name + n - 5, "_FILE") == 0) {
+                        /* the environment has no order: NAME and NAME_FILE together are
+                         * ambiguous, so refuse rather than pick one silently */
+                        size_t base = (size_t)(eq - e) - 5;
+                        for (size_t j = 0; envp[j]; j++) {
+                                if (strncmp(envp[j], e, base) == 0 && envp[j][base] == '=') {
+                                        snprintf(errstr, errstr_size,
+                                                 "env %.*s and env %.*s are both set; set only one",
+                                                 (int)base, e, (int)(eq - e), e);
+                                        return NW_ERR_CONFIG;
+                                }
+                        }
+                }
                 for (size_t k = 0; k < N_SETTINGS; k++) {
                         if (env_matches(table[k].name, name)) {
                                 match = table[k].name;
@@ -368,11 +547,18 @@ enum nw_err nw_config_load_env(struct nw_config *cfg, char *const *envp, char *e
                 if (match) {
                         snprintf(key, sizeof(key), "%s", match);
                 } else if (strncmp(name, "KAFKA_", 6) == 0) {
-                        size_t j;
-                        for (j = 0; name[j]; j++) {
+                        size_t j, len = n;
+                        int file = n > 5 && strcmp(name + n - 5, "_FILE") == 0;
+                        if (file) {
+                                len -= 5;
+                        }
+                        for (j = 0; j < len; j++) {
                                 key[j] = name[j] == '_' ? '.' : (char)tolower((unsigned char)name[j]);
                         }
                         key[j] = '\0';
+                        if (file) {
+                                memcpy(key + j, "_file", 6);
+                        }
                 } else {
                         snprintf(errstr, errstr_size, "%s: unknown setting", origin);
                         return NW_ERR_CONFIG;
@@ -423,22 +609,55 @@ int nw_config_is_secret(const char *key)
         return 0;
 }
 
-void nw_config_mask_url(const char *url, char *out, size_t out_size)
+/* The password of a URL: from the first ':' of the user info to its last '@', exactly as
+ * nw_redis_new() reads it, so that a password containing '@' or ':' is masked whole.
+ * @returns 1 with *start and *len set, or 0 when the URL carries no password. */
+static int url_password(const char *url, const char **start, size_t *len)
 {
         const char *scheme = strstr(url, "://");
         const char *at, *colon;
 
         if (!scheme) {
-                snprintf(out, out_size, "%s", url);
-                return;
+                return 0;
         }
-        at = strchr(scheme + 3, '@');
+        at = strrchr(scheme + 3, '@');
         colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
         if (!colon) {
+                return 0;
+        }
+        *start = colon + 1;
+        *len = (size_t)(at - colon - 1);
+        return 1;
+}
+
+void nw_config_mask_url(const char *url, char *out, size_t out_size)
+{
+        const char *pw;
+        size_t len;
+
+        if (!url_password(url, &pw, &len)) {
                 snprintf(out, out_size, "%s", url);
                 return;
         }
-        snprintf(out, out_size, "%.*s:****%s", (int)(colon - url), url, at);
+        snprintf(out, out_size, "%.*s****%s", (int)(pw - url), url, pw + len);
+}
+
+void nw_config_protect_secrets(const struct nw_config *cfg)
+{
+        const char *pw;
+        size_t len;
+
+        nw_log_add_secret(cfg->redis_password);
+        if (url_password(cfg->redis_url, &pw, &len) && len > 0) {
+                char *copy = nw_xstrndup(pw, len);
+                nw_log_add_secret(copy);
+                free_secret(copy);
+        }
+        for (size_t i = 0; i < cfg->n_kafka; i++) {
+                if (nw_config_is_secret(cfg->kafka[i].name)) {
+                        nw_log_add_secret(cfg->kafka[i].value);
+                }
+        }
 }
 
 void nw_config_print(const struct nw_config *cfg, FILE *out)
@@ -448,7 +667,8 @@ void nw_config_print(const struct nw_config *cfg, FILE *out)
         for (size_t i = 0; i < N_SETTINGS; i++) {
                 const struct setting *s = &table[i];
                 struct nw_config *c = (struct nw_config *)(uintptr_t)cfg;
-                if (s->type == T_STR) {
+                const char *origin = cfg->origins[i];
+                if (s->type == T_STR || s->type == T_FILE) {
                         const char *v = *str_field(c, s);
                         char masked[1024];
                         if (s->secret && *v) {
@@ -457,11 +677,12 @@ void nw_config_print(const struct nw_config *cfg, FILE *out)
                                 nw_config_mask_url(v, masked, sizeof(masked));
                                 v = masked;
                         }
-                        fprintf(out, "%s = %s\n", s->name, v);
+                        fprintf(out, "%s = %s  # %s\n", s->name, v, origin);
                 } else if (s->type == T_BOOL) {
-                        fprintf(out, "%s = %s\n", s->name, *bool_field(c, s) ? "true" : "false");
+                        fprintf(out, "%s = %s  # %s\n", s->name,
+                                *bool_field(c, s) ? "true" : "false", origin);
                 } else {
-                        fprintf(out, "%s = %ld\n", s->name, *long_field(c, s));
+                        fprintf(out, "%s = %ld  # %s\n", s->name, *long_field(c, s), origin);
                 }
         }
         for (size_t i = 0; i < cfg->n_kafka; i++) {
@@ -482,8 +703,7 @@ void nw_config_print_table(FILE *out)
                         env[k++] = *p == '.' ? '_' : (char)toupper((unsigned char)*p);
                 }
                 env[k] = '\0';
-                fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", s->name,
-                        s->type == T_STR ? "string" : s->type == T_INT ? "integer" : "boolean",
+                fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\n", s->name, type_name(s->type),
                         s->dflt, env, s->secret ? "yes" : "no", s->desc);
         }
 }
@@ -494,12 +714,15 @@ void nw_config_print_help(FILE *out)
                      "or --key=value):\n");
         for (size_t i = 0; i < N_SETTINGS; i++) {
                 const struct setting *s = &table[i];
-                fprintf(out, "  %-24s %-5s default %-26s %s\n", s->name,
-                        s->type == T_STR ? "str" : s->type == T_INT ? "int" : "bool",
+                fprintf(out, "  %-26s %-7s default %-26s %s\n", s->name, type_name(s->type),
                         *s->dflt ? s->dflt : "\"\"", s->desc);
         }
-        fprintf(out, "  kafka.<property>          any librdkafka property, for the consumer and "
+        fprintf(out, "  kafka.<property>           any librdkafka property, for the consumer and "
                      "the producer\n"
-                     "  kafka.consumer.<property> only for the consumer (e.g. group.id)\n"
-                     "  kafka.producer.<property> only for the producer\n");
+                     "  kafka.consumer.<property>  only for the consumer (e.g. group.id)\n"
+                     "  kafka.producer.<property>  only for the producer\n"
+                     "  kafka.<secret>_file        a secret property read from a file, e.g. "
+                     "kafka.sasl.password_file\n"
+                     "Secrets (redis.password, kafka.*password*, *secret*) are masked in "
+                     "check-config and never logged.\n");
 }

@@ -1,6 +1,13 @@
 /* nw_config.h -- the worker's settings: one table drives defaults, parsing, validation,
  * --help and check-config. Precedence, lowest first: defaults < config file < NEWSWORKER_*
- * environment < command-line flags. kafka.* properties pass through to librdkafka. */
+ * environment < command-line flags. kafka.* properties pass through to librdkafka.
+ *
+ * Secrets (redis.password, and kafka.* properties whose name says password/secret/key) may
+ * instead be read from a file: redis.password_file, kafka.<prop>_file (e.g.
+ * kafka.sasl.password_file, env NEWSWORKER_KAFKA_SASL_PASSWORD_FILE). The file is read when
+ * the key is set, at start-up; one trailing newline (LF or CRLF) is dropped; errors name the
+ * file, never its content. Within one source the later line or flag wins; in the environment
+ * setting both NAME and NAME_FILE is an error, since the environment has no order. */
 #ifndef NW_DAEMON_CONFIG_H
 #define NW_DAEMON_CONFIG_H
 
@@ -23,7 +30,7 @@ struct nw_kafka_prop {
 
 struct nw_config {
         char *topic_input, *topic_output, *topic_dlq, *topic_duplicates;
-        char *redis_url, *redis_password, *redis_key_prefix;
+        char *redis_url, *redis_password, *redis_password_file, *redis_key_prefix;
         long redis_timeout_ms, redis_backoff_max_ms;
         long dedupe_ttl_s;
         int dedupe_fail_open, dedupe_url, dedupe_near;
@@ -38,6 +45,8 @@ struct nw_config {
 
         struct nw_kafka_prop *kafka;
         size_t n_kafka;
+
+        char **origins;         /* per table setting: "default", "file:line", "env NAME", ... */
 };
 
 /** @brief Fill @p cfg with the defaults; cannot fail. */
@@ -76,5 +85,9 @@ int nw_config_is_secret(const char *key);
 
 /** @brief Copy @p url into @p out with any password replaced by "****". */
 void nw_config_mask_url(const char *url, char *out, size_t out_size);
+
+/** @brief Hand every configured secret value (redis.password, the password inside redis.url,
+ *  secret kafka.* properties) to nw_log_add_secret(), so that no log line can carry one. */
+void nw_config_protect_secrets(const struct nw_config *cfg);
 
 #endif

@@ -31,6 +31,15 @@ void nw_log_kv(int level, const char *component, const char *const *kv, const ch
                 }                                                          \
         } while (0)
 
+/** @brief Register a secret (copied): from now on every occurrence of it in a log line's
+ *  message or context values is written as "****". A safety net under "never log a secret":
+ *  it also covers librdkafka's own log lines. NULL, "" and secrets shorter than 4 bytes are
+ *  ignored (masking every "a" would make logs unreadable); at most 32 are kept. */
+void nw_log_add_secret(const char *secret);
+
+/** @brief Forget every registered secret (wiping the copies). */
+void nw_log_clear_secrets(void);
+
 /** @brief Rate-limit per-message problems: @returns 1 when a line for @p key may be written
  *  now (at most @p per_minute lines a minute per key), else 0 and the suppressed count grows;
  *  the next allowed line reports how many were suppressed in @p *suppressed. */
