@@ -98,29 +98,33 @@ nw_stack_init() {
         NW_REDIS_PORT=${NW_REDIS_PORT:-16379}
         NW_KAFKA_PORT=${NW_KAFKA_PORT:-19092}
         NW_KAFKA_CONTROLLER_PORT=${NW_KAFKA_CONTROLLER_PORT:-19093}
+        NW_KAFKA_SASL_PORT=${NW_KAFKA_SASL_PORT:-19094}
     else
         NW_STACK_DIR=$(mktemp -d /tmp/newsworker-stack.XXXXXX) || return 1
         export NW_STACK_DIR
         NW_REDIS_PORT=${NW_REDIS_PORT:-16379}
         NW_KAFKA_PORT=${NW_KAFKA_PORT:-19092}
         NW_KAFKA_CONTROLLER_PORT=${NW_KAFKA_CONTROLLER_PORT:-19093}
+        NW_KAFKA_SASL_PORT=${NW_KAFKA_SASL_PORT:-19094}
         # Fail before starting anything: a leftover service on our port would
         # otherwise answer the readiness probes and make the tests lie.
         local port busy=""
-        for port in "$NW_REDIS_PORT" "$NW_KAFKA_PORT" "$NW_KAFKA_CONTROLLER_PORT"; do
+        for port in "$NW_REDIS_PORT" "$NW_KAFKA_PORT" "$NW_KAFKA_CONTROLLER_PORT" "$NW_KAFKA_SASL_PORT"; do
             if nw__port_in_use "$port"; then busy="$busy $port"; fi
         done
         if [ -n "$busy" ]; then
             nw__say "stack: port(s) already in use on this machine:$busy"
-            nw__say "stack: stop the other service or choose ports via NW_REDIS_PORT / NW_KAFKA_PORT / NW_KAFKA_CONTROLLER_PORT"
+            nw__say "stack: stop the other service or choose ports via NW_REDIS_PORT / NW_KAFKA_PORT / NW_KAFKA_CONTROLLER_PORT / NW_KAFKA_SASL_PORT"
             rm -rf "$NW_STACK_DIR"
             unset NW_STACK_DIR
             return 1
         fi
     fi
-    export NW_STACK_DIR NW_REDIS_PORT NW_KAFKA_PORT NW_KAFKA_CONTROLLER_PORT
+    export NW_STACK_DIR NW_REDIS_PORT NW_KAFKA_PORT NW_KAFKA_CONTROLLER_PORT NW_KAFKA_SASL_PORT
     export NW_REDIS_URL="redis://127.0.0.1:$NW_REDIS_PORT/0"
     export NW_KAFKA_BOOTSTRAP="127.0.0.1:$NW_KAFKA_PORT"
+    export NW_KAFKA_SASL_BOOTSTRAP="127.0.0.1:$NW_KAFKA_SASL_PORT"
+    nw__secrets || return 1
     nw__write_env
     nw__say "stack: state in $NW_STACK_DIR"
 }
@@ -129,11 +133,38 @@ nw_stack_init() {
 nw_stack_env() {
     local v
     for v in NW_STACK_DIR NW_REDIS_PORT NW_REDIS_URL NW_KAFKA_PORT NW_KAFKA_CONTROLLER_PORT \
-             NW_KAFKA_BOOTSTRAP NW_KAFKA_VERSION NW_KAFKA_LIB NW_KAFKA_CLASSPATH; do
+             NW_KAFKA_BOOTSTRAP NW_KAFKA_VERSION NW_KAFKA_LIB NW_KAFKA_CLASSPATH \
+             NW_KAFKA_SASL_PORT NW_KAFKA_SASL_BOOTSTRAP NW_KAFKA_SASL_USER NW_KAFKA_SASL_PASSWORD_FILE \
+             NW_REDIS_ACL_USER NW_REDIS_ACL_PASSWORD_FILE NW_REDIS_ACL_PREFIX; do
         [ -n "${!v:-}" ] && printf 'export %s=%q\n' "$v" "${!v}"
     done
     return 0
 }
+
+# ---------------------------------------------------------------- credentials
+
+# Per-stack credentials for the Kafka SASL listener and the Redis ACL user, generated once per
+# stack. Only these files hold the passwords (0600 in a 0700 dir, each ending in a newline
+# like a mounted secret); the environment carries their paths, so `stack.sh up` never prints
+# a secret. Idempotent: also called for a stack created before the files existed.
+nw__secrets() {
+    local dir="$NW_STACK_DIR/secrets" f
+    mkdir -p "$dir" && chmod 700 "$dir" || return 1
+    for f in kafka-sasl.password redis-acl.password; do
+        if [ ! -s "$dir/$f" ]; then
+            (umask 077; { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; echo; } >"$dir/$f") || return 1
+        fi
+    done
+    export NW_KAFKA_SASL_USER=${NW_KAFKA_SASL_USER:-newsworker}
+    export NW_KAFKA_SASL_PASSWORD_FILE="$dir/kafka-sasl.password"
+    export NW_REDIS_ACL_USER=${NW_REDIS_ACL_USER:-newsworker}
+    export NW_REDIS_ACL_PASSWORD_FILE="$dir/redis-acl.password"
+    # The ACL user may touch only keys under this prefix (the worker's redis.key_prefix).
+    export NW_REDIS_ACL_PREFIX=${NW_REDIS_ACL_PREFIX:-nw:}
+}
+
+# A secret file's content without its trailing newline.
+nw__secret() { tr -d '\r\n' <"$1"; }
 
 # ---------------------------------------------------------------- Kafka jars
 
@@ -249,6 +280,7 @@ nw_redis_start() {
             rm -f "$pidf"; nw__mark_failed; return 1
         fi
         if [ "$(redis-cli -h 127.0.0.1 -p "$NW_REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; then
+            nw__redis_acl || { nw__mark_failed; nw_redis_stop || true; return 1; }
             nw__say "redis: ready on 127.0.0.1:$NW_REDIS_PORT (pid $pid)"
             return 0
         fi
@@ -259,6 +291,24 @@ nw_redis_start() {
     nw__mark_failed
     nw_redis_stop || true
     return 1
+}
+
+# The worker's least-privilege ACL user: only the commands newsworker sends (AUTH, PING,
+# SELECT, SCRIPT LOAD, EVALSHA) and those its claim script calls (GET, SET), only on keys
+# under $NW_REDIS_ACL_PREFIX. The password is given as its SHA-256 (#...), so it never shows
+# on a command line. Applied on every start: there is no persistence. The default user stays
+# as it was (no password) for everything else.
+nw__redis_acl() {
+    local hash out
+    nw__secrets || return 1
+    hash=$(nw__secret "$NW_REDIS_ACL_PASSWORD_FILE" | sha256sum | cut -d' ' -f1) || return 1
+    out=$(redis-cli -h 127.0.0.1 -p "$NW_REDIS_PORT" ACL SETUSER "$NW_REDIS_ACL_USER" reset on \
+          "#$hash" "~${NW_REDIS_ACL_PREFIX}*" resetchannels -@all \
+          +auth +ping +select "+script|load" +evalsha +get +set 2>&1)
+    if [ "$out" != "OK" ]; then
+        nw__say "redis: ACL SETUSER $NW_REDIS_ACL_USER failed: $out"
+        return 1
+    fi
 }
 
 nw_redis_stop() {
@@ -287,20 +337,45 @@ nw_redis_stop() {
 
 # ---------------------------------------------------------------- Kafka
 
-# Renders server.properties for the current stack (cheap, so done on every start).
+# Renders server.properties for the current stack (cheap, so done on every start). It holds
+# the SASL PLAIN password (the broker's JAAS user list), hence umask 077.
 nw__kafka_config() {
-    local kdir="$NW_STACK_DIR/kafka"
+    local kdir="$NW_STACK_DIR/kafka" pw
     mkdir -p "$kdir/data" || return 1
-    sed -e "s|@KAFKA_PORT@|$NW_KAFKA_PORT|g" \
+    nw__secrets || return 1
+    pw=$(nw__secret "$NW_KAFKA_SASL_PASSWORD_FILE") || return 1
+    (umask 077; sed -e "s|@KAFKA_PORT@|$NW_KAFKA_PORT|g" \
         -e "s|@CONTROLLER_PORT@|$NW_KAFKA_CONTROLLER_PORT|g" \
+        -e "s|@SASL_PORT@|$NW_KAFKA_SASL_PORT|g" \
+        -e "s|@SASL_USER@|$NW_KAFKA_SASL_USER|g" \
+        -e "s|@SASL_PASSWORD@|$pw|g" \
         -e "s|@DATA_DIR@|$kdir/data|g" \
-        "$NW_LIB_DIR/kafka/server.properties.in" >"$kdir/server.properties"
+        "$NW_LIB_DIR/kafka/server.properties.in" >"$kdir/server.properties")
+}
+
+# The --add-scram argument of StorageTool format for the stack's SASL user. With python3 the
+# credential is given salted (PBKDF2-HMAC-SHA-512, as Kafka's ScramFormatter computes it), so
+# the password is not on the JVM's command line; without it, in clear.
+nw__scram_arg() {
+    local pw
+    pw=$(nw__secret "$NW_KAFKA_SASL_PASSWORD_FILE") || return 1
+    if command -v python3 >/dev/null 2>&1; then
+        NW_PW=$pw python3 -c '
+import base64, hashlib, os, sys
+salt = os.urandom(16)
+salted = hashlib.pbkdf2_hmac("sha512", os.environ["NW_PW"].encode(), salt, 4096)
+b = lambda x: base64.b64encode(x).decode()
+print(f"SCRAM-SHA-512=[name={sys.argv[1]},iterations=4096,salt=\"{b(salt)}\",saltedpassword=\"{b(salted)}\"]")
+' "$NW_KAFKA_SASL_USER"
+    else
+        printf 'SCRAM-SHA-512=[name=%s,password=%s]\n' "$NW_KAFKA_SASL_USER" "$pw"
+    fi
 }
 
 nw_kafka_start() {
     nw__need_stack || return 1
     local kdir="$NW_STACK_DIR/kafka" pidf="$NW_STACK_DIR/kafka.pid" log="$NW_STACK_DIR/kafka.log"
-    local timeout_s=${NW_KAFKA_START_TIMEOUT:-90} pid cid t0 deadline left port
+    local timeout_s=${NW_KAFKA_START_TIMEOUT:-90} pid cid t0 deadline left port scram
     pid=$(nw__read_pid "$pidf")
     if nw__alive "$pid" && nw__pid_is "$pid" kafka.Kafka; then
         nw__say "kafka: already running (pid $pid)"
@@ -308,7 +383,7 @@ nw_kafka_start() {
     fi
     rm -f "$pidf"
     nw_kafka_jars || { nw__mark_failed; return 1; }
-    for port in "$NW_KAFKA_PORT" "$NW_KAFKA_CONTROLLER_PORT"; do
+    for port in "$NW_KAFKA_PORT" "$NW_KAFKA_CONTROLLER_PORT" "$NW_KAFKA_SASL_PORT"; do
         if nw__port_in_use "$port"; then
             nw__say "kafka: port $port is already in use by another process"
             nw__mark_failed; return 1
@@ -331,8 +406,9 @@ nw_kafka_start() {
         fi
         echo "$cid" >"$kdir/cluster.id"
         echo "=== format $(date -Is) cluster.id=$cid" >>"$log"
+        scram=$(nw__scram_arg) || { nw__say "kafka: cannot build the SCRAM credential"; nw__mark_failed; return 1; }
         nw__java_tool -cp "$NW_KAFKA_LIB/*" kafka.tools.StorageTool format \
-            -t "$cid" -c "$kdir/server.properties" >>"$log" 2>&1 || {
+            -t "$cid" -c "$kdir/server.properties" --add-scram "$scram" >>"$log" 2>&1 || {
             nw__say "kafka: StorageTool format failed; last lines of $log:"; tail -n 20 "$log" >&2
             nw__mark_failed; return 1; }
     fi
