@@ -46,6 +46,18 @@ static void error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
                 }
                 return;
         }
+        /* A broker refusing our credentials: librdkafka would reconnect and be refused for
+         * ever while the worker sits unready, so stop with a clear reason instead (exit 1).
+         * The reason names the mechanism, never the password. */
+        if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
+                snprintf(fatal, sizeof(fatal), "Kafka authentication failed (check "
+                         "kafka.security.protocol, kafka.sasl.mechanisms, kafka.sasl.username and "
+                         "kafka.sasl.password[_file]): %s", reason);
+                if (kc->hooks.on_fatal) {
+                        kc->hooks.on_fatal(kc->hooks.ctx, fatal);
+                }
+                return;
+        }
         /* other errors are informational: librdkafka retries by itself */
         if (kc->hooks.on_log) {
                 char msg[600];
