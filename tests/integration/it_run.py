@@ -475,7 +475,40 @@ def scenario_two_replicas(sc):
     check(trips == batches, "one pipelined round trip per batch")
 
 
+def scenario_exactly_once(sc):
+    """Exactly-once mode (a transactional.id): kill -9 three times during 5,000 items, restart
+    each time; a read_committed consumer of the output sees every item exactly once."""
+    values, ids = items(5000, 0, 0, seed=6)
+    txn = {"NEWSWORKER_KAFKA_PRODUCER_TRANSACTIONAL_ID": f"{sc.group}-txn",
+           "NEWSWORKER_KAFKA_PRODUCER_TRANSACTION_TIMEOUT_MS": "10000"}
+    w = sc.start_worker(extra=txn)
+    producer = sc.produce_stream(values, chunk=250, pause=0.4)
+    kills = 0
+    for target in (800, 2000, 3200):
+        sc.wait_for(f"{target} records before kill {kills + 1}",
+                    lambda t=target: sc.count(sc.out) >= t, 90, [w])
+        w.kill()
+        w.wait()
+        w.logf.close()
+        kills += 1
+        log(f"kill -9 number {kills} after {sc.count(sc.out)} output offsets")
+        w = sc.start_worker(extra=txn)
+    producer.join(60)
+    sc.wait_for("all items committed", lambda: len(sc.records()) >= len(ids), 180, [w])
+    time.sleep(2)
+    rc, _ = sc.stop_worker(w)
+    check(rc == 0, "the last worker exits 0")
+    recs = sc.records()         # kcat reads read_committed (librdkafka's default)
+    got = [r["id"] for r in recs]
+    check(set(got) == ids, f"every item committed (missing {len(ids - set(got))})")
+    check(len(got) == len(set(got)),
+          f"each item exactly once for a read_committed reader ({len(got) - len(set(got))} twice)")
+    log(f"RESULT exactly_once: {kills} kills, {len(got)} committed records for {len(ids)} items, "
+        f"{sc.count(sc.out)} output offsets including aborted ones")
+
+
 SCENARIOS = {
+    "exactly_once": scenario_exactly_once,
     "two_replicas": scenario_two_replicas,
     "dedupe_dlq": scenario_dedupe_dlq,
     "kill9": scenario_kill9,

@@ -14,6 +14,7 @@
 struct nw_kafka {
         rd_kafka_t *consumer;
         rd_kafka_t *producer;
+        int transactional;
         struct nw_kafka_hooks hooks;
         int assigned;
         int paused;
@@ -162,10 +163,22 @@ static enum nw_err apply(rd_kafka_conf_t *conf, const char *name, const char *va
 
 /* Build one client's configuration: user settings for its side, then the ones at-least-once
  * depends on, which the user cannot change. */
+static int wants_transactions(const struct nw_kafka_setting *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                if (s[i].target != NW_KT_CONSUMER && strcmp(s[i].name, "transactional.id") == 0 &&
+                    s[i].value[0]) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
 static rd_kafka_conf_t *build_conf(const struct nw_kafka_setting *s, size_t n,
                                    enum nw_kafka_target side, char *errstr, size_t errstr_size)
 {
         rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        int txn = wants_transactions(s, n);
 
         for (size_t i = 0; i < n; i++) {
                 if (s[i].target != NW_KT_BOTH && s[i].target != side) {
@@ -187,7 +200,10 @@ static rd_kafka_conf_t *build_conf(const struct nw_kafka_setting *s, size_t n,
         }
         if (side == NW_KT_CONSUMER &&
             (apply(conf, "enable.auto.offset.store", "false", errstr, errstr_size) != NW_OK ||
-             apply(conf, "enable.auto.commit", "true", errstr, errstr_size) != NW_OK)) {
+             /* exactly-once: offsets are committed inside the producer's transactions, and
+              * only committed input is read */
+             apply(conf, "enable.auto.commit", txn ? "false" : "true", errstr, errstr_size) != NW_OK ||
+             (txn && apply(conf, "isolation.level", "read_committed", errstr, errstr_size) != NW_OK))) {
                 goto fail;
         }
         return conf;
@@ -248,6 +264,17 @@ struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
         }
         pconf = NULL;
         rd_kafka_set_log_queue(kc->producer, NULL);
+        kc->transactional = wants_transactions(settings, n);
+        if (kc->transactional) {
+                /* fences an earlier instance with the same transactional.id and aborts what
+                 * it left open */
+                rd_kafka_error_t *e = rd_kafka_init_transactions(kc->producer, 60000);
+                if (e) {
+                        snprintf(errstr, errstr_size, "init transactions: %s", rd_kafka_error_string(e));
+                        rd_kafka_error_destroy(e);
+                        goto fail;
+                }
+        }
         kc->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cconf, errstr, errstr_size);
         if (!kc->consumer) {
                 goto fail;
@@ -462,6 +489,107 @@ void nw_kafka_pause(struct nw_kafka *kc, int pause)
                 rd_kafka_resume_partitions(kc->consumer, l);
         }
         rd_kafka_topic_partition_list_destroy(l);
+}
+
+int nw_kafka_transactional(const struct nw_kafka *kc)
+{
+        return kc->transactional;
+}
+
+enum nw_err nw_kafka_txn_begin(struct nw_kafka *kc, char *errstr, size_t errstr_size)
+{
+        rd_kafka_error_t *e = rd_kafka_begin_transaction(kc->producer);
+
+        if (!e) {
+                return NW_OK;
+        }
+        snprintf(errstr, errstr_size, "begin transaction: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        return NW_ERR_FATAL;
+}
+
+static rd_kafka_topic_partition_list_t *to_list(const struct nw_tp_offset *offs, size_t n)
+{
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new((int)n);
+        for (size_t i = 0; i < n; i++) {
+                rd_kafka_topic_partition_list_add(l, offs[i].topic, offs[i].partition)->offset =
+                        offs[i].offset;
+        }
+        return l;
+}
+
+/* Retriable errors are retried in place; abortable ones abort; anything else is fatal. */
+enum nw_err nw_kafka_txn_commit(struct nw_kafka *kc, const struct nw_tp_offset *offs, size_t n,
+                                int timeout_ms, char *errstr, size_t errstr_size)
+{
+        rd_kafka_error_t *e = NULL;
+        int tries = 0;
+
+        if (n > 0) {
+                rd_kafka_topic_partition_list_t *l = to_list(offs, n);
+                rd_kafka_consumer_group_metadata_t *meta = rd_kafka_consumer_group_metadata(kc->consumer);
+                do {
+                        if (e) {
+                                rd_kafka_error_destroy(e);
+                        }
+                        e = rd_kafka_send_offsets_to_transaction(kc->producer, l, meta, timeout_ms);
+                } while (e && rd_kafka_error_is_retriable(e) && ++tries < 5);
+                rd_kafka_consumer_group_metadata_destroy(meta);
+                rd_kafka_topic_partition_list_destroy(l);
+        }
+        tries = 0;
+        while (!e) {
+                e = rd_kafka_commit_transaction(kc->producer, timeout_ms);
+                if (!e) {
+                        return NW_OK;
+                }
+                if (rd_kafka_error_is_retriable(e) && ++tries < 5) {
+                        rd_kafka_error_destroy(e);
+                        e = NULL;
+                }
+        }
+        snprintf(errstr, errstr_size, "transaction: %s", rd_kafka_error_string(e));
+        if (rd_kafka_error_txn_requires_abort(e)) {
+                rd_kafka_error_t *ae;
+                rd_kafka_error_destroy(e);
+                ae = rd_kafka_abort_transaction(kc->producer, timeout_ms);
+                if (!ae) {
+                        return NW_ERR_KAFKA;
+                }
+                snprintf(errstr, errstr_size, "abort transaction: %s", rd_kafka_error_string(ae));
+                rd_kafka_error_destroy(ae);
+                return NW_ERR_FATAL;
+        }
+        rd_kafka_error_destroy(e);
+        return NW_ERR_FATAL;
+}
+
+enum nw_err nw_kafka_seek(struct nw_kafka *kc, const struct nw_tp_offset *offs, size_t n,
+                          char *errstr, size_t errstr_size)
+{
+        rd_kafka_topic_partition_list_t *l;
+        rd_kafka_error_t *e;
+        enum nw_err err = NW_OK;
+
+        if (n == 0) {
+                return NW_OK;
+        }
+        l = to_list(offs, n);
+        e = rd_kafka_seek_partitions(kc->consumer, l, 10000);
+        if (e) {
+                snprintf(errstr, errstr_size, "seek: %s", rd_kafka_error_string(e));
+                rd_kafka_error_destroy(e);
+                err = NW_ERR_FATAL;
+        }
+        for (int i = 0; !e && i < l->cnt; i++) {
+                if (l->elems[i].err) {
+                        snprintf(errstr, errstr_size, "seek %s [%d]: %s", l->elems[i].topic,
+                                 (int)l->elems[i].partition, rd_kafka_err2str(l->elems[i].err));
+                        err = NW_ERR_FATAL;
+                }
+        }
+        rd_kafka_topic_partition_list_destroy(l);
+        return err;
 }
 
 int nw_kafka_assigned(const struct nw_kafka *kc)

@@ -112,6 +112,32 @@ int nw_kafka_flush(struct nw_kafka *kc, int timeout_ms);
 /** @brief Pause (1) or resume (0) fetching on every assigned partition. */
 void nw_kafka_pause(struct nw_kafka *kc, int pause);
 
+/* An input partition's position: the next offset to read. */
+struct nw_tp_offset {
+        const char *topic;
+        int32_t partition;
+        int64_t offset;
+};
+
+/** @returns 1 when the producer is transactional (a transactional.id was configured): the
+ *  worker then runs exactly-once -- outputs and input offsets commit together. */
+int nw_kafka_transactional(const struct nw_kafka *kc);
+
+/** @brief Begin a transaction. @returns NW_OK or NW_ERR_FATAL (reason in @p errstr). */
+enum nw_err nw_kafka_txn_begin(struct nw_kafka *kc, char *errstr, size_t errstr_size);
+
+/** @brief Add the input positions @p offs to the open transaction and commit it; an abortable
+ *  failure aborts it. @returns NW_OK (outputs and offsets are committed); NW_ERR_KAFKA (the
+ *  transaction was aborted: nothing of it is visible to read_committed consumers and the
+ *  caller must rewind its input with nw_kafka_seek() and process the batch again);
+ *  NW_ERR_FATAL (the producer is fenced or broken: stop). */
+enum nw_err nw_kafka_txn_commit(struct nw_kafka *kc, const struct nw_tp_offset *offs, size_t n,
+                                int timeout_ms, char *errstr, size_t errstr_size);
+
+/** @brief Move the consumer back to @p offs (after an aborted transaction). */
+enum nw_err nw_kafka_seek(struct nw_kafka *kc, const struct nw_tp_offset *offs, size_t n,
+                          char *errstr, size_t errstr_size);
+
 /** @returns the number of partitions currently assigned. */
 int nw_kafka_assigned(const struct nw_kafka *kc);
 

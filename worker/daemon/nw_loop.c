@@ -80,6 +80,9 @@ struct nw_loop {
         int fatal;
         char fatal_reason[1024];
         int redis_down;
+        int eos;                /* exactly-once: outputs and offsets commit in one transaction */
+        int txn_failed;         /* a delivery in the open transaction failed */
+        uint64_t txn_outputs;   /* output records produced in the open transaction */
         struct counters c;
         struct nw_metrics m;
         struct nw_http *http;
@@ -121,7 +124,12 @@ static void set_fatal(struct nw_loop *loop, const char *reason)
 static void finish_offset(struct nw_loop *loop, int32_t partition, int64_t offset)
 {
         int64_t commit;
-        int moved = nw_wm_done(loop->wm, loop->cfg->topic_input, partition, offset, &commit);
+        int moved;
+
+        if (loop->eos) {
+                return;         /* offsets go with the transaction, not through the store */
+        }
+        moved = nw_wm_done(loop->wm, loop->cfg->topic_input, partition, offset, &commit);
 
         if (moved == 1) {
                 nw_kafka_store(loop->kc, loop->cfg->topic_input, partition, commit);
@@ -162,6 +170,20 @@ static void on_delivery(void *ctx, void *opaque, int ok, int permanent, const ch
         struct nw_loop *loop = ctx;
         struct inflight *f = opaque;
 
+        if (loop->eos) {
+                /* inside a transaction: success counts when it commits; a failure makes the
+                 * commit abort and the whole batch is processed again */
+                if (!ok) {
+                        loop->txn_failed = 1;
+                        atomic_fetch_add(&loop->m.errors[NW_EK_DELIVERY], 1);
+                        nw_log(NW_LOG_WARN, "kafka", "delivery to %s failed in a transaction: %s",
+                               f->dest, reason ? reason : "unknown");
+                } else if (f->dlq_reason != NW_OK) {
+                        atomic_fetch_add(&loop->m.dlq[f->dlq_reason], 1);
+                }
+                inflight_free(f);
+                return;
+        }
         if (ok) {
                 if (f->dlq_reason != NW_OK) {
                         atomic_fetch_add(&loop->m.dlq[f->dlq_reason], 1);
@@ -244,9 +266,10 @@ static void on_revoke(void *ctx, const struct nw_tp *tps, size_t n)
         int left;
 
         /* Settle what was produced so its offsets are committed before the partitions go;
-         * what was consumed but not produced is abandoned and will be redelivered. */
-        left = nw_kafka_flush(loop->kc, (int)loop->cfg->shutdown_timeout_ms);
-        if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+         * what was consumed but not produced is abandoned and will be redelivered. (With
+         * transactions nothing is open between batches, and the store is not used.) */
+        left = loop->eos ? 0 : nw_kafka_flush(loop->kc, (int)loop->cfg->shutdown_timeout_ms);
+        if (!loop->eos && nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
                 atomic_fetch_add(&loop->m.errors[NW_EK_COMMIT], 1);
                 nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
         }
@@ -300,6 +323,9 @@ static void batch_add(struct nw_loop *loop, const struct nw_kmsg *m)
         it->m = *m;
         loop->c.consumed++;
         atomic_fetch_add(&loop->m.consumed, 1);
+        if (loop->eos) {
+                return;         /* positions commit with each transaction, not by watermark */
+        }
         if (nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset) != 0) {
                 /* an offset at or below one we hold: a redelivery after a seek; start the
                  * partition's tracking afresh from here */
@@ -507,6 +533,7 @@ static void produce_record(struct nw_loop *loop, struct item *it, const char *pr
         }
         f = inflight_new(loop, it, loop->cfg->topic_output);
         f->input_ts_ms = it->m.timestamp_ms;
+        loop->txn_outputs++;
         f->len = out.len;
         f->payload = nw_buf_take(&out);
         f->key_len = strlen(it->a.id);
@@ -550,6 +577,71 @@ static void emit(struct nw_loop *loop)
                 }
                 produce_record(loop, it, processed_at);
         }
+}
+
+/* The batch's input positions: per partition, one past its last message (every message of
+ * the batch is finished when the transaction commits), or its first (to rewind). */
+static size_t batch_positions(struct nw_loop *loop, struct nw_tp_offset *out, int first)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                const struct item *it = &loop->batch[i];
+                size_t k = 0;
+                if (it->state == IT_DROPPED) {
+                        continue;
+                }
+                while (k < n && out[k].partition != it->m.partition) {
+                        k++;
+                }
+                if (k == n) {
+                        out[n++] = (struct nw_tp_offset){loop->cfg->topic_input, it->m.partition,
+                                                         first ? it->m.offset : it->m.offset + 1};
+                } else if (first ? it->m.offset < out[k].offset : it->m.offset + 1 > out[k].offset) {
+                        out[k].offset = first ? it->m.offset : it->m.offset + 1;
+                }
+        }
+        return n;
+}
+
+/* Exactly-once: the batch's records and its input positions commit together. An aborted
+ * transaction leaves nothing visible to read_committed consumers; the input is rewound and
+ * the batch processed again (its Redis claims read back as this message's own). */
+static void emit_transaction(struct nw_loop *loop)
+{
+        struct nw_tp_offset *pos = nw_xcalloc(loop->n + 1, sizeof(*pos));
+        char errstr[1024];
+        size_t n;
+        enum nw_err err;
+
+        loop->txn_failed = 0;
+        loop->txn_outputs = 0;
+        err = nw_kafka_txn_begin(loop->kc, errstr, sizeof(errstr));
+        if (err != NW_OK) {
+                set_fatal(loop, errstr);
+                goto out;
+        }
+        emit(loop);
+        n = batch_positions(loop, pos, 0);
+        err = loop->fatal ? NW_ERR_FATAL
+                          : nw_kafka_txn_commit(loop->kc, pos, n, (int)loop->cfg->shutdown_timeout_ms,
+                                                errstr, sizeof(errstr));
+        if (err == NW_OK && !loop->txn_failed) {
+                loop->c.published += loop->txn_outputs;
+                atomic_fetch_add(&loop->m.published, loop->txn_outputs);
+                goto out;
+        }
+        if (err == NW_ERR_FATAL) {
+                set_fatal(loop, loop->fatal ? loop->fatal_reason : errstr);
+                goto out;
+        }
+        nw_log(NW_LOG_WARN, "kafka", "%s; processing the batch again", errstr);
+        n = batch_positions(loop, pos, 1);
+        if (nw_kafka_seek(loop->kc, pos, n, errstr, sizeof(errstr)) != NW_OK) {
+                set_fatal(loop, errstr);
+        }
+out:
+        free(pos);
 }
 
 /* Hold the batch until Redis answers: partitions paused, the consumer still polled (so the
@@ -620,7 +712,12 @@ static void process_batch(struct nw_loop *loop, const volatile sig_atomic_t *sto
                         }
                 }
         }
-        if (!loop->fatal) {
+        if (loop->fatal) {
+                return;
+        }
+        if (loop->eos) {
+                emit_transaction(loop);
+        } else {
                 emit(loop);
         }
 }
@@ -646,8 +743,9 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         int left;
         int64_t last_report = mono_ms(), last_redis_check = mono_ms();
 
-        nw_log(NW_LOG_INFO, "worker", "consuming %s -> %s (dlq %s)", loop->cfg->topic_input,
-               loop->cfg->topic_output, loop->cfg->topic_dlq);
+        nw_log(NW_LOG_INFO, "worker", "consuming %s -> %s (dlq %s), %s", loop->cfg->topic_input,
+               loop->cfg->topic_output, loop->cfg->topic_dlq,
+               loop->eos ? "exactly-once (transactions)" : "at-least-once");
         while (!*stop && !loop->fatal) {
                 atomic_store(&loop->m.heartbeat_ms, mono_ms());
                 atomic_store(&loop->m.in_flight, (int)nw_wm_pending(loop->wm));
@@ -683,7 +781,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                 nw_log(NW_LOG_WARN, "kafka", "%d records undelivered at shutdown; their input "
                        "will be processed again", left);
         }
-        if (nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
+        if (!loop->eos && nw_kafka_commit(loop->kc, errstr, sizeof(errstr)) != NW_OK) {
                 atomic_fetch_add(&loop->m.errors[NW_EK_COMMIT], 1);
                 nw_log(NW_LOG_WARN, "kafka", "%s", errstr);
         }
@@ -754,6 +852,7 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         if (!loop->kc) {
                 goto fail;
         }
+        loop->eos = nw_kafka_transactional(loop->kc);
         if (cfg->http_port > 0) {
                 struct nw_http_opts ho = {cfg->http_address, (int)cfg->http_port,
                                           cfg->http_healthy_ms, cfg->dedupe_fail_open};
