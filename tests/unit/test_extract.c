@@ -8,6 +8,7 @@
 #include "nw_article.h"
 #include "nw_buf.h"
 #include "nw_extract.h"
+#include "nw_extract_cues.h"
 
 static void run(struct nw_article *a, const char *title, const char *body, const char *published)
 {
@@ -125,6 +126,35 @@ static void test_negatives(void)
         nw_article_free(&a);
 }
 
+/* The cue bits must never miss a cue the full checks would find: single words are `sure`,
+ * a phrase's first word or a hyphenated word only `maybe`. */
+static void test_cues(void)
+{
+        struct nw_cues c;
+        const char *t = "The co-founder signed a takeover; the show drew 300 visitors.";
+        const char *u = "Talks to take over the mill stalled since spring.";
+        const char *v = "Xsigned nothing here";
+
+        CU_ASSERT_TRUE(nw_cues_table_ok());
+        nw_cues_scan(t, 0, strlen(t), &c);
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_SIGNING));
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_INV));          /* "sign...", "takeover" */
+        CU_ASSERT_TRUE(nw_cues_any(&c, NW_CUE_TITLE));         /* "founder" after "co-" */
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_ATTEND));       /* "drew" */
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_EV_KEYWORD));   /* "show" */
+        CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_STAT));
+        CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_NUMWORD));
+        nw_cues_scan(u, 0, strlen(u), &c);
+        CU_ASSERT_FALSE(nw_cues_sure(&c, NW_CUE_INV));         /* "take over" is a phrase */
+        CU_ASSERT_TRUE(nw_cues_any(&c, NW_CUE_INV));
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_PERIOD));       /* "since" */
+        /* a span that starts inside a word does not see that word */
+        nw_cues_scan(v, 1, strlen(v), &c);
+        CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_SIGNING));
+        nw_cues_scan("seven million", 0, 13, &c);
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_NUMWORD));
+}
+
 static void test_empty(void)
 {
         struct nw_article a;
@@ -141,6 +171,7 @@ int nw_test_register_extract(void)
                 {"funding and acquisition", test_funding_and_acquisition},
                 {"indian summit", test_indian_summit},
                 {"negatives", test_negatives},
+                {"cue words", test_cues},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

@@ -11,6 +11,7 @@
 
 #include "nw_buf.h"
 #include "nw_dates.h"
+#include "nw_extract_cues.h"
 #include "nw_gazetteer.h"
 #include "nw_numbers.h"
 #include "nw_scan.h"
@@ -50,8 +51,9 @@ struct ex {
         struct nw_money_ctx mc;
         struct span *sents;
         size_t n_sents;
-        struct mention m[MAX_MENTIONS];
-        size_t n_m;
+        struct nw_cues cues;    /* cue words of the sentence being read */
+        struct mention *m;      /* the sentence's mentions, grown up to MAX_MENTIONS */
+        size_t n_m, cap_m;
         long main_event;        /* index of the story's main event, -1 */
         long last_inv;          /* index of the last investment */
         size_t last_inv_sent;
@@ -67,8 +69,15 @@ static int lower_eq(const char *s, size_t n, const char *w)
 
 static int in_list(const char *s, size_t n, const char *const *list)
 {
+        unsigned char c0;
+
+        if (n == 0) {
+                return 0;
+        }
+        /* the first byte rules out nearly every entry before its length is taken */
+        c0 = nw_scan_lower((unsigned char)s[0]);
         for (; *list; list++) {
-                if (lower_eq(s, n, *list)) {
+                if ((unsigned char)(*list)[0] == c0 && lower_eq(s, n, *list)) {
                         return 1;
                 }
         }
@@ -79,7 +88,8 @@ static int in_list(const char *s, size_t n, const char *const *list)
  * ("People’s" -> "People's"), so names compare and print alike. */
 static char *dup_clean(const char *s, size_t a, size_t b)
 {
-        struct nw_buf out;
+        char *out;
+        size_t n = 0;
 
         while (a < b && (s[a] == ' ' || s[a] == ',' || s[a] == '"' || s[a] == '(' || s[a] == '\'')) {
                 a++;
@@ -88,25 +98,27 @@ static char *dup_clean(const char *s, size_t a, size_t b)
                          s[b - 1] == ';' || s[b - 1] == ':')) {
                 b--;
         }
-        nw_buf_init(&out, 0);
+        /* the copy is never longer than the span: one allocation, then byte stores */
+        out = nw_xmalloc(b - a + 1);
         for (size_t i = a; i < b; i++) {
                 unsigned char c = (unsigned char)s[i];
                 if (c == 0xe2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
                         unsigned char c3 = (unsigned char)s[i + 2];
                         if (c3 == 0x98 || c3 == 0x99) {
-                                (void)nw_buf_putc(&out, '\'');
+                                out[n++] = '\'';
                                 i += 2;
                                 continue;
                         }
                         if (c3 == 0x9c || c3 == 0x9d) {
-                                (void)nw_buf_putc(&out, '"');
+                                out[n++] = '"';
                                 i += 2;
                                 continue;
                         }
                 }
-                (void)nw_buf_putc(&out, (char)c);
+                out[n++] = (char)c;
         }
-        return nw_buf_take(&out);
+        out[n] = '\0';
+        return out;
 }
 
 /* Typographic quotes and apostrophes are three bytes: E2 80 98/99/9C/9D. */
@@ -261,6 +273,10 @@ static int add_mention(struct ex *x, const struct mention *m)
         if (x->n_m >= MAX_MENTIONS) {
                 return 0;
         }
+        if (x->n_m == x->cap_m) {
+                x->cap_m = x->cap_m ? 2 * x->cap_m : 16;
+                x->m = nw_xrealloc(x->m, x->cap_m * sizeof(*x->m));
+        }
         x->m[x->n_m++] = *m;
         return 1;
 }
@@ -346,10 +362,22 @@ static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mentio
         }
 }
 
+/* A digit in s[p, p + 6): the longest currency code before a number is "U.S.$" + a space. */
+static int digit_soon(const char *s, size_t lim, size_t p)
+{
+        for (size_t k = p; k < lim && k < p + 6; k++) {
+                if (nw_scan_digit((unsigned char)s[k])) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
+        int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
 
         x->n_m = 0;
         while (i < lim) {
@@ -367,7 +395,16 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         i++;
                         continue;
                 }
-                memset(&m, 0, sizeof(m));
+                /* A word can start a figure only as a currency code with a digit within the
+                 * next few bytes ("US$ 5", "Rs 26") or as a spelled number, and a sentence
+                 * without number words has none: skip it as the failed parses below would. */
+                if (!numwords && nw_scan_alpha(c) && !digit_soon(s, lim, i + 1)) {
+                        i = nw_scan_word_end(s, lim, i);
+                        if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
+                                i++;
+                        }
+                        continue;
+                }
                 if ((c == '$' || c >= 0x80 || (c >= 'A' && c <= 'Z') || nw_scan_digit(c)) &&
                     nw_money_parse(s, lim, i, &x->mc, &mo)) {
                         size_t after = nw_scan_skip_spaces(s, lim, mo.end);
@@ -376,6 +413,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                 i = lim;
                                 continue;
                         }
+                        memset(&m, 0, sizeof(m));
                         m.kind = M_MONEY;
                         m.start = mo.start;
                         m.num_start = mo.amount_start;
@@ -445,6 +483,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                 }
                         }
                 }
+                memset(&m, 0, sizeof(m));
                 m.start = i;
                 m.num_start = i;
                 m.value = n.value;
@@ -531,10 +570,9 @@ static void *grow(void *arr, size_t n, size_t size)
         return nw_xrealloc(arr, (n + 1) * size);
 }
 
-static const struct nw_place *place_in(const struct ex *x, size_t a, size_t b, int prefer_city,
+static const struct nw_place *place_in(const char *s, size_t a, size_t b, int prefer_city,
                                        size_t *at)
 {
-        const char *s = x->s;
         const struct nw_place *best = NULL;
 
         for (size_t i = a; i < b; i++) {
@@ -576,14 +614,13 @@ static const struct nw_place *place_in(const struct ex *x, size_t a, size_t b, i
         return best;
 }
 
-/* A place right after "in"/"at"/"held in" inside [a, b). */
-static const struct nw_place *place_after_in(const struct ex *x, size_t a, size_t b)
+/* A place right after "in"/"at"/"held in" inside s[a, b). */
+static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
 {
-        const char *s = x->s;
-
         for (size_t i = a; i + 3 < b; i++) {
-                size_t e = nw_scan_word_at(s, b, i, "in");
-                if (!e || !nw_scan_at_word_start(s, i)) {
+                size_t e;
+                if ((s[i] != 'i' && s[i] != 'I') || !nw_scan_at_word_start(s, i) ||
+                    !(e = nw_scan_word_at(s, b, i, "in"))) {
                         continue;
                 }
                 e = nw_scan_skip_spaces(s, b, e);
@@ -593,7 +630,7 @@ static const struct nw_place *place_after_in(const struct ex *x, size_t a, size_
                 {
                         size_t at;
                         size_t we = nw_scan_word_end(s, b, e);
-                        const struct nw_place *p = place_in(x, e, we + 40 < b ? we + 40 : b, 0, &at);
+                        const struct nw_place *p = place_in(s, e, we + 40 < b ? we + 40 : b, 0, &at);
                         if (p && at == e) {
                                 return p;
                         }
@@ -639,6 +676,20 @@ static const char *const period_words[] = {
         "year-on-year", "first eight months", "first eights months", "cumulative", "over the past",
         NULL,
 };
+
+/* Whether the sentence has a word of @p words (stems when @p stem): the cue bits answer
+ * unless only the first word of a phrase was seen. */
+static int cue_check(const struct ex *x, const struct span *sp, enum nw_cue_group g,
+                     const char *const *words, int stem)
+{
+        if (nw_cues_sure(&x->cues, g)) {
+                return 1;
+        }
+        if (!nw_cues_any(&x->cues, g)) {
+                return 0;
+        }
+        return stem ? sentence_has_stem(x, sp, words) : sentence_has(x, sp, words);
+}
 
 static const char *status_of(const struct ex *x, const struct span *sp)
 {
@@ -815,7 +866,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
         static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
                                               "contracted", NULL};
 
-        has_signing = sentence_has(x, sp, signing);
+        has_signing = cue_check(x, sp, NW_CUE_SIGNING, signing, 0);
         for (size_t k = 0; k < x->n_m; k++) {
                 struct mention *m = &x->m[k];
                 struct nw_investment *inv = NULL;
@@ -901,9 +952,9 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                         inv->status = nw_xstrdup(status);
                 }
                 {
-                        const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
                         if (!p) {
-                                p = place_in(x, sp->a, sp->b, 1, NULL);
+                                p = place_in(x->s, sp->a, sp->b, 1, NULL);
                         }
                         if (p) {
                                 inv->location = nw_xstrdup(p->name);
@@ -988,7 +1039,7 @@ static void statistics_in(struct ex *x, size_t si)
                         continue;
                 }
                 if (!place_done) {
-                        place = place_after_in(x, sp->a, sp->b);
+                        place = place_after_in(x->s, sp->a, sp->b);
                         place_done = 1;
                 }
                 a->statistics = grow(a->statistics, a->n_statistics, sizeof(*a->statistics));
@@ -1189,7 +1240,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         if (idx >= 0 || na->n_events >= 20 || strlen(name) < 4) {
                 free(name);
                 if (idx >= 0 && na->events[idx].location == NULL) {
-                        const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
                         if (p) {
                                 na->events[idx].location = nw_xstrdup(p->name);
                         }
@@ -1205,7 +1256,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         ev->name = name;
         ev->type = nw_xstrdup(type);
         {
-                const struct nw_place *p = place_after_in(x, sp->a, sp->b);
+                const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
                 if (p) {
                         ev->location = nw_xstrdup(p->name);
                 }
@@ -1941,31 +1992,41 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 const struct span *sp = &x->sents[si];
                 int inv_ok;
 
+                /* one pass for the cue words; each matcher below runs only when its cues are
+                 * there, and a `maybe` cue still goes through the matcher's exact check */
+                nw_cues_scan(x->s, sp->a, sp->b, &x->cues);
                 scan_mentions(x, sp);
-                events_in(x, si);
-                attendance_in(x, si);
-                organizers_in(x, si);
-                theme_in(x, si);
-                inv_ok = sentence_has_stem(x, sp, inv_stems) && !sentence_has_stem(x, sp, stat_stems) &&
-                         !sentence_has(x, sp, period_words);
+                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
+                    nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {
+                        events_in(x, si);
+                }
+                if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_ATTEND)) {
+                        attendance_in(x, si);
+                }
+                if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_ORGANIZER)) {
+                        organizers_in(x, si);
+                }
+                if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_THEME)) {
+                        theme_in(x, si);
+                }
+                inv_ok = cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
+                         !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
+                         !cue_check(x, sp, NW_CUE_PERIOD, period_words, 0);
                 investments_in(x, si, inv_ok);
                 statistics_in(x, si);
-                people_appositive(x, sp);
-                people_titled(x, sp);
-                orgs_in(x, sp);
+                if (nw_cues_any(&x->cues, NW_CUE_TITLE)) {
+                        people_appositive(x, sp);
+                        people_titled(x, sp);
+                }
+                if (nw_cues_any(&x->cues, NW_CUE_ORG_SUFFIX)) {
+                        orgs_in(x, sp);
+                }
                 places_in(x, sp);
         }
         /* an event with no place in its sentence: the title often says where ("held in X") */
         for (size_t i = 0; i < a->n_events; i++) {
                 if (!a->events[i].location && a->title) {
-                        struct ex tx = *x;
-                        struct span all;
-                        const struct nw_place *p;
-                        tx.s = a->title;
-                        tx.len = strlen(a->title);
-                        all.a = 0;
-                        all.b = tx.len;
-                        p = place_after_in(&tx, all.a, all.b);
+                        const struct nw_place *p = place_after_in(a->title, 0, strlen(a->title));
                         if (p) {
                                 a->events[i].location = nw_xstrdup(p->name);
                         }

@@ -3,6 +3,7 @@
  * so nothing is compiled at run time and each call is linear in the words it reads. */
 #include "nw_numbers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "nw_scan.h"
@@ -53,8 +54,20 @@ static int is_indian_scale(double v)
 static const struct word_val *lookup(const struct word_val *t, const char *s, size_t pos,
                                      size_t end)
 {
+        unsigned char c0;
+
+        if (end <= pos) {
+                return NULL;
+        }
+        /* the first letter rules out nearly every row before any length is taken */
+        c0 = (unsigned char)s[pos];
+        c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
         for (; t->w; t++) {
-                size_t n = strlen(t->w);
+                size_t n;
+                if ((unsigned char)t->w[0] != c0) {
+                        continue;
+                }
+                n = strlen(t->w);
                 if (n == end - pos && nw_scan_word_at(s, end, pos, t->w) == end) {
                         return t;
                 }
@@ -74,6 +87,41 @@ static int has_at(const char *s, size_t len, size_t pos, const char *lit)
 }
 
 static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *out);
+
+/* Every word a spelled number can start with: units, tens, ordinals, "a" (a dozen, a
+ * million) and "dozen", sorted for bsearch. Most words of a text are none of these, and this
+ * one lookup spares them the table walks of parse_words(). */
+static const char *const number_starts[] = {
+        "a", "dozen", "eight", "eighteen", "eighth", "eighty", "eleven", "eleventh", "fifteen",
+        "fifteenth", "fifth", "fifty", "first", "five", "forty", "four", "fourteen",
+        "fourteenth", "fourth", "nine", "nineteen", "ninety", "ninth", "one", "second",
+        "seven", "seventeen", "seventh", "seventy", "six", "sixteen", "sixth", "sixty", "ten",
+        "tenth", "third", "thirteen", "thirteenth", "thirtieth", "thirty", "three", "twelfth",
+        "twelve", "twentieth", "twenty", "two", "zero",
+};
+
+static int cmp_word(const void *k, const void *e)
+{
+        return strcmp(k, *(const char *const *)e);
+}
+
+/* Whether the letters at pos (up to the first non-letter) are in number_starts[]. */
+static int starts_number_word(const char *s, size_t len, size_t pos)
+{
+        char w[12];
+        size_t n = 0;
+
+        while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
+                if (n + 1 >= sizeof(w)) {
+                        return 0;
+                }
+                w[n] = (char)nw_scan_lower((unsigned char)s[pos + n]);
+                n++;
+        }
+        w[n] = '\0';
+        return n > 0 && bsearch(w, number_starts, sizeof(number_starts) / sizeof(number_starts[0]),
+                                sizeof(number_starts[0]), cmp_word) != NULL;
+}
 
 /* Separate scale words after a number at *end, multiplied together ("lakh crore").
  * Indian compound "30 lakh 77 thousand crore" adds the thousands before the crore. */
@@ -337,7 +385,8 @@ int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out)
                 p = out->end;
                 out->value = read_scales(s, len, &p, &out->flags, out->value);
                 out->end = p;
-        } else if (nw_scan_alpha((unsigned char)s[pos]) && nw_scan_at_word_start(s, pos)) {
+        } else if (nw_scan_alpha((unsigned char)s[pos]) && nw_scan_at_word_start(s, pos) &&
+                   starts_number_word(s, len, pos)) {
                 size_t we = nw_scan_word_end(s, len, pos);
                 const struct word_val *o = lookup(ordinals, s, pos, we);
                 if (o) {
@@ -384,41 +433,59 @@ int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out)
 
 struct qual_phrase {
         const char *p;
+        size_t n;               /* strlen(p) */
         enum nw_qualifier q;
 };
 
+#define QP(p, q) {p, sizeof(p) - 1, q}
+
 /* Longest first where one is the tail of another ("no more than" before "more than"). */
 static const struct qual_phrase qual_before[] = {
-        {"no more than", NW_Q_UP_TO},     {"not more than", NW_Q_UP_TO},
-        {"no less than", NW_Q_AT_LEAST},  {"not less than", NW_Q_AT_LEAST},
-        {"no fewer than", NW_Q_AT_LEAST}, {"a minimum of", NW_Q_AT_LEAST},
-        {"a maximum of", NW_Q_UP_TO},     {"maximum of", NW_Q_UP_TO},
-        {"more than", NW_Q_MORE_THAN},    {"in excess of", NW_Q_MORE_THAN},
-        {"upwards of", NW_Q_MORE_THAN},   {"over", NW_Q_MORE_THAN},
-        {"above", NW_Q_MORE_THAN},        {"exceeding", NW_Q_MORE_THAN},
-        {"exceeded", NW_Q_MORE_THAN},     {"exceeds", NW_Q_MORE_THAN},
-        {"exceed", NW_Q_MORE_THAN},       {"topping", NW_Q_MORE_THAN},
-        {"topped", NW_Q_MORE_THAN},       {"surpassing", NW_Q_MORE_THAN},
-        {"surpassed", NW_Q_MORE_THAN},    {"beyond", NW_Q_MORE_THAN},
-        {"at least", NW_Q_AT_LEAST},      {"as much as", NW_Q_UP_TO},
-        {"as many as", NW_Q_UP_TO},       {"up to", NW_Q_UP_TO},
-        {"about", NW_Q_ABOUT},            {"around", NW_Q_ABOUT},
-        {"approximately", NW_Q_ABOUT},    {"approx.", NW_Q_ABOUT},
-        {"roughly", NW_Q_ABOUT},          {"an estimated", NW_Q_ABOUT},
-        {"estimated", NW_Q_ABOUT},        {"some", NW_Q_ABOUT},
-        {"circa", NW_Q_ABOUT},            {"nearly", NW_Q_LESS_THAN},
-        {"almost", NW_Q_LESS_THAN},       {"close to", NW_Q_LESS_THAN},
-        {"just under", NW_Q_LESS_THAN},   {"just below", NW_Q_LESS_THAN},
-        {"less than", NW_Q_LESS_THAN},    {"fewer than", NW_Q_LESS_THAN},
-        {"under", NW_Q_LESS_THAN},        {"below", NW_Q_LESS_THAN},
-        {"short of", NW_Q_LESS_THAN},     {NULL, NW_Q_EXACT},
+        QP("no more than", NW_Q_UP_TO),     QP("not more than", NW_Q_UP_TO),
+        QP("no less than", NW_Q_AT_LEAST),  QP("not less than", NW_Q_AT_LEAST),
+        QP("no fewer than", NW_Q_AT_LEAST), QP("a minimum of", NW_Q_AT_LEAST),
+        QP("a maximum of", NW_Q_UP_TO),     QP("maximum of", NW_Q_UP_TO),
+        QP("more than", NW_Q_MORE_THAN),    QP("in excess of", NW_Q_MORE_THAN),
+        QP("upwards of", NW_Q_MORE_THAN),   QP("over", NW_Q_MORE_THAN),
+        QP("above", NW_Q_MORE_THAN),        QP("exceeding", NW_Q_MORE_THAN),
+        QP("exceeded", NW_Q_MORE_THAN),     QP("exceeds", NW_Q_MORE_THAN),
+        QP("exceed", NW_Q_MORE_THAN),       QP("topping", NW_Q_MORE_THAN),
+        QP("topped", NW_Q_MORE_THAN),       QP("surpassing", NW_Q_MORE_THAN),
+        QP("surpassed", NW_Q_MORE_THAN),    QP("beyond", NW_Q_MORE_THAN),
+        QP("at least", NW_Q_AT_LEAST),      QP("as much as", NW_Q_UP_TO),
+        QP("as many as", NW_Q_UP_TO),       QP("up to", NW_Q_UP_TO),
+        QP("about", NW_Q_ABOUT),            QP("around", NW_Q_ABOUT),
+        QP("approximately", NW_Q_ABOUT),    QP("approx.", NW_Q_ABOUT),
+        QP("roughly", NW_Q_ABOUT),          QP("an estimated", NW_Q_ABOUT),
+        QP("estimated", NW_Q_ABOUT),        QP("some", NW_Q_ABOUT),
+        QP("circa", NW_Q_ABOUT),            QP("nearly", NW_Q_LESS_THAN),
+        QP("almost", NW_Q_LESS_THAN),       QP("close to", NW_Q_LESS_THAN),
+        QP("just under", NW_Q_LESS_THAN),   QP("just below", NW_Q_LESS_THAN),
+        QP("less than", NW_Q_LESS_THAN),    QP("fewer than", NW_Q_LESS_THAN),
+        QP("under", NW_Q_LESS_THAN),        QP("below", NW_Q_LESS_THAN),
+        QP("short of", NW_Q_LESS_THAN),     {NULL, 0, NW_Q_EXACT},
 };
 
 enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
 {
+        size_t e = pos;
+        unsigned char last;
+
         *start = pos;
+        while (e > 0 && s[e - 1] == ' ') {
+                e--;
+        }
+        if (e == 0) {
+                return NW_Q_EXACT;
+        }
+        /* every phrase ends in a letter or a dot: compare that byte before the whole phrase */
+        last = (unsigned char)s[e - 1];
+        last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
         for (const struct qual_phrase *q = qual_before; q->p; q++) {
                 size_t st;
+                if ((unsigned char)q->p[q->n - 1] != last) {
+                        continue;
+                }
                 if (nw_scan_phrase_before(s, pos, q->p, &st)) {
                         *start = st;
                         return q->q;
@@ -578,9 +645,15 @@ int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_
         if (pos >= len) {
                 return 0;
         }
-        /* a sign or code before the number */
-        for (const struct cur_sign *c = prefixes; c->t; c++) {
-                size_t e = sign_at(s, len, pos, c);
+        /* a sign or code before the number (none starts with a digit; all are case-sensitive,
+         * so the first byte decides which rows to try) */
+        for (const struct cur_sign *c = prefixes; c->t && !nw_scan_digit((unsigned char)s[pos]);
+             c++) {
+                size_t e;
+                if (c->t[0] != s[pos]) {
+                        continue;
+                }
+                e = sign_at(s, len, pos, c);
                 if (!e) {
                         continue;
                 }
@@ -617,8 +690,14 @@ int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_
                 if (q < len && (s[q] == ' ' || s[q] == '-')) {
                         q++;
                 }
+                unsigned char c0 = q < len ? (unsigned char)s[q] : 0;
+                c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
                 for (const struct cur_sign *c = suffixes; c->t; c++) {
-                        size_t e = sign_at(s, len, q, c);
+                        size_t e;
+                        if ((unsigned char)c->t[0] != c0) {
+                                continue;
+                        }
+                        e = sign_at(s, len, q, c);
                         if (e) {
                                 code = resolve(c->code, ctx);
                                 out->end = e;
@@ -665,46 +744,77 @@ int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_
 static int has_bytes(const char *s, size_t len, const char *lit)
 {
         size_t n = strlen(lit);
-        for (size_t i = 0; i + n <= len; i++) {
-                if (memcmp(s + i, lit, n) == 0) {
+        const char *p = s, *end = s + len;
+
+        while (p + n <= end) {
+                const char *q = memchr(p, lit[0], (size_t)(end - p));
+                if (!q || q + n > end) {
+                        return 0;
+                }
+                if (memcmp(q, lit, n) == 0) {
                         return 1;
                 }
+                p = q + 1;
         }
         return 0;
 }
 
-static int mentions(const char *s, size_t len, const char *word)
+enum {
+        CW_YUAN = 1 << 0,       /* the text writes yuan: a bare "¥" is the yuan sign */
+        CW_YEN = 1 << 1,        /* ... unless it also writes yen */
+        CW_RUPEE = 1 << 2       /* crore, lakh, rupees: Indian copy */
+};
+
+/* Whole words (any case) that tell which "$", "¥" and "R" the text means. */
+static const struct {
+        const char *w;
+        unsigned bit;
+} ctx_words[] = {
+        {"yuan", CW_YUAN},   {"renminbi", CW_YUAN}, {"yen", CW_YEN},
+        {"crore", CW_RUPEE}, {"lakh", CW_RUPEE},    {"rupees", CW_RUPEE},
+        {NULL, 0},
+};
+
+/* One pass over the words of the text; the bits of ctx_words found. */
+static unsigned ctx_scan(const char *s, size_t len)
 {
-        return nw_scan_find_word(s, 0, len, word) != (size_t)-1;
+        unsigned found = 0;
+        size_t i = 0;
+
+        while (i < len) {
+                size_t e = i, n;
+                if (!nw_scan_wordc((unsigned char)s[i])) {
+                        i++;
+                        continue;
+                }
+                while (e < len && nw_scan_wordc((unsigned char)s[e])) {
+                        e++;
+                }
+                n = e - i;
+                if (n >= 3 && n <= 8 && nw_scan_alpha((unsigned char)s[i])) {
+                        unsigned char c0 = nw_scan_lower((unsigned char)s[i]);
+                        for (size_t k = 0; ctx_words[k].w; k++) {
+                                if ((unsigned char)ctx_words[k].w[0] == c0 &&
+                                    strlen(ctx_words[k].w) == n &&
+                                    nw_scan_word_at(s, len, i, ctx_words[k].w) == e) {
+                                        found |= ctx_words[k].bit;
+                                }
+                        }
+                }
+                i = e;
+        }
+        return found;
 }
 
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
 {
-        static const struct {
-                const char *w, *code;
-        } local[] = {
-                {"Singapore", "SGD"}, {"Hong Kong", "HKD"}, {"Australia", "AUD"},
-                {"Australian", "AUD"}, {"Canada", "CAD"}, {"Canadian", "CAD"},
-                {"Taiwan", "TWD"}, {"New Zealand", "NZD"}, {NULL, NULL},
-        };
-        size_t best = (size_t)-1;
+        unsigned found = ctx_scan(s, len);
 
         memset(ctx, 0, sizeof(*ctx));
         memcpy(ctx->dollar, "USD", 4);
         memcpy(ctx->yen, "JPY", 4);
-        if ((mentions(s, len, "yuan") || mentions(s, len, "RMB") || mentions(s, len, "renminbi")) &&
-            !mentions(s, len, "yen") && !mentions(s, len, "Japan") && !mentions(s, len, "Japanese")) {
+        if ((found & CW_YUAN) && !(found & CW_YEN)) {
                 memcpy(ctx->yen, "CNY", 4);
         }
-        ctx->indian = mentions(s, len, "crore") || mentions(s, len, "lakh") ||
-                      mentions(s, len, "Rs") || mentions(s, len, "rupees") ||
-                      mentions(s, len, "India") || mentions(s, len, "Indian") ||
-                      has_bytes(s, len, "\xe2\x82\xb9");
-        for (size_t i = 0; local[i].w; i++) {
-                size_t at = nw_scan_find_word(s, 0, len, local[i].w);
-                if (at != (size_t)-1 && (best == (size_t)-1 || at < best)) {
-                        best = at;
-                        memcpy(ctx->local_dollar, local[i].code, 4);
-                }
-        }
+        ctx->indian = (found & CW_RUPEE) || has_bytes(s, len, "\xe2\x82\xb9");
 }

@@ -3,26 +3,17 @@
 
 #include <string.h>
 
-int nw_scan_wordc(unsigned char c)
-{
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               c >= 0x80;
-}
-
-int nw_scan_alpha(unsigned char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-int nw_scan_digit(unsigned char c)
-{
-        return c >= '0' && c <= '9';
-}
-
-int nw_scan_at_word_start(const char *s, size_t pos)
-{
-        return pos == 0 || !nw_scan_wordc((unsigned char)s[pos - 1]);
-}
+/* bit 1 word byte, 2 ASCII letter, 4 ASCII digit (see nw_scan.h) */
+const unsigned char nw_scan_class[256] = {
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+        0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
 size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
 {
@@ -48,15 +39,17 @@ size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
         return pos;
 }
 
-static unsigned char lower(unsigned char c)
-{
-        return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
+#define lower nw_scan_lower
 
 size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word)
 {
-        size_t n = strlen(word);
+        size_t n;
 
+        /* most calls fail on the first byte: test it before measuring the word */
+        if (pos >= len || lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
+                return 0;
+        }
+        n = strlen(word);
         if (pos + n > len) {
                 return 0;
         }
@@ -107,9 +100,4 @@ size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word
                 }
         }
         return (size_t)-1;
-}
-
-int nw_scan_upper(const char *s, size_t len, size_t pos)
-{
-        return pos < len && s[pos] >= 'A' && s[pos] <= 'Z';
 }

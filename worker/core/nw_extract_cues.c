@@ -1,0 +1,393 @@
+/* nw_extract_cues.c -- one-pass cue-word lookup for the extractor (see nw_extract_cues.h).
+ * The table is sorted by key so that a word is compared only with the keys that share its
+ * first letter and sort at or before it: a key that is a prefix of the word, or the word
+ * itself, never sorts after it. */
+#include "nw_extract_cues.h"
+
+#include <string.h>
+
+#include "nw_scan.h"
+
+#define B(g) (1u << NW_CUE_##g)
+
+struct cue {
+        const char *key;        /* lower-case ASCII letters */
+        unsigned char len;
+        unsigned char prefix;   /* 1: matches any word that starts with key ("invest" ...) */
+        uint32_t sure, maybe;
+};
+
+/* Mirrors the word lists of nw_extract.c: a one-word cue is `sure`; a multi-word or hyphenated
+ * cue is keyed by its first word and is only `maybe`. Keep it sorted (nw_cues_table_ok). */
+static const struct cue cues[] = {
+        {"academician", 11, 0, B(TITLE), 0},
+        {"according", 9, 0, 0, B(STAT)},
+        {"acqui", 5, 1, B(INV), 0},
+        {"administration", 14, 0, B(ORG_SUFFIX), 0},
+        {"agency", 6, 0, B(ORG_SUFFIX), 0},
+        {"agreement", 9, 1, B(INV), 0},
+        {"alliance", 8, 0, B(ORG_SUFFIX), 0},
+        {"ambassador", 10, 0, B(TITLE), 0},
+        {"analyst", 7, 0, B(TITLE), 0},
+        {"apiece", 6, 1, B(STAT), 0},
+        {"asset", 5, 1, B(STAT), 0},
+        {"association", 11, 0, B(ORG_SUFFIX), 0},
+        {"attendance", 10, 0, B(ATTEND), 0},
+        {"attended", 8, 0, B(ATTEND), 0},
+        {"attendees", 9, 0, B(ATTEND), 0},
+        {"attracted", 9, 0, B(ATTEND), 0},
+        {"attracting", 10, 0, B(ATTEND), 0},
+        {"authority", 9, 0, B(ORG_SUFFIX), 0},
+        {"average", 7, 1, B(STAT), 0},
+        {"bank", 4, 0, B(ORG_SUFFIX), 0},
+        {"bid", 3, 1, B(INV), 0},
+        {"billion", 7, 0, B(NUMWORD), 0},
+        {"bln", 3, 0, B(NUMWORD), 0},
+        {"bn", 2, 0, B(NUMWORD), 0},
+        {"boss", 4, 0, B(TITLE), 0},
+        {"budget", 6, 1, B(STAT), 0},
+        {"bureau", 6, 0, B(ORG_SUFFIX), 0},
+        {"capital", 7, 0, B(ORG_SUFFIX), 0},
+        {"captain", 7, 0, B(TITLE), 0},
+        {"ceo", 3, 0, B(TITLE), 0},
+        {"ceremony", 8, 0, B(EV_KEYWORD), 0},
+        {"cfo", 3, 0, B(TITLE), 0},
+        {"chairman", 8, 0, B(TITLE), 0},
+        {"chairmen", 8, 0, B(TITLE), 0},
+        {"chairperson", 11, 0, B(TITLE), 0},
+        {"chairwoman", 10, 0, B(TITLE), 0},
+        {"chamber", 7, 0, B(ORG_SUFFIX), 0},
+        {"championship", 12, 0, B(EV_KEYWORD), 0},
+        {"championships", 13, 0, B(EV_KEYWORD), 0},
+        {"chancellor", 10, 0, B(TITLE), 0},
+        {"chief", 5, 0, B(TITLE), 0},
+        {"co", 2, 0, B(ORG_SUFFIX), B(TITLE)},
+        {"coach", 5, 0, B(TITLE), 0},
+        {"commission", 10, 0, B(ORG_SUFFIX), 0},
+        {"commissioner", 12, 0, B(TITLE), 0},
+        {"commit", 6, 1, B(INV), 0},
+        {"committee", 9, 0, B(ORG_SUFFIX), 0},
+        {"company", 7, 0, B(ORG_SUFFIX), 0},
+        {"conclave", 8, 0, B(EV_KEYWORD), 0},
+        {"concluded", 9, 0, B(SIGNING), 0},
+        {"concluded", 9, 1, B(INV), 0},
+        {"conference", 10, 0, B(EV_KEYWORD), 0},
+        {"congress", 8, 0, B(EV_KEYWORD), 0},
+        {"consul", 6, 0, B(TITLE), 0},
+        {"contract", 8, 1, B(INV), 0},
+        {"contracted", 10, 0, B(SIGNING), 0},
+        {"convention", 10, 0, B(EV_KEYWORD), 0},
+        {"coo", 3, 0, B(TITLE), 0},
+        {"corp", 4, 0, B(ORG_SUFFIX), 0},
+        {"corporation", 11, 0, B(ORG_SUFFIX), 0},
+        {"council", 7, 0, B(ORG_SUFFIX), 0},
+        {"crore", 5, 0, B(NUMWORD), 0},
+        {"crores", 6, 0, B(NUMWORD), 0},
+        {"crude", 5, 1, B(STAT), 0},
+        {"cto", 3, 0, B(TITLE), 0},
+        {"cumulative", 10, 0, B(PERIOD), 0},
+        {"cup", 3, 0, B(EV_KEYWORD), 0},
+        {"damage", 6, 1, B(STAT), 0},
+        {"data", 4, 0, 0, B(STAT)},
+        {"deal", 4, 1, B(INV), 0},
+        {"dean", 4, 0, B(TITLE), 0},
+        {"debentures", 10, 1, B(STAT), 0},
+        {"debt", 4, 1, B(STAT), 0},
+        {"deficit", 7, 1, B(STAT), 0},
+        {"department", 10, 0, B(ORG_SUFFIX), 0},
+        {"deputy", 6, 0, B(TITLE), 0},
+        {"dialogue", 8, 0, B(EV_KEYWORD), 0},
+        {"director", 8, 0, B(TITLE), 0},
+        {"dozen", 5, 0, B(NUMWORD), 0},
+        {"draws", 5, 0, B(ATTEND), 0},
+        {"drew", 4, 0, B(ATTEND), 0},
+        {"earnings", 8, 1, B(STAT), 0},
+        {"economist", 9, 0, B(TITLE), 0},
+        {"editor", 6, 0, B(TITLE), 0},
+        {"eight", 5, 0, B(NUMWORD), 0},
+        {"eighteen", 8, 0, B(NUMWORD), 0},
+        {"eighth", 6, 0, B(NUMWORD), 0},
+        {"eighty", 6, 0, B(NUMWORD), 0},
+        {"eleven", 6, 0, B(NUMWORD), 0},
+        {"eleventh", 8, 0, B(NUMWORD), 0},
+        {"envoy", 5, 0, B(TITLE), 0},
+        {"exchange", 8, 0, B(EV_KEYWORD), 0},
+        {"executive", 9, 0, B(TITLE), 0},
+        {"exhibition", 10, 0, B(EV_KEYWORD), 0},
+        {"expo", 4, 0, B(EV_KEYWORD), 0},
+        {"exports", 7, 1, B(STAT), 0},
+        {"exposition", 10, 0, B(EV_KEYWORD), 0},
+        {"facilit", 7, 1, B(INV), 0},
+        {"factory", 7, 1, B(INV), 0},
+        {"fair", 4, 0, B(EV_KEYWORD), 0},
+        {"federation", 10, 0, B(ORG_SUFFIX), 0},
+        {"festival", 8, 0, B(EV_KEYWORD), 0},
+        {"fifteen", 7, 0, B(NUMWORD), 0},
+        {"fifteenth", 9, 0, B(NUMWORD), 0},
+        {"fifth", 5, 0, B(NUMWORD), 0},
+        {"fifty", 5, 0, B(NUMWORD), 0},
+        {"final", 5, 0, B(EV_KEYWORD), 0},
+        {"fine", 4, 0, 0, B(STAT)},
+        {"fined", 5, 1, B(STAT), 0},
+        {"first", 5, 0, B(NUMWORD), B(PERIOD)},
+        {"five", 4, 0, B(NUMWORD), 0},
+        {"forecaster", 10, 0, B(TITLE), 0},
+        {"forty", 5, 0, B(NUMWORD), 0},
+        {"forum", 5, 0, B(EV_KEYWORD), 0},
+        {"founder", 7, 0, B(TITLE), 0},
+        {"four", 4, 0, B(NUMWORD), 0},
+        {"fourteen", 8, 0, B(NUMWORD), 0},
+        {"fourteenth", 10, 0, B(NUMWORD), 0},
+        {"fourth", 6, 0, B(NUMWORD), 0},
+        {"fund", 4, 0, B(ORG_SUFFIX), 0},
+        {"funded", 6, 1, B(INV), 0},
+        {"funding", 7, 1, B(INV), 0},
+        {"funneled", 8, 1, B(STAT), 0},
+        {"funnelled", 9, 1, B(STAT), 0},
+        {"gathered", 8, 0, B(ATTEND), 0},
+        {"gdp", 3, 1, B(STAT), 0},
+        {"general", 7, 0, B(TITLE), 0},
+        {"government", 10, 0, B(ORG_SUFFIX), 0},
+        {"governor", 8, 0, B(TITLE), 0},
+        {"grand", 5, 0, 0, B(EV_GENERIC)},
+        {"groundbreaking", 14, 0, 0, B(EV_GENERIC)},
+        {"group", 5, 0, B(ORG_SUFFIX), 0},
+        {"gva", 3, 1, B(STAT), 0},
+        {"head", 4, 0, B(TITLE), 0},
+        {"holdings", 8, 0, B(ORG_SUFFIX), 0},
+        {"hosted", 6, 0, 0, B(ORGANIZER)},
+        {"hundred", 7, 0, B(NUMWORD), 0},
+        {"imports", 7, 1, B(STAT), 0},
+        {"inc", 3, 0, B(ORG_SUFFIX), 0},
+        {"income", 6, 1, B(STAT), 0},
+        {"inject", 6, 1, B(INV), 0},
+        {"ink", 3, 0, 0, B(INV)},
+        {"inked", 5, 0, B(SIGNING), 0},
+        {"inked", 5, 1, B(INV), 0},
+        {"institute", 9, 0, B(ORG_SUFFIX), 0},
+        {"invest", 6, 1, B(INV), 0},
+        {"investor", 8, 0, 0, B(EV_GENERIC)},
+        {"investors", 9, 0, 0, B(EV_GENERIC)},
+        {"lac", 3, 0, B(NUMWORD), 0},
+        {"lakh", 4, 0, B(NUMWORD), 0},
+        {"lakhs", 5, 0, B(NUMWORD), 0},
+        {"lawmaker", 8, 0, B(TITLE), 0},
+        {"leader", 6, 0, B(TITLE), 0},
+        {"limited", 7, 0, B(ORG_SUFFIX), 0},
+        {"llc", 3, 0, B(ORG_SUFFIX), 0},
+        {"loss", 4, 1, B(STAT), 0},
+        {"ltd", 3, 0, B(ORG_SUFFIX), 0},
+        {"manager", 7, 0, B(TITLE), 0},
+        {"marathon", 8, 0, B(EV_KEYWORD), 0},
+        {"market", 6, 0, 0, B(STAT)},
+        {"mayor", 5, 0, B(TITLE), 0},
+        {"md", 2, 0, B(TITLE), 0},
+        {"meet", 4, 0, B(EV_KEYWORD), 0},
+        {"meeting", 7, 0, B(EV_KEYWORD), 0},
+        {"memorand", 8, 1, B(INV), 0},
+        {"merger", 6, 1, B(INV), 0},
+        {"million", 7, 0, B(NUMWORD), 0},
+        {"minister", 8, 0, B(TITLE), 0},
+        {"ministers", 9, 0, B(TITLE), 0},
+        {"ministry", 8, 0, B(ORG_SUFFIX), 0},
+        {"mln", 3, 0, B(NUMWORD), 0},
+        {"money", 5, 0, 0, B(STAT)},
+        {"mou", 3, 1, B(INV), 0},
+        {"nine", 4, 0, B(NUMWORD), 0},
+        {"nineteen", 8, 0, B(NUMWORD), 0},
+        {"ninety", 6, 0, B(NUMWORD), 0},
+        {"ninth", 5, 0, B(NUMWORD), 0},
+        {"offer", 5, 1, B(INV), 0},
+        {"office", 6, 0, B(ORG_SUFFIX), 0},
+        {"officer", 7, 0, B(TITLE), 0},
+        {"official", 8, 0, B(TITLE), 0},
+        {"one", 3, 0, B(NUMWORD), 0},
+        {"organised", 9, 0, 0, B(ORGANIZER)},
+        {"organized", 9, 0, 0, B(ORGANIZER)},
+        {"output", 6, 1, B(STAT), 0},
+        {"over", 4, 0, 0, B(PERIOD)},
+        {"owner", 5, 0, B(TITLE), 0},
+        {"packed", 6, 0, B(ATTEND), 0},
+        {"participants", 12, 0, B(ATTEND), 0},
+        {"participated", 12, 0, B(ATTEND), 0},
+        {"partner", 7, 0, B(TITLE), 0},
+        {"partners", 8, 0, B(ORG_SUFFIX), 0},
+        {"past", 4, 0, 0, B(PERIOD)},
+        {"per", 3, 0, 0, B(STAT)},
+        {"plant", 5, 1, B(INV), 0},
+        {"plc", 3, 0, B(ORG_SUFFIX), 0},
+        {"pledg", 5, 1, B(INV), 0},
+        {"premier", 7, 0, B(TITLE), 0},
+        {"president", 9, 0, B(TITLE), 0},
+        {"press", 5, 0, 0, B(EV_GENERIC)},
+        {"price", 5, 1, B(STAT), 0},
+        {"principal", 9, 0, B(TITLE), 0},
+        {"prize", 5, 1, B(STAT), 0},
+        {"professor", 9, 0, B(TITLE), 0},
+        {"profit", 6, 1, B(STAT), 0},
+        {"projects", 8, 1, B(INV), 0},
+        {"pump", 4, 1, B(INV), 0},
+        {"put", 3, 0, 0, B(INV)},
+        {"raise", 5, 1, B(INV), 0},
+        {"raising", 7, 1, B(INV), 0},
+        {"researcher", 10, 0, B(TITLE), 0},
+        {"reserve", 7, 1, B(STAT), 0},
+        {"revenue", 7, 1, B(STAT), 0},
+        {"round", 5, 1, B(INV), 0},
+        {"salary", 6, 1, B(STAT), 0},
+        {"sales", 5, 1, B(STAT), 0},
+        {"sealed", 6, 0, B(SIGNING), 0},
+        {"sealed", 6, 1, B(INV), 0},
+        {"second", 6, 0, B(NUMWORD), 0},
+        {"secretary", 9, 0, B(TITLE), 0},
+        {"senator", 7, 0, B(TITLE), 0},
+        {"series", 6, 1, B(INV), 0},
+        {"seven", 5, 0, B(NUMWORD), 0},
+        {"seventeen", 9, 0, B(NUMWORD), 0},
+        {"seventh", 7, 0, B(NUMWORD), 0},
+        {"seventy", 7, 0, B(NUMWORD), 0},
+        {"shares", 6, 0, 0, B(STAT)},
+        {"show", 4, 0, B(EV_KEYWORD), 0},
+        {"sign", 4, 1, B(INV), 0},
+        {"signed", 6, 0, B(SIGNING), 0},
+        {"signing", 7, 0, 0, B(EV_GENERIC)},
+        {"since", 5, 0, B(PERIOD), 0},
+        {"six", 3, 0, B(NUMWORD), 0},
+        {"sixteen", 7, 0, B(NUMWORD), 0},
+        {"sixth", 5, 0, B(NUMWORD), 0},
+        {"sixty", 5, 0, B(NUMWORD), 0},
+        {"so", 2, 0, 0, B(PERIOD)},
+        {"society", 7, 0, B(ORG_SUFFIX), 0},
+        {"spend", 5, 1, B(INV), 0},
+        {"spokesman", 9, 0, B(TITLE), 0},
+        {"spokesperson", 12, 0, B(TITLE), 0},
+        {"spokeswoman", 11, 0, B(TITLE), 0},
+        {"sponsored", 9, 0, 0, B(ORGANIZER)},
+        {"stake", 5, 1, B(INV), 0},
+        {"subsid", 6, 1, B(INV), 0},
+        {"summit", 6, 0, B(EV_KEYWORD), 0},
+        {"surplus", 7, 1, B(STAT), 0},
+        {"symposium", 9, 0, B(EV_KEYWORD), 0},
+        {"take", 4, 0, 0, B(INV)},
+        {"takeover", 8, 1, B(INV), 0},
+        {"tax", 3, 1, B(STAT), 0},
+        {"ten", 3, 0, B(NUMWORD), 0},
+        {"tenth", 5, 0, B(NUMWORD), 0},
+        {"theme", 5, 0, B(THEME), 0},
+        {"themed", 6, 0, B(THEME), 0},
+        {"third", 5, 0, B(NUMWORD), 0},
+        {"thirteen", 8, 0, B(NUMWORD), 0},
+        {"thirteenth", 10, 0, B(NUMWORD), 0},
+        {"thirtieth", 9, 0, B(NUMWORD), 0},
+        {"thirty", 6, 0, B(NUMWORD), 0},
+        {"thousand", 8, 0, B(NUMWORD), 0},
+        {"three", 5, 0, B(NUMWORD), 0},
+        {"tn", 2, 0, B(NUMWORD), 0},
+        {"took", 4, 0, 0, B(ATTEND)},
+        {"trade", 5, 0, 0, B(STAT)},
+        {"trillion", 8, 0, B(NUMWORD), 0},
+        {"trn", 3, 0, B(NUMWORD), 0},
+        {"turnover", 8, 1, B(STAT), 0},
+        {"twelfth", 7, 0, B(NUMWORD), 0},
+        {"twelve", 6, 0, B(NUMWORD), 0},
+        {"twentieth", 9, 0, B(NUMWORD), 0},
+        {"twenty", 6, 0, B(NUMWORD), 0},
+        {"two", 3, 0, B(NUMWORD), 0},
+        {"university", 10, 0, B(ORG_SUFFIX), 0},
+        {"valuation", 9, 1, B(STAT), 0},
+        {"value", 5, 0, 0, B(STAT)},
+        {"valued", 6, 1, B(STAT), 0},
+        {"ventures", 8, 0, B(ORG_SUFFIX), 0},
+        {"vice", 4, 0, B(TITLE), 0},
+        {"week", 4, 0, B(EV_KEYWORD), 0},
+        {"welcomed", 8, 0, B(ATTEND), 0},
+        {"worth", 5, 0, 0, B(STAT)},
+        {"year", 4, 0, 0, B(PERIOD)},
+        {"zero", 4, 0, B(NUMWORD), 0},
+};
+
+static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
+
+/* letter_start[c - 'a'] is the first row whose key starts with c or a later letter;
+ * letter_start[26] == n_cues (checked by nw_cues_table_ok). */
+static const unsigned short letter_start[27] = {
+        0, 19, 27, 67, 81, 97, 124, 133, 137, 148, 148, 148, 157, 173,
+        177, 187, 208, 208, 214, 248, 273, 274, 279, 282, 282, 283, 284,
+};
+
+int nw_cues_table_ok(void)
+{
+        for (size_t i = 1; i < n_cues; i++) {
+                int c = strcmp(cues[i - 1].key, cues[i].key);
+                if (c > 0 || (c == 0 && cues[i - 1].prefix >= cues[i].prefix)) {
+                        return 0;
+                }
+                if (strlen(cues[i].key) != cues[i].len) {
+                        return 0;
+                }
+        }
+        for (size_t c = 0; c < 26; c++) {
+                size_t i = letter_start[c];
+                if (i > n_cues || (i < n_cues && cues[i].key[0] < (char)('a' + c)) ||
+                    (i > 0 && cues[i - 1].key[0] >= (char)('a' + c))) {
+                        return 0;
+                }
+        }
+        return letter_start[26] == n_cues;
+}
+
+static void lookup(const char *w, size_t n, struct nw_cues *out)
+{
+        size_t end = letter_start[w[0] - 'a' + 1];
+
+        for (size_t i = letter_start[w[0] - 'a']; i < end; i++) {
+                const struct cue *c = &cues[i];
+                size_t k = c->len < n ? c->len : n, j = 1;
+                while (j < k && c->key[j] == w[j]) {
+                        j++;
+                }
+                if (j < k && c->key[j] > w[j]) {
+                        break; /* every later key sorts after the word too */
+                }
+                if (j == k && (c->len == n || (c->prefix && c->len < n))) {
+                        out->sure |= c->sure;
+                        out->maybe |= c->maybe;
+                }
+        }
+}
+
+void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
+{
+        char w[32];
+        size_t i = a;
+
+        out->sure = out->maybe = 0;
+        /* a word cut by the start of the span is not a word of the span */
+        if (i < b && i > 0 && nw_scan_wordc((unsigned char)s[i - 1])) {
+                while (i < b && nw_scan_wordc((unsigned char)s[i])) {
+                        i++;
+                }
+        }
+        while (i < b) {
+                size_t n = 0, e = i;
+                unsigned char c = (unsigned char)s[i];
+                if (!nw_scan_wordc(c)) {
+                        i++;
+                        continue;
+                }
+                /* the run of word bytes, lower-cased; keys are letters, so a run that starts
+                 * with a digit or a multi-byte character matches nothing */
+                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
+                        if (n < sizeof(w)) {
+                                unsigned char d = (unsigned char)s[e];
+                                w[n++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
+                        }
+                        e++;
+                }
+                if (nw_scan_alpha(c)) {
+                        /* a run longer than the buffer can only match a prefix key */
+                        lookup(w, e - i > sizeof(w) ? sizeof(w) + 1 : n, out);
+                }
+                i = e;
+        }
+}

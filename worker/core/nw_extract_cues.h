@@ -1,0 +1,54 @@
+/* nw_extract_cues.h -- the extractor's cue words, found in one pass over a sentence.
+ * A sentence gets two bit sets over the cue groups below: `sure` (a cue of the group is
+ * certainly there) and `maybe` (only the first word of a multi-word cue is there, so the
+ * group's exact phrase check must still decide). A group with neither bit cannot fire on
+ * the sentence, which lets the extractor skip its heavier matchers on most sentences while
+ * giving exactly the results the full checks would give. */
+#ifndef NW_CORE_EXTRACT_CUES_H
+#define NW_CORE_EXTRACT_CUES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum nw_cue_group {
+        NW_CUE_INV = 0,         /* deal wording ("invest", "acqui", "signed") */
+        NW_CUE_STAT,            /* aggregates, losses, prices: a figure is a statistic */
+        NW_CUE_PERIOD,          /* "since", "first quarter": a period total */
+        NW_CUE_SIGNING,         /* "signed", "inked", "sealed" */
+        NW_CUE_ATTEND,          /* "attracted", "attended", "participants" */
+        NW_CUE_ORGANIZER,       /* "hosted by", "organized by" */
+        NW_CUE_THEME,           /* "theme", "themed" */
+        NW_CUE_EV_GENERIC,      /* "signing ceremony", "press conference" */
+        NW_CUE_EV_KEYWORD,      /* "Forum", "Expo", "Summit": a word that ends an event name */
+        NW_CUE_TITLE,           /* "minister", "CEO", "chairman" */
+        NW_CUE_ORG_SUFFIX,      /* "Group", "Ltd", "Ministry" */
+        NW_CUE_EV_WORD,         /* lower-case gatherings: "summit", "expo", "fair", "forum" */
+        NW_CUE_NUMWORD,         /* a spelled number or scale word: "seven", "dozen", "million" */
+        NW_CUE_GROUPS
+};
+
+struct nw_cues {
+        uint32_t sure;          /* bit g: a cue of group g is in the sentence */
+        uint32_t maybe;         /* bit g: the first word of a multi-word cue of g is there */
+};
+
+/** @brief Look up every word of s[a..b) (a word starts after a non-word byte, as in
+ *  nw_scan_at_word_start) and fill @p out. Linear in b - a. */
+void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out);
+
+/** @returns 1 when group @p g may fire (sure or maybe). */
+static inline int nw_cues_any(const struct nw_cues *c, enum nw_cue_group g)
+{
+        return ((c->sure | c->maybe) >> g) & 1u;
+}
+
+/** @returns 1 when group @p g certainly fires. */
+static inline int nw_cues_sure(const struct nw_cues *c, enum nw_cue_group g)
+{
+        return (c->sure >> g) & 1u;
+}
+
+/** @returns 1 when the cue table is sorted as the lookup needs (checked by the unit tests). */
+int nw_cues_table_ok(void);
+
+#endif
