@@ -134,14 +134,34 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
-static int sentence_has(const struct ex *x, const struct span *sp, const char *const *words)
+/* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
+ * One pass over the sentence's word starts, however long the list. */
+static long first_of_list(const struct ex *x, const struct span *sp, const char *const *words)
 {
-        for (; *words; words++) {
-                if (nw_scan_find_word(x->s, sp->a, sp->b, *words) != (size_t)-1) {
-                        return 1;
+        const char *s = x->s;
+        long best = -1;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                if (!nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                for (long k = 0; words[k] && (best < 0 || k < best); k++) {
+                        if ((unsigned char)words[k][0] == c && nw_scan_word_at(s, sp->b, i, words[k])) {
+                                best = k;
+                                break;
+                        }
+                }
+                if (best == 0) {
+                        break;
                 }
         }
-        return 0;
+        return best;
+}
+
+static int sentence_has(const struct ex *x, const struct span *sp, const char *const *words)
+{
+        return first_of_list(x, sp, words) >= 0;
 }
 
 /* Any word of the sentence starting with one of the stems ("invest" matches "investments"). */
@@ -154,7 +174,11 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
                         continue;
                 }
                 for (const char *const *st = stems; *st; st++) {
-                        size_t n = strlen(*st), k = 0;
+                        size_t n, k = 0;
+                        if ((*st)[0] != (char)nw_scan_lower((unsigned char)s[i])) {
+                                continue;
+                        }
+                        n = strlen(*st);
                         for (; k < n && i + k < sp->b; k++) {
                                 char c = s[i + k];
                                 if (c >= 'A' && c <= 'Z') {
@@ -708,13 +732,14 @@ static const char *status_of(const struct ex *x, const struct span *sp)
                 {NULL, NULL},
         };
 
-        for (size_t i = 0; st[i].stem; i++) {
-                const char *w[2] = {st[i].stem, NULL};
-                if (sentence_has(x, sp, w)) {
-                        return st[i].status;
-                }
+        const char *words[sizeof(st) / sizeof(st[0])];
+        long k;
+
+        for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
+                words[i] = st[i].stem;
         }
-        return NULL;
+        k = first_of_list(x, sp, words);
+        return k >= 0 ? st[k].status : NULL;
 }
 
 static const char *kind_of(const struct ex *x, const struct span *sp, char *round, size_t rsz)
@@ -1316,7 +1341,8 @@ static void events_in(struct ex *x, size_t si)
                 }
                 i = we;
         }
-        for (const struct ev_kw *k = ev_generic; k->w; k++) {
+        for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
+             k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
                 if (p == (size_t)-1 || nw_scan_upper(s, sp->b, p)) {
                         continue;
