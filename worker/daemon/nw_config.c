@@ -39,7 +39,7 @@ static const struct setting table[] = {
         {"redis.url", T_STR, "redis://127.0.0.1:6379/0", S(redis_url), 0, 0, 0,
          "Redis for dedupe: redis://[user:password@]host:port/db or unix:///path/to.sock?db=N"},
         {"redis.password", T_STR, "", S(redis_password), 0, 0, 1,
-         "Redis password (overrides the URL's); secret: give it by environment or redis.password_file"},
+         "Redis password (overrides the URL's); give it by environment or redis.password_file"},
         {"redis.password_file", T_FILE, "", S(redis_password_file), 0, 0, 0,
          "file holding the Redis password (a mounted secret), read at start-up; trailing newline dropped"},
         {"redis.key_prefix", T_STR, "nw:", S(redis_key_prefix), 0, 0, 0,
