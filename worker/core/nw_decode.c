@@ -65,6 +65,28 @@ static int fail(struct jctx *c, enum nw_err err, const char *fmt, ...)
         return 0;       /* yajl: cancel the parse */
 }
 
+/* yajl decodes \u escapes without checking them: a lone low surrogate ("\udc00") comes out
+ * as the bytes ED B0 80, which are not UTF-8 and would reach the record and the logs. The raw
+ * value was validated before parsing, so only an escape can produce this. NUL bytes (from
+ * "\u0000") are the callers' business: known fields refuse them, extra members re-escape them. */
+static int escapes_ok(struct jctx *c, const unsigned char *s, size_t n, const char *where)
+{
+        size_t off = 0;
+
+        while (off < n) {
+                const unsigned char *nul = memchr(s + off, '\0', n - off);
+                size_t seg = nul ? (size_t)(nul - (s + off)) : n - off;
+
+                if (nw_utf8_validate((const char *)s + off, seg, NULL) != NW_OK) {
+                        return fail(c, NW_ERR_BAD_UTF8,
+                                    "%s: a \\u escape is not a Unicode character (lone surrogate)",
+                                    where);
+                }
+                off += seg + 1;
+        }
+        return 1;
+}
+
 static const char *field_name(enum field f)
 {
         for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
@@ -102,6 +124,9 @@ static int set_field(struct jctx *c, const char *s, size_t n, int is_string, int
         if (memchr(s, '\0', n)) {
                 return fail(c, NW_ERR_NUL_BYTE, "field \"%s\" contains a NUL character",
                             field_name(c->cur));
+        }
+        if (is_string && !escapes_ok(c, (const unsigned char *)s, n, field_name(c->cur))) {
+                return 0;
         }
         free(*slot);    /* a repeated member: the last one wins, as in most JSON readers */
         *slot = nw_xstrndup(s, n);
@@ -188,7 +213,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
                 return fail(c, NW_ERR_NOT_OBJECT, "%s", "the JSON value is a string, not an object");
         }
         if (in_extra(c)) {
-                int ok = gen_ok(c, yajl_gen_string(c->extra, s, n));
+                int ok = escapes_ok(c, s, n, "an unknown member's value") &&
+                         gen_ok(c, yajl_gen_string(c->extra, s, n));
                 value_done(c);
                 return ok;
         }
@@ -242,6 +268,9 @@ static int on_map_key(void *ctx, const unsigned char *k, size_t n)
 {
         struct jctx *c = ctx;
 
+        if (!escapes_ok(c, k, n, "a member name")) {
+                return 0;
+        }
         if (c->depth > 1) {
                 return gen_ok(c, yajl_gen_string(c->extra, k, n));
         }
