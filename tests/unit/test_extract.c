@@ -126,6 +126,58 @@ static void test_negatives(void)
         nw_article_free(&a);
 }
 
+static int has_event(const struct nw_article *a, const char *name)
+{
+        for (size_t i = 0; i < a->n_events; i++) {
+                if (strcmp(a->events[i].name, name) == 0) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Gatherings named in lower case, after their keyword, or by a quoted title. */
+static void test_event_forms(void)
+{
+        struct nw_article a;
+
+        run(&a, "Meeting",
+            "CHANGSHA, May 6 -- The investment promotion conference of the 3rd Lakeside Partners "
+            "Week was held in Changsha on Monday. Later the Conference on \"Clean Rivers "
+            "Together\" met in the city. The sixth edition of \"Build Here\" drew new pledges.",
+            "2025-05-06");
+        CU_ASSERT_EQUAL(a.n_events, 3);
+        CU_ASSERT_TRUE(has_event(&a, "investment promotion conference of the 3rd Lakeside "
+                                     "Partners Week"));
+        CU_ASSERT_TRUE(has_event(&a, "Conference on \"Clean Rivers Together\""));
+        CU_ASSERT_TRUE(has_event(&a, "Build Here"));
+        if (a.n_events > 0) {
+                NW_ASSERT_STR(a.events[0].location, "Changsha", "location");
+                NW_ASSERT_STR(a.events[0].type, "conference", "type");
+        }
+        nw_article_free(&a);
+}
+
+/* One event under several names; venues, exchanges, legislatures and TV shows are not
+ * gatherings. */
+static void test_event_negatives_and_merge(void)
+{
+        struct nw_article a;
+
+        run(&a, "Expo",
+            "The Greenfield Trade Expo opened at the Harbor City Convention and Exhibition "
+            "Center. Visitors at the 2nd Greenfield Trade Expo 2025 placed orders. Shares "
+            "rose on the New York Stock Exchange. Republicans in Congress objected, and the "
+            "Late Show aired a sketch. The board meeting was held on Friday.",
+            "2025-03-01");
+        CU_ASSERT_EQUAL(a.n_events, 1);
+        if (a.n_events == 1) {
+                NW_ASSERT_STR(a.events[0].name, "2nd Greenfield Trade Expo 2025", "merged name");
+                NW_ASSERT_STR(a.events[0].type, "trade_fair", "type");
+        }
+        nw_article_free(&a);
+}
+
 /* The cue bits must never miss a cue the full checks would find: single words are `sure`,
  * a phrase's first word or a hyphenated word only `maybe`. */
 static void test_cues(void)
@@ -172,6 +224,8 @@ int nw_test_register_extract(void)
                 {"indian summit", test_indian_summit},
                 {"negatives", test_negatives},
                 {"cue words", test_cues},
+                {"event forms", test_event_forms},
+                {"event negatives and merge", test_event_negatives_and_merge},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

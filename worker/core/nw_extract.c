@@ -96,6 +96,10 @@ static char *dup_clean(const char *s, size_t a, size_t b)
         }
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == ',' || s[b - 1] == '.' || s[b - 1] == '"' ||
                          s[b - 1] == ';' || s[b - 1] == ':')) {
+                /* a closing quote whose opening one is in the span stays: Conference on "X" */
+                if (s[b - 1] == '"' && memchr(s + a, '"', b - 1 - a) != NULL) {
+                        break;
+                }
                 b--;
         }
         /* the copy is never longer than the span: one allocation, then byte stores */
@@ -195,6 +199,8 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
         }
         return 0;
 }
+
+static size_t read_org(const char *s, size_t lim, size_t p);
 
 /* ---------------------------------------------------------------- sentences */
 
@@ -1099,7 +1105,7 @@ static const struct ev_kw ev_keywords[] = {
         {"forum", "forum"},           {"expo", "trade_fair"},        {"exposition", "trade_fair"},
         {"fair", "trade_fair"},       {"exhibition", "trade_fair"},  {"show", "trade_fair"},
         {"summit", "summit"},         {"meet", "summit"},            {"conference", "conference"},
-        {"exchange", "conference"},   {"symposium", "conference"},   {"congress", "conference"},
+        {"symposium", "conference"},   {"congress", "conference"},
         {"dialogue", "conference"},   {"conclave", "conference"},    {"convention", "convention"},
         {"ceremony", "ceremony"},     {"festival", "festival"},      {"week", "conference"},
         {"meeting", "meeting"},       {"marathon", "sports_match"},  {"final", "sports_match"},
@@ -1126,7 +1132,9 @@ static const char *const name_stop[] = {
         "the", "a", "an", "this", "that", "at", "in", "on", "during", "after", "before", "its",
         "his", "her", "their", "our", "recently", "meanwhile", "and", "with", "by", "as", "for",
         "from", "of", "to", "when", "while", "since", "last", "next", "yesterday", "today",
-        "held", "said", "here", "there", "photo", "under", "through", NULL,
+        "held", "said", "here", "there", "photo", "under", "through", "if", "but", "where", "it",
+        "it's", "we", "they", "he", "she", "so", "then", "however", "although", "because", "how",
+        "what", "why", "both", "all", "members", NULL,
 };
 
 static int ordinal_word(const char *s, size_t a, size_t b)
@@ -1157,12 +1165,16 @@ static size_t name_start(const struct ex *x, const struct span *sp, size_t kw)
                 if (w == e) {
                         break;
                 }
-                if (s[e - 1] == ',' || s[e - 1] == '.') {
+                /* "Xinhua Silk Road: First ... Summit": a label before a colon is not the name */
+                if (s[e - 1] == ',' || s[e - 1] == '.' || s[e - 1] == ':' || s[e - 1] == ';') {
                         break;
                 }
                 if (nw_scan_upper(s, e, w) || nw_scan_digit((unsigned char)s[w]) ||
                     ordinal_word(s, w, e)) {
-                        if (in_list(s + w, e - w, name_stop)) {
+                        size_t me;
+                        /* "in July United Nations Conference": a month is not part of a name */
+                        if (in_list(s + w, e - w, name_stop) ||
+                            (nw_month_at(s, e, w, &me) && me == e)) {
                                 break;
                         }
                         a = w;
@@ -1254,6 +1266,94 @@ static void event_date(struct ex *x, const struct span *sp, struct nw_event *ev)
         }
 }
 
+#define NAME_TOKENS 16
+
+/* The words of an event name that tell events apart: lower-case letter runs, without
+ * function words, numbers and ordinals ("the 20th China-ASEAN Expo" and "China-ASEAN Expo"
+ * and "Expo 2024" are one event). @returns the count, at most NAME_TOKENS. */
+static size_t name_tokens(const char *name, char tok[][24])
+{
+        static const char *const skip[] = {"the", "of", "and", "a", "an", "in", "at", "for", "on",
+                                           "first", "second", "third", "fourth", "fifth", "sixth",
+                                           "seventh", "eighth", "ninth", "tenth", "edition", NULL};
+        size_t n = 0, i = 0, len = strlen(name);
+
+        while (i < len && n < NAME_TOKENS) {
+                size_t e = i, k = 0;
+                if (!nw_scan_alpha((unsigned char)name[i]) &&
+                    !nw_scan_digit((unsigned char)name[i])) {
+                        i++;
+                        continue;
+                }
+                while (e < len && (nw_scan_alpha((unsigned char)name[e]) ||
+                                   nw_scan_digit((unsigned char)name[e]))) {
+                        e++;
+                }
+                if (!nw_scan_digit((unsigned char)name[i]) && !in_list(name + i, e - i, skip)) {
+                        for (; k < 23 && i + k < e; k++) {
+                                tok[n][k] = (char)nw_scan_lower((unsigned char)name[i + k]);
+                        }
+                        tok[n][k] = '\0';
+                        n++;
+                }
+                i = e;
+        }
+        return n;
+}
+
+/* Whether every token of a[0..na) is among b[0..nb). */
+static int tokens_within(char a[][24], size_t na, char b[][24], size_t nb)
+{
+        for (size_t i = 0; i < na; i++) {
+                size_t j = 0;
+                while (j < nb && strcmp(a[i], b[j]) != 0) {
+                        j++;
+                }
+                if (j == nb) {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
+/* An event of the same type whose name says the same, with or without an edition, a year
+ * or more of the full name ("Vibrant Summit" within "Vibrant Gujarat Global Summit 2024").
+ * When the new name is the fuller one, the event takes it. @returns its index or -1. */
+static long find_same_event(struct nw_article *na, char *name, const char *type)
+{
+        char nt[NAME_TOKENS][24], ot[NAME_TOKENS][24];
+        size_t nn = name_tokens(name, nt);
+
+        if (nn == 0) {
+                return -1;
+        }
+        for (size_t i = 0; i < na->n_events; i++) {
+                struct nw_event *ev = &na->events[i];
+                size_t on;
+                if (strcmp(ev->type, type) != 0) {
+                        continue;
+                }
+                on = name_tokens(ev->name, ot);
+                if (on == 0) {
+                        continue;
+                }
+                if (tokens_within(nt, nn, ot, on)) {
+                        /* same words: the name with its edition or year is the better one */
+                        if (nn == on && strlen(name) > strlen(ev->name)) {
+                                free(ev->name);
+                                ev->name = nw_xstrdup(name);
+                        }
+                        return (long)i;
+                }
+                if (tokens_within(ot, on, nt, nn)) {
+                        free(ev->name);
+                        ev->name = nw_xstrdup(name);
+                        return (long)i;
+                }
+        }
+        return -1;
+}
+
 static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *type)
 {
         const struct span *sp = &x->sents[si];
@@ -1261,6 +1361,10 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         struct nw_event *ev;
         char *name = dup_clean(x->s, a, b);
         long idx = find_event(na, name);
+
+        if (idx < 0 && strlen(name) >= 4) {
+                idx = find_same_event(na, name, type);
+        }
 
         if (idx >= 0 || na->n_events >= 20 || strlen(name) < 4) {
                 free(name);
@@ -1292,6 +1396,251 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         }
 }
 
+/* Words that make a capitalized run after an event keyword a building ("Convention and
+ * Exhibition Center", "Expo Hall"): the keyword names the venue, not a gathering. */
+static const char *const venue_words[] = {
+        "center", "centre", "hall", "complex", "stadium", "arena", "ground", "grounds", "park",
+        "building", "hotel", "palace", "venue", "square", "auditorium", NULL,
+};
+
+static int venue_follows(const char *s, size_t lim, size_t we)
+{
+        size_t p = we;
+
+        for (int w = 0; w < 4 && p < lim && s[p] == ' '; w++) {
+                size_t q = p + 1, e = nw_scan_word_end(s, lim, q);
+                if (e == q) {
+                        return 0;
+                }
+                if (nw_scan_upper(s, lim, q) && in_list(s + q, e - q, venue_words)) {
+                        return 1;
+                }
+                if (!nw_scan_upper(s, lim, q) && !lower_eq(s + q, e - q, "and")) {
+                        return 0;
+                }
+                p = e;
+        }
+        return 0;
+}
+
+/* The end of a quoted name starting at the quote at p ("“Choose France”"), or 0. */
+static size_t quoted_end(const char *s, size_t lim, size_t p)
+{
+        int q = quote_at(s, lim, p);
+        size_t i;
+
+        if (!q) {
+                return 0;
+        }
+        for (i = p + (size_t)q; i < lim && i < p + 160; i++) {
+                int c = quote_at(s, lim, i);
+                if (c) {
+                        return i > p + (size_t)q + 1 ? i + (size_t)c : 0;
+                }
+        }
+        return 0;
+}
+
+/* "Conference on Disarmament", "Forum on “Digital Silk Road”": a keyword that opens its
+ * name. @returns the end of the name after "on"/"of" at we, or 0. */
+static size_t name_after_keyword(const char *s, size_t lim, size_t we)
+{
+        size_t p = nw_scan_skip_spaces(s, lim, we), e;
+
+        int of = 0;
+
+        if (!(e = nw_scan_word_at(s, lim, p, "on"))) {
+                if (!(e = nw_scan_word_at(s, lim, p, "of"))) {
+                        return 0;
+                }
+                of = 1;
+        }
+        p = nw_scan_skip_spaces(s, lim, e);
+        if ((e = quoted_end(s, lim, p)) != 0) {
+                return e;
+        }
+        /* "Congress of South African Trade Unions" is a body; "of" takes a quoted name only */
+        if (of || !nw_scan_upper(s, lim, p)) {
+                return 0;
+        }
+        e = read_org(s, lim, p);
+        return e > p ? e : 0;
+}
+
+/* Lower-case gatherings: "the investment promotion conference of the 2nd ... was held",
+ * "the anniversary meeting was held in Hangzhou", "a project matchmaking fair". */
+struct ev_noun {
+        const char *w;
+        const char *type;
+};
+
+static const struct ev_noun ev_nouns[] = {
+        {"conference", "conference"}, {"forum", "forum"},           {"summit", "summit"},
+        {"fair", "trade_fair"},       {"expo", "trade_fair"},       {"exhibition", "trade_fair"},
+        {"symposium", "conference"},  {"convention", "convention"}, {"ceremony", "ceremony"},
+        {"meeting", "meeting"},       {NULL, NULL},
+};
+
+/* Modifiers that make a gathering on their own ("promotion conference"); any other needs
+ * the sentence to say it was held. */
+static const char *const ev_strong_mods[] = {
+        "promotion", "matchmaking", "signing", "groundbreaking", "anniversary", "investment",
+        "investors", "investor", "cooperation", "contract", "project", "projects", NULL,
+};
+
+/* Modifiers that never make a gathering worth a row (README: opening ceremonies are not
+ * annotated; a board meeting is routine). */
+static const char *const ev_weak_mods[] = {
+        "opening", "closing", "board", "news", "press", "emergency", "general", "annual",
+        "regular", "weekly", "monthly", "cabinet", "same", "last", "first", "next", "such",
+        "virtual", "online", "previous", "recent", "latest", "other", "another", NULL,
+};
+
+static const char *const held_after[] = {
+        "was held", "were held", "is held", "is being held", "was convened", "opened",
+        "kicked off", "was launched", "concluded", "closed", "will be held", "took place",
+        "was successfully held", "was hosted", NULL,
+};
+
+static void events_lower(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+
+        for (size_t i = sp->a; i < sp->b; i++) {
+                const struct ev_noun *k;
+                size_t we, a, p, b, q;
+                int mods = 0, strong = 0, held = 0;
+                const char *type;
+
+                if (!nw_scan_alpha((unsigned char)s[i]) || nw_scan_upper(s, sp->b, i) ||
+                    !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                we = nw_scan_word_end(s, sp->b, i);
+                for (k = ev_nouns; k->w && !lower_eq(s + i, we - i, k->w); k++) {
+                }
+                if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
+                        i = we;
+                        continue;
+                }
+                /* walk back over up to three lower-case modifiers or an ordinal */
+                a = i;
+                p = i;
+                while (mods < 3 && p > sp->a + 1 && s[p - 1] == ' ') {
+                        size_t w = p - 1;
+                        while (w > sp->a && s[w - 1] != ' ') {
+                                w--;
+                        }
+                        if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
+                            in_list(s + w, p - 1 - w, name_stop) ||
+                            in_list(s + w, p - 1 - w, ev_weak_mods)) {
+                                break;
+                        }
+                        if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
+                                break;
+                        }
+                        for (size_t c = w; c < p - 1; c++) {
+                                if (!nw_scan_wordc((unsigned char)s[c]) && s[c] != '-') {
+                                        w = p; /* punctuation inside: not a modifier */
+                                        break;
+                                }
+                        }
+                        if (w >= p) {
+                                break;
+                        }
+                        strong |= in_list(s + w, p - 1 - w, ev_strong_mods);
+                        a = w;
+                        p = w;
+                        mods++;
+                }
+                if (!mods) {
+                        i = we;
+                        continue;
+                }
+                /* "... of the 2nd “Overseas Chinese Gathering”" / "... at the X Expo" */
+                b = we;
+                q = nw_scan_skip_spaces(s, sp->b, b);
+                {
+                        size_t e = nw_scan_word_at(s, sp->b, q, "of the");
+                        if (!e) {
+                                e = nw_scan_word_at(s, sp->b, q, "of");
+                        }
+                        if (e) {
+                                size_t r = nw_scan_skip_spaces(s, sp->b, e), last = b;
+                                while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
+                                                     nw_scan_digit((unsigned char)s[r]) ||
+                                                     quote_at(s, sp->b, r))) {
+                                        size_t we2 = nw_scan_word_end(s, sp->b,
+                                                                      r + (size_t)quote_at(s, sp->b, r));
+                                        last = we2;
+                                        r = nw_scan_skip_spaces(s, sp->b, we2);
+                                }
+                                b = last;
+                                q = r;
+                        }
+                }
+                for (const char *const *h = held_after; *h && !held; h++) {
+                        held = nw_scan_word_at(s, sp->b, nw_scan_skip_spaces(s, sp->b, q), *h) != 0;
+                }
+                /* a routine meeting needs a strong modifier even when it was held */
+                if (!(strong || (held && strcmp(k->type, "meeting") != 0))) {
+                        i = we;
+                        continue;
+                }
+                type = k->type;
+                if (strcmp(type, "ceremony") == 0) {
+                        type = nw_scan_find_word(s, a, we, "signing") != (size_t)-1
+                                       ? "signing_ceremony"
+                               : nw_scan_find_word(s, a, we, "groundbreaking") != (size_t)-1
+                                       ? "groundbreaking_ceremony"
+                                       : "ceremony";
+                }
+                add_event(x, si, a, b, type);
+                i = b > we ? b : we;
+        }
+}
+
+/* "the fifth edition of “Choose France”": a recurring event known by a quoted name. */
+static void events_edition(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        size_t p = nw_scan_find_word(s, sp->a, sp->b, "edition of");
+
+        if (p != (size_t)-1) {
+                size_t q = nw_scan_skip_spaces(s, sp->b, p + 10);
+                size_t e = quoted_end(s, sp->b, q);
+                if (e) {
+                        add_event(x, si, q, e, "conference");
+                }
+        }
+}
+
+/* Whether the name words s[a, b) carry a gathering's marks: an edition or year, or a word
+ * like "World", "International", "Motor", "Trade" ("National" only when @p national). */
+static int gathering_marks(const char *s, size_t a, size_t b, int national)
+{
+        static const char *const marks[] = {"world", "international", "annual", "trade", "motor",
+                                            "auto", "air", "boat", "electronics", "industry",
+                                            "global", "investment", "investors", NULL};
+        size_t i = a;
+
+        while (i < b) {
+                size_t e = nw_scan_word_end(s, b, i);
+                if (e == i) {
+                        i++;
+                        continue;
+                }
+                if (nw_scan_digit((unsigned char)s[i]) || ordinal_word(s, i, e) ||
+                    in_list(s + i, e - i, marks) || (national && lower_eq(s + i, e - i, "national"))) {
+                        return 1;
+                }
+                i = e;
+        }
+        return 0;
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
@@ -1310,6 +1659,26 @@ static void events_in(struct ex *x, size_t si)
                         }
                         a = name_start(x, sp, i);
                         if (a == i || words_in(s, a, i) < 2) {
+                                /* "the Conference on “X”": the name follows the keyword */
+                                size_t ne = name_after_keyword(s, sp->b, we);
+                                size_t ps;
+                                if (ne && (i == sp->a || nw_scan_phrase_before(s, i, "the", &ps) ||
+                                           nw_scan_phrase_before(s, i, "and", &ps))) {
+                                        add_event(x, si, i, ne, k->type);
+                                        we = ne;
+                                }
+                                break;
+                        }
+                        /* "Nanning International Convention and Exhibition Center" is a place */
+                        if (venue_follows(s, sp->b, we)) {
+                                break;
+                        }
+                        /* "Congress", "Show" and "Convention" more often name a legislature, a
+                         * TV programme or a treaty than a gathering: keep them only with a
+                         * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
+                        if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
+                             strcmp(k->w, "convention") == 0) &&
+                            !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
                                 break;
                         }
                         /* "Securities and Exchange Commission": the keyword is inside a name */
@@ -2025,6 +2394,12 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
                     nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {
                         events_in(x, si);
+                }
+                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD)) {
+                        events_lower(x, si);
+                }
+                if (nw_cues_any(&x->cues, NW_CUE_EV_WORD)) {
+                        events_edition(x, si);
                 }
                 if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_ATTEND)) {
                         attendance_in(x, si);

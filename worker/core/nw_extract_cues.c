@@ -103,6 +103,7 @@ static const struct cue cues[] = {
         {"drew", 4, 0, B(ATTEND), 0},
         {"earnings", 8, 1, B(STAT), 0},
         {"economist", 9, 0, B(TITLE), 0},
+        {"edition", 7, 0, B(EV_WORD), 0},
         {"editor", 6, 0, B(TITLE), 0},
         {"eight", 5, 0, B(NUMWORD), 0},
         {"eighteen", 8, 0, B(NUMWORD), 0},
@@ -250,7 +251,7 @@ static const struct cue cues[] = {
         {"show", 4, 0, B(EV_KEYWORD), 0},
         {"sign", 4, 1, B(INV), 0},
         {"signed", 6, 0, B(SIGNING), 0},
-        {"signing", 7, 0, 0, B(EV_GENERIC)},
+        {"signing", 7, 0, B(EV_WORD), B(EV_GENERIC)},
         {"since", 5, 0, B(PERIOD), 0},
         {"six", 3, 0, B(NUMWORD), 0},
         {"sixteen", 7, 0, B(NUMWORD), 0},
@@ -311,8 +312,8 @@ static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 /* letter_start[c - 'a'] is the first row whose key starts with c or a later letter;
  * letter_start[26] == n_cues (checked by nw_cues_table_ok). */
 static const unsigned short letter_start[27] = {
-        0, 19, 27, 67, 81, 97, 124, 133, 137, 148, 148, 148, 157, 173,
-        177, 187, 208, 208, 214, 248, 273, 274, 279, 282, 282, 283, 284,
+        0, 19, 27, 67, 81, 98, 125, 134, 138, 149, 149, 149, 158, 174,
+        178, 188, 209, 209, 215, 249, 274, 275, 280, 283, 283, 284, 285,
 };
 
 int nw_cues_table_ok(void)

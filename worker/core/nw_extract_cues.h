@@ -22,7 +22,7 @@ enum nw_cue_group {
         NW_CUE_EV_KEYWORD,      /* "Forum", "Expo", "Summit": a word that ends an event name */
         NW_CUE_TITLE,           /* "minister", "CEO", "chairman" */
         NW_CUE_ORG_SUFFIX,      /* "Group", "Ltd", "Ministry" */
-        NW_CUE_EV_WORD,         /* lower-case gatherings: "summit", "expo", "fair", "forum" */
+        NW_CUE_EV_WORD,         /* "edition", "signing": gatherings named without a keyword */
         NW_CUE_NUMWORD,         /* a spelled number or scale word: "seven", "dozen", "million" */
         NW_CUE_GROUPS
 };
