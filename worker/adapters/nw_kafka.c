@@ -441,8 +441,17 @@ enum nw_err nw_kafka_produce(struct nw_kafka *kc, const char *topic, const void 
                         waited += 50;
                         continue;
                 }
+                if (err == RD_KAFKA_RESP_ERR__FATAL) {
+                        /* "Local: Fatal error" says nothing: give the underlying cause, as
+                         * error_cb does (the produce call often sees the fatal state first) */
+                        char why[512];
+                        rd_kafka_fatal_error(kc->producer, why, sizeof(why));
+                        snprintf(errstr, errstr_size, "produce to %s: librdkafka fatal error: %s",
+                                 topic, why);
+                        return NW_ERR_FATAL;
+                }
                 snprintf(errstr, errstr_size, "produce to %s: %s", topic, rd_kafka_err2str(err));
-                return err == RD_KAFKA_RESP_ERR__FATAL ? NW_ERR_FATAL : NW_ERR_KAFKA;
+                return NW_ERR_KAFKA;
         }
 }
 
