@@ -151,7 +151,13 @@ class Scenario:
             # kcat -K splits key and value on a delimiter: prefix each value with a key
             data = SEP.join(b"k%d\t" % random.randrange(1 << 30) + v for v in values) + SEP
             cmd += ["-K", "\t"]
-        subprocess.run(cmd, input=data, check=True)
+        # the broker may be down on purpose (fault runs): retry, bounded; a copy produced
+        # twice is an exact duplicate, which the worker drops
+        for attempt in range(60):
+            if subprocess.run(cmd, input=data).returncode == 0:
+                return
+            time.sleep(1)
+        raise Fail(f"could not produce to {self.raw} for 60 s")
 
     def produce_stream(self, values, chunk=250, pause=0.25):
         """Produce in chunks from a background thread, so a fault can land mid-run."""
