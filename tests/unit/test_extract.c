@@ -176,6 +176,14 @@ static void test_event_negatives_and_merge(void)
                 NW_ASSERT_STR(a.events[0].type, "trade_fair", "type");
         }
         nw_article_free(&a);
+        /* an exchange with a year is a gathering; one with market words is a market */
+        run(&a, "Talent",
+            "The 2024 Riverside Talent Exchange opened in Wuhan as the 2024 Hanford Futures "
+            "Exchange reported record volumes.",
+            "2024-06-01");
+        CU_ASSERT_EQUAL(a.n_events, 1);
+        CU_ASSERT_TRUE(has_event(&a, "2024 Riverside Talent Exchange"));
+        nw_article_free(&a);
 }
 
 /* The cue bits must never miss a cue the full checks would find: single words are `sure`,

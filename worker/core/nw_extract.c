@@ -1105,7 +1105,7 @@ static const struct ev_kw ev_keywords[] = {
         {"forum", "forum"},           {"expo", "trade_fair"},        {"exposition", "trade_fair"},
         {"fair", "trade_fair"},       {"exhibition", "trade_fair"},  {"show", "trade_fair"},
         {"summit", "summit"},         {"meet", "summit"},            {"conference", "conference"},
-        {"symposium", "conference"},   {"congress", "conference"},
+        {"exchange", "conference"},   {"symposium", "conference"},   {"congress", "conference"},
         {"dialogue", "conference"},   {"conclave", "conference"},    {"convention", "convention"},
         {"ceremony", "ceremony"},     {"festival", "festival"},      {"week", "conference"},
         {"meeting", "meeting"},       {"marathon", "sports_match"},  {"final", "sports_match"},
@@ -1518,7 +1518,8 @@ static void events_lower(struct ex *x, size_t si)
                         continue;
                 }
                 we = nw_scan_word_end(s, sp->b, i);
-                for (k = ev_nouns; k->w && !lower_eq(s + i, we - i, k->w); k++) {
+                for (k = ev_nouns; k->w && (k->w[0] != s[i] || !lower_eq(s + i, we - i, k->w));
+                     k++) {
                 }
                 if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
                         i = we;
@@ -1641,6 +1642,28 @@ static int gathering_marks(const char *s, size_t a, size_t b, int national)
         return 0;
 }
 
+static int market_words(const char *s, size_t a, size_t b)
+{
+        static const char *const markets[] = {
+                "stock", "futures", "commodity", "commodities", "merchants", "mercantile",
+                "metal", "metals", "securities", "options", "cotton", "grain", "freight",
+                "financial", "currency", "monetary", "derivatives", "energy", "petroleum", NULL,
+        };
+
+        for (size_t i = a; i < b;) {
+                size_t e = nw_scan_word_end(s, b, i);
+                if (e == i) {
+                        i++;
+                        continue;
+                }
+                if (in_list(s + i, e - i, markets)) {
+                        return 1;
+                }
+                i = e;
+        }
+        return 0;
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
@@ -1677,8 +1700,13 @@ static void events_in(struct ex *x, size_t si)
                          * TV programme or a treaty than a gathering: keep them only with a
                          * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
                         if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
-                             strcmp(k->w, "convention") == 0) &&
+                             strcmp(k->w, "convention") == 0 || strcmp(k->w, "exchange") == 0) &&
                             !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
+                                break;
+                        }
+                        /* "New York Stock Exchange", "Baltic International Freight Futures
+                         * Exchange": a market, whatever marks it carries */
+                        if (strcmp(k->w, "exchange") == 0 && market_words(s, a, i)) {
                                 break;
                         }
                         /* "Securities and Exchange Commission": the keyword is inside a name */
@@ -2433,6 +2461,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                         }
                 }
         }
+        free(x->m);
         free(x->sents);
         free(x);
         return NW_OK;
