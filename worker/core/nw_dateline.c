@@ -239,7 +239,10 @@ static int byline_names(const char *s, size_t n, struct nw_strv *authors)
                         end--;
                 }
                 if (end > start) {
-                        if (!isupper((unsigned char)s[start]) || end - start > 40) {
+                        /* a byline is on one line: "(Chen Juwei, F" + paragraph break +
+                         * "... Feng Lei)" is two paragraphs, not a name with a newline in it */
+                        if (!isupper((unsigned char)s[start]) || end - start > 40 ||
+                            memchr(s + start, '\n', end - start)) {
                                 return 0;
                         }
                         found++;
@@ -303,7 +306,7 @@ static int xinhua_channel(struct nw_article *a)
         }
         c.p += sizeof(prefix) - 1;
         chan = strstr(c.p, " Channel, ");
-        if (!chan || chan - c.p > 40) {
+        if (!chan || chan - c.p > 40 || memchr(c.p, '\n', (size_t)(chan - c.p))) {
                 return 0;
         }
         loc = c.p;
