@@ -219,6 +219,7 @@ int main(int argc, char **argv)
         }
         /* from here on no log line can carry a configured secret, librdkafka's included */
         nw_config_protect_secrets(&cfg);
+        nw_config_protect_url(a.redis_url);     /* process --redis URL */
         if (nw_config_validate(&cfg, errstr, sizeof(errstr)) != NW_OK) {
                 goto config_error;
         }

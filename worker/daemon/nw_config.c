@@ -642,17 +642,22 @@ void nw_config_mask_url(const char *url, char *out, size_t out_size)
         snprintf(out, out_size, "%.*s****%s", (int)(pw - url), url, pw + len);
 }
 
-void nw_config_protect_secrets(const struct nw_config *cfg)
+void nw_config_protect_url(const char *url)
 {
         const char *pw;
         size_t len;
 
-        nw_log_add_secret(cfg->redis_password);
-        if (url_password(cfg->redis_url, &pw, &len) && len > 0) {
+        if (url && url_password(url, &pw, &len) && len > 0) {
                 char *copy = nw_xstrndup(pw, len);
                 nw_log_add_secret(copy);
                 free_secret(copy);
         }
+}
+
+void nw_config_protect_secrets(const struct nw_config *cfg)
+{
+        nw_log_add_secret(cfg->redis_password);
+        nw_config_protect_url(cfg->redis_url);
         for (size_t i = 0; i < cfg->n_kafka; i++) {
                 if (nw_config_is_secret(cfg->kafka[i].name)) {
                         nw_log_add_secret(cfg->kafka[i].value);

@@ -90,4 +90,7 @@ void nw_config_mask_url(const char *url, char *out, size_t out_size);
  *  secret kafka.* properties) to nw_log_add_secret(), so that no log line can carry one. */
 void nw_config_protect_secrets(const struct nw_config *cfg);
 
+/** @brief Hand the password inside @p url (may be NULL) to nw_log_add_secret(). */
+void nw_config_protect_url(const char *url);
+
 #endif
