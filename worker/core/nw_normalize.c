@@ -174,6 +174,13 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
          * story without it should normalize alike */
         nw_boilerplate_strip(a->body);
         nw_dateline_split(a);
+        /* checked again: a body that was all dateline and copyright line leaves nothing */
+        if (blank(a->title) && blank(a->body)) {
+                err = NW_ERR_NO_CONTENT;
+                snprintf(errstr, errstr_size, "%s",
+                         "nothing is left of the title and body after clean-up");
+                goto out;
+        }
         a->language = language_tag(raw->language);
         if (!a->language) {
                 const char *lang = nw_detect_language(a->body[0] ? a->body : a->title,
