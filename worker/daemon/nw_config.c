@@ -62,6 +62,8 @@ static const struct setting table[] = {
          "most messages handled in one batch (one Redis round trip)"},
         {"batch.timeout_ms", T_INT, "100", S(batch_timeout_ms), 1, 60000, 0,
          "longest wait to fill a batch"},
+        {"worker.threads", T_INT, "0", S(worker_threads), 0, 64, 0,
+         "threads that decode, normalize and extract a batch in parallel (0: one per CPU)"},
         {"input.max_bytes", T_INT, "1048576", S(input_max_bytes), 1024, 67108864, 0,
          "largest message value accepted; larger ones go to the DLQ"},
         {"input.max_depth", T_INT, "64", S(input_max_depth), 2, 10000, 0,

@@ -36,6 +36,7 @@ struct nw_config {
         int dedupe_fail_open, dedupe_url, dedupe_near;
         long dedupe_near_threshold_pct;
         long batch_max_messages, batch_timeout_ms;
+        long worker_threads;
         long input_max_bytes, input_max_depth;
         long shutdown_timeout_ms;
         long delivery_max_attempts;

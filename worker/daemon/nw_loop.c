@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "nw_buf.h"
 #include "nw_http.h"
@@ -21,6 +22,7 @@
 #include "nw_log.h"
 #include "nw_metrics.h"
 #include "nw_pipeline.h"
+#include "nw_pool.h"
 #include "nw_redis.h"
 #include "nw_serialize.h"
 #include "nw_time.h"
@@ -86,6 +88,7 @@ struct nw_loop {
         struct counters c;
         struct nw_metrics m;
         struct nw_http *http;
+        struct nw_pool *pool;
 };
 
 static int64_t now_ms(void)
@@ -345,6 +348,8 @@ static void batch_clear(struct nw_loop *loop)
         loop->n = 0;
 }
 
+/* The pure part of one item: decode, normalize, fingerprint, extract, and its claim. Runs on
+ * any pool thread: it touches only its item (and atomics). */
 static void run_pipeline(struct nw_loop *loop, struct item *it)
 {
         struct nw_msg msg = {it->m.value, it->m.len,
@@ -357,17 +362,7 @@ static void run_pipeline(struct nw_loop *loop, struct item *it)
         it->err = nw_pipeline_process(&loop->lim, &msg, &it->a, it->reason, sizeof(it->reason));
         nw_hist_observe(&loop->m.processing_seconds, mono_us() - t0);
         if (it->err != NW_OK) {
-                long suppressed = 0;
                 it->state = IT_DLQ;
-                if (nw_log_allow(nw_err_name(it->err), 20, &suppressed)) {
-                        char part[16], off[24], sup[24];
-                        const char *kv[] = {"code", nw_err_name(it->err), "partition", part,
-                                            "offset", off, "suppressed", sup, NULL};
-                        snprintf(part, sizeof(part), "%d", (int)it->m.partition);
-                        snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
-                        snprintf(sup, sizeof(sup), "%ld", suppressed);
-                        nw_log_kv(NW_LOG_WARN, "pipeline", kv, "dead-lettered: %s", it->reason);
-                }
                 return;
         }
         it->state = IT_OK;
@@ -378,6 +373,52 @@ static void run_pipeline(struct nw_loop *loop, struct item *it)
         nw_buf_init(&cv, 0);
         nw_claim_value(&it->a, &cv);
         it->claim_value = nw_buf_take(&cv);
+}
+
+/* Back on the loop's thread: per-message problems are logged, rate-limited. */
+static void report_dlq(struct item *it)
+{
+        long suppressed = 0;
+
+        if (it->state == IT_DLQ && nw_log_allow(nw_err_name(it->err), 20, &suppressed)) {
+                char part[16], off[24], sup[24];
+                const char *kv[] = {"code", nw_err_name(it->err), "partition", part,
+                                    "offset", off, "suppressed", sup, NULL};
+                snprintf(part, sizeof(part), "%d", (int)it->m.partition);
+                snprintf(off, sizeof(off), "%lld", (long long)it->m.offset);
+                snprintf(sup, sizeof(sup), "%ld", suppressed);
+                nw_log_kv(NW_LOG_WARN, "pipeline", kv, "dead-lettered: %s", it->reason);
+        }
+}
+
+struct pool_job {
+        struct nw_loop *loop;
+        size_t *todo;           /* indexes of the batch's new items */
+};
+
+static void pool_item(void *ctx, size_t i)
+{
+        struct pool_job *job = ctx;
+        run_pipeline(job->loop, &job->loop->batch[job->todo[i]]);
+}
+
+/* Every new item of the batch through the pipeline, in parallel when there are threads. */
+static void run_pipelines(struct nw_loop *loop)
+{
+        size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
+        struct pool_job job = {loop, todo};
+        size_t k = 0;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                if (loop->batch[i].state == IT_NEW) {
+                        todo[k++] = i;
+                }
+        }
+        nw_pool_run(loop->pool, pool_item, &job, k);
+        for (size_t j = 0; j < k; j++) {
+                report_dlq(&loop->batch[todo[j]]);
+        }
+        free(todo);
 }
 
 /* One round trip for every item of the batch that needs a claim.
@@ -663,7 +704,7 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
                         /* paused: normally nothing arrives, but a message already fetched may */
                         if (nw_kafka_poll(loop->kc, 100, &m)) {
                                 batch_add(loop, &m);
-                                run_pipeline(loop, &loop->batch[loop->n - 1]);
+                                run_pipelines(loop);
                         }
                         send_retries(loop);
                 }
@@ -694,11 +735,7 @@ static void process_batch(struct nw_loop *loop, const volatile sig_atomic_t *sto
 {
         enum nw_err err;
 
-        for (size_t i = 0; i < loop->n; i++) {
-                if (loop->batch[i].state == IT_NEW) {
-                        run_pipeline(loop, &loop->batch[i]);
-                }
-        }
+        run_pipelines(loop);
         err = claim_all(loop);
         if (err == NW_ERR_REDIS) {
                 if (loop->cfg->dedupe_fail_open) {
@@ -843,6 +880,17 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         loop->lim.max_bytes = (size_t)cfg->input_max_bytes;
         loop->lim.max_depth = (int)cfg->input_max_depth;
         loop->wm = nw_wm_new();
+        {
+                long threads = cfg->worker_threads;
+                if (threads <= 0) {
+                        threads = sysconf(_SC_NPROCESSORS_ONLN);
+                        threads = threads < 1 ? 1 : threads > 8 ? 8 : threads;
+                }
+                loop->pool = nw_pool_new((int)threads, errstr, errstr_size);
+                if (!loop->pool) {
+                        goto fail;
+                }
+        }
         loop->redis = nw_redis_new(cfg->redis_url, cfg->redis_password, cfg->redis_timeout_ms,
                                    errstr, errstr_size);
         if (!loop->redis) {
@@ -892,6 +940,7 @@ void nw_loop_destroy(struct nw_loop *loop)
                 inflight_free(f);
         }
         nw_redis_destroy(loop->redis);
+        nw_pool_destroy(loop->pool);
         nw_wm_destroy(loop->wm);
         nw_metrics_free(&loop->m);
         free(loop->batch);
