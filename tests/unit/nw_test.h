@@ -38,6 +38,7 @@ int nw_test_register_seen(void);
 int nw_test_register_dateline(void);
 int nw_test_register_boilerplate(void);
 int nw_test_register_near(void);
+int nw_test_register_language(void);
 int nw_test_register_numbers(void);
 int nw_test_register_dates(void);
 int nw_test_register_extract(void);

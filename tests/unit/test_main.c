@@ -45,7 +45,7 @@ int main(void)
                 nw_test_register_fingerprint, nw_test_register_serialize,
                 nw_test_register_pipeline,  nw_test_register_watermark,
                 nw_test_register_seen,      nw_test_register_dateline,
-                nw_test_register_boilerplate, nw_test_register_near,
+                nw_test_register_boilerplate, nw_test_register_near,      nw_test_register_language,
                 nw_test_register_numbers, nw_test_register_dates, nw_test_register_extract,
         };
         CU_ErrorCode rc;

@@ -27,7 +27,7 @@ const char *nw_detect_language(const char *text, size_t len)
                 size_t n;
         } common[] = {{"the", 3}, {"and", 3}, {"of", 2}, {"to", 2}, {"in", 2}, {"is", 2},
                       {"for", 3}, {"said", 4}, {"was", 3}, {"on", 2}, {"with", 4}, {"that", 4}};
-        size_t latin = 0, cjk = 0, other = 0, hits = 0, words = 0;
+        size_t latin = 0, cjk = 0, kana = 0, hangul = 0, other = 0, hits = 0, words = 0;
         size_t i = 0;
 
         while (i < len) {
@@ -68,14 +68,26 @@ const char *nw_detect_language(const char *text, size_t len)
                         }
                         if (is_cjk(cp)) {
                                 cjk++;
+                        } else if (cp >= 0x3040 && cp <= 0x30FF) {
+                                kana++;         /* hiragana and katakana: only Japanese */
+                        } else if ((cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF)) {
+                                hangul++;
                         } else {
                                 other++;
                         }
                         i += n;
                 }
         }
+        /* a Japanese text mixes kanji with kana; Han alone is Chinese. Characters carry a
+         * word each, letters count a quarter. */
+        if (kana > 0 && (kana + cjk) * 2 >= latin / 4 + kana + cjk) {
+                return "ja";
+        }
+        if (hangul > 0 && hangul * 2 >= latin / 4 + hangul) {
+                return "ko";
+        }
         if (cjk > 0 && cjk * 2 >= latin / 4 + cjk) {
-                return "zh";    /* Han characters carry a word each; letters count a quarter */
+                return "zh";
         }
         if (words >= 5 && hits * 10 >= words && other * 10 < latin) {
                 return "en";

@@ -13,8 +13,8 @@
 enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                          struct nw_article *a, char *errstr, size_t errstr_size);
 
-/** @returns "en", "zh" or NULL (unknown) for normalized text, from its scripts and common
- *  English words. Borrowed static string. */
+/** @returns "en", "zh", "ja", "ko" or NULL (another or unknown language) for normalized
+ *  text, from its scripts and common English words. Borrowed static string. */
 const char *nw_detect_language(const char *text, size_t len);
 
 #endif
