@@ -220,6 +220,97 @@ static void test_to_text_respects_cap(void)
         nw_buf_free(&out);
 }
 
+/* ---- hostile markup (issue 6): the pre-parse model must follow what gumbo nests ---- */
+
+static enum nw_err html_repeat(const char *head, const char *unit, size_t n, const char *tail,
+                               int max_depth)
+{
+        char *body = repeat(unit, n);
+        struct nw_buf html, out;
+        enum nw_err err;
+
+        nw_buf_init(&html, 0);
+        nw_buf_init(&out, 0);
+        nw_buf_puts(&html, head);
+        nw_buf_puts(&html, body);
+        nw_buf_puts(&html, tail);
+        err = nw_html_to_text(html.data, html.len, max_depth, &out);
+        if (err != NW_OK) {
+                CU_ASSERT_EQUAL(out.len, 0);    /* refused before anything was appended */
+        }
+        nw_buf_free(&html);
+        nw_buf_free(&out);
+        free(body);
+        return err;
+}
+
+struct hostile_case {
+        const char *name, *head, *unit, *tail;
+        size_t n;
+        enum nw_err want;
+};
+
+static const struct hostile_case hostile_cases[] = {
+        /* closing tags that close nothing where they stand: gumbo keeps nesting */
+        {"div then stray </b>", "", "<div></b>", "", 100000, NW_ERR_TOO_DEEP},
+        {"b div /b (adoption agency)", "", "<b><div></b>", "", 200, NW_ERR_TOO_DEEP},
+        {"</div> inside a comment", "", "<div><!--</div>-->", "", 200, NW_ERR_TOO_DEEP},
+        {"</div> inside --!> comment", "", "<div><!-- x --!></span>", "", 200, NW_ERR_TOO_DEEP},
+        {"</div> inside an attribute", "", "<div title=\"</div>\">", "", 200, NW_ERR_TOO_DEEP},
+        {"</div> inside a script", "", "<div><script>'</div>'</script>", "", 200, NW_ERR_TOO_DEEP},
+        {"</div> inside a textarea", "", "<div><textarea></div></textarea>", "", 200,
+         NW_ERR_TOO_DEEP},
+        {"</form> leaves its children open", "", "<form><div></form>", "", 200, NW_ERR_TOO_DEEP},
+        {"formatting reopened after </p>", "", "<p><b>x</p>y", "", 200, NW_ERR_TOO_DEEP},
+        {"formatting reopened with distinct attributes", "<p>", "<b id=1><i id=2>", "</p>x", 40,
+         NW_ERR_TOO_DEEP},
+        {"svg breakout", "", "<svg><b/></svg>", "", 200, NW_ERR_TOO_DEEP},
+        {"unclosed table cells nest tables", "", "<table><td>", "", 100, NW_ERR_TOO_DEEP},
+        {"too many elements", "", "<br>", "", 100001, NW_ERR_TOO_BIG},
+        /* ordinary and sloppy markup that gumbo keeps flat must still pass */
+        {"unclosed paragraphs", "", "<p>para", "", 5000, NW_OK},
+        {"unclosed list items", "<ul>", "<li>item", "</ul>", 5000, NW_OK},
+        {"unclosed dt/dd", "<dl>", "<dt>term<dd>definition", "</dl>", 2000, NW_OK},
+        {"unclosed table cells and rows", "<table>", "<tr><td>a<td>b<th>c", "</table>", 2000,
+         NW_OK},
+        {"nested tables, closed", "", "<table><tr><td>a<table><tr><td>b</table></td></tr></table>",
+         "", 500, NW_OK},
+        {"unclosed anchors", "", "<a href=\"/x\">link ", "", 5000, NW_OK},
+        {"unclosed options", "<select>", "<option>o", "</select>", 2000, NW_OK},
+        {"headings without end tags", "", "<h2>a<h3>b", "", 2000, NW_OK},
+        {"tags inside a script are text", "<script>", "<div>", "</script><p>x</p>", 5000, NW_OK},
+        {"tags inside a style are text", "<style>", "<div>", "</style><p>x</p>", 5000, NW_OK},
+        {"tags inside a comment are text", "<!--", "<div>", "--><p>x</p>", 5000, NW_OK},
+        {"svg with many self-closed children", "<svg>", "<path d=\"M0 0\"/>", "</svg><p>x</p>",
+         2000, NW_OK},
+        {"closed formatting in paragraphs", "", "<p><b>bold</b> and <i>it</i></p>", "", 5000,
+         NW_OK},
+};
+
+static void test_hostile_markup_table(void)
+{
+        for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(hostile_cases[0]); i++) {
+                const struct hostile_case *c = &hostile_cases[i];
+                enum nw_err got = html_repeat(c->head, c->unit, c->n, c->tail, 64);
+
+                CU_ASSERT_EQUAL(got, c->want);
+                if (got != c->want) {
+                        fprintf(stderr, "\nhtml hostile [%s]: got %s want %s\n", c->name,
+                                nw_err_name(got), nw_err_name(c->want));
+                }
+        }
+}
+
+static void test_real_depth_matches_limit(void)
+{
+        /* at the limit gumbo's tree is walked; one deeper is refused by the model */
+        CU_ASSERT_EQUAL(html_repeat("", "<span>", 64, "x", 64), NW_OK);
+        CU_ASSERT_EQUAL(html_repeat("", "<span>", 65, "x", 64), NW_ERR_TOO_DEEP);
+        /* a table counts what gumbo adds under it (tbody, tr) */
+        CU_ASSERT_EQUAL(html_repeat("", "<table><tr><td>", 16, "x", 64), NW_OK);
+        CU_ASSERT_EQUAL(html_repeat("", "<table><tr><td>", 17, "x", 64), NW_ERR_TOO_DEEP);
+}
+
 int nw_test_register_html(void)
 {
         static const struct nw_test tests[] = {
@@ -232,6 +323,8 @@ int nw_test_register_html(void)
                 {"to_text: tag bomb refused", test_tag_bomb_refused},
                 {"to_text: deep but allowed nesting", test_deep_but_allowed_nesting},
                 {"to_text: respects the cap", test_to_text_respects_cap},
+                {"to_text: hostile markup", test_hostile_markup_table},
+                {"to_text: real depth at the limit", test_real_depth_matches_limit},
                 {NULL, NULL},
         };
         return nw_test_add_suite("html", tests);
