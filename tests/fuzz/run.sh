@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 secs=${1:-30}
 build=${NW_FUZZ_BUILD_DIR:-$root/build-fuzz}
-targets=${NW_FUZZ_TARGETS:-"decode normalize extract pipeline"}
+targets=${NW_FUZZ_TARGETS:-"decode normalize html extract pipeline"}
 
 if ! command -v clang >/dev/null; then
     echo "run.sh: clang is not installed (deploy/packages/test.txt lists it)" >&2
