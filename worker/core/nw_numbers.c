@@ -759,62 +759,177 @@ static int has_bytes(const char *s, size_t len, const char *lit)
         return 0;
 }
 
-enum {
-        CW_YUAN = 1 << 0,       /* the text writes yuan: a bare "¥" is the yuan sign */
-        CW_YEN = 1 << 1,        /* ... unless it also writes yen */
-        CW_RUPEE = 1 << 2       /* crore, lakh, rupees: Indian copy */
+/* What a context word says about the text's "$", "¥" and "R". */
+enum ctx_kind {
+        CK_YUAN = 0,    /* yuan, renminbi, RMB: the text deals in yuan */
+        CK_YEN,         /* the word "yen" */
+        CK_CHINA,       /* China, Chinese, Beijing, Shanghai */
+        CK_JAPAN,       /* Japan, Japanese, Tokyo */
+        CK_RUPEE,       /* crore, lakh, rupees, Rs: Indian copy */
+        CK_LOCAL        /* a country with its own dollar (code in the row) */
 };
 
-/* Whole words (any case) that tell which "$", "¥" and "R" the text means. */
-static const struct {
+/* Whole words that tell which "$", "¥" and "R" the text means, sorted by nothing: rows are
+ * found by their first letter. Rows are lower case and match any case, except `cs` rows
+ * (short codes such as "Rs" and "RMB"), which match only as written. A row with `next` needs
+ * that word right after it ("Hong Kong"). */
+static const struct ctx_word {
         const char *w;
-        unsigned bit;
+        const char *next;
+        int cs;
+        enum ctx_kind kind;
+        const char *code;
 } ctx_words[] = {
-        {"yuan", CW_YUAN},   {"renminbi", CW_YUAN}, {"yen", CW_YEN},
-        {"crore", CW_RUPEE}, {"lakh", CW_RUPEE},    {"rupees", CW_RUPEE},
-        {NULL, 0},
+        {"yuan", NULL, 0, CK_YUAN, NULL},           {"renminbi", NULL, 0, CK_YUAN, NULL},
+        {"RMB", NULL, 1, CK_YUAN, NULL},            {"yen", NULL, 0, CK_YEN, NULL},
+        {"china", NULL, 0, CK_CHINA, NULL},         {"chinese", NULL, 0, CK_CHINA, NULL},
+        {"beijing", NULL, 0, CK_CHINA, NULL},       {"shanghai", NULL, 0, CK_CHINA, NULL},
+        {"japan", NULL, 0, CK_JAPAN, NULL},         {"japanese", NULL, 0, CK_JAPAN, NULL},
+        {"tokyo", NULL, 0, CK_JAPAN, NULL},         {"crore", NULL, 0, CK_RUPEE, NULL},
+        {"lakh", NULL, 0, CK_RUPEE, NULL},          {"rupees", NULL, 0, CK_RUPEE, NULL},
+        {"Rs", NULL, 1, CK_RUPEE, NULL},            {"singapore", NULL, 0, CK_LOCAL, "SGD"},
+        {"hong", "kong", 0, CK_LOCAL, "HKD"},       {"australia", NULL, 0, CK_LOCAL, "AUD"},
+        {"australian", NULL, 0, CK_LOCAL, "AUD"},   {"canada", NULL, 0, CK_LOCAL, "CAD"},
+        {"canadian", NULL, 0, CK_LOCAL, "CAD"},     {"taiwan", NULL, 0, CK_LOCAL, "TWD"},
+        {"new", "zealand", 0, CK_LOCAL, "NZD"},     {NULL, NULL, 0, CK_YUAN, NULL},
 };
 
-/* One pass over the words of the text; the bits of ctx_words found. */
-static unsigned ctx_scan(const char *s, size_t len)
+#define CTX_LOCALS 8
+
+struct ctx_counts {
+        unsigned kind[CK_LOCAL + 1];
+        const char *local[CTX_LOCALS];  /* codes in order of first mention */
+        unsigned local_n[CTX_LOCALS];
+        size_t n_local;
+};
+
+/* Whether ctx_words row @p w matches the word s[i, e). */
+static int ctx_word_at(const struct ctx_word *w, const char *s, size_t len, size_t i, size_t e)
 {
-        unsigned found = 0;
+        size_t n = strlen(w->w);
+
+        if (n != e - i) {
+                return 0;
+        }
+        if (w->cs ? memcmp(s + i, w->w, n) != 0 : nw_scan_word_at(s, len, i, w->w) != e) {
+                return 0;
+        }
+        return !w->next || (e < len && s[e] == ' ' && nw_scan_word_at(s, len, e + 1, w->next));
+}
+
+/* One pass over the words of the text, counting the context words by kind. */
+static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
+{
         size_t i = 0;
 
+        memset(c, 0, sizeof(*c));
         while (i < len) {
-                size_t e = i, n;
-                if (!nw_scan_wordc((unsigned char)s[i])) {
+                size_t e = i;
+                unsigned char c0;
+                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                         i++;
                         continue;
                 }
                 while (e < len && nw_scan_wordc((unsigned char)s[e])) {
                         e++;
                 }
-                n = e - i;
-                if (n >= 3 && n <= 8 && nw_scan_alpha((unsigned char)s[i])) {
-                        unsigned char c0 = nw_scan_lower((unsigned char)s[i]);
-                        for (size_t k = 0; ctx_words[k].w; k++) {
-                                if ((unsigned char)ctx_words[k].w[0] == c0 &&
-                                    strlen(ctx_words[k].w) == n &&
-                                    nw_scan_word_at(s, len, i, ctx_words[k].w) == e) {
-                                        found |= ctx_words[k].bit;
+                c0 = nw_scan_lower((unsigned char)s[i]);
+                for (const struct ctx_word *w = ctx_words; e - i >= 2 && e - i <= 10 && w->w; w++) {
+                        if ((unsigned char)nw_scan_lower((unsigned char)w->w[0]) != c0 ||
+                            !ctx_word_at(w, s, len, i, e)) {
+                                continue;
+                        }
+                        c->kind[w->kind]++;
+                        if (w->kind == CK_LOCAL) {
+                                size_t k = 0;
+                                while (k < c->n_local && strcmp(c->local[k], w->code) != 0) {
+                                        k++;
+                                }
+                                if (k == c->n_local && k < CTX_LOCALS) {
+                                        c->local[c->n_local++] = w->code;
+                                }
+                                if (k < CTX_LOCALS) {
+                                        c->local_n[k]++;
                                 }
                         }
+                        break;
                 }
                 i = e;
         }
-        return found;
+}
+
+/* Whether the text writes a bare "$" figure followed by its US dollar conversion, as in
+ * "$28.35m (US$20m)": then its own "$" is not the US dollar. */
+static int dollar_with_us_conversion(const char *s, size_t len)
+{
+        static const char *const us[] = {"US$", "U.S.$", "USD", "US ", NULL};
+        const char *p = s, *end = s + len;
+
+        while (p < end) {
+                const char *d = memchr(p, '$', (size_t)(end - p));
+                size_t i, k;
+                if (!d) {
+                        return 0;
+                }
+                i = (size_t)(d - s);
+                p = d + 1;
+                /* bare: not "US$", "HK$"; followed by a digit */
+                if ((i > 0 && nw_scan_alpha((unsigned char)s[i - 1])) || i + 1 >= len ||
+                    !nw_scan_digit((unsigned char)s[i + 1])) {
+                        continue;
+                }
+                /* the parenthesis right after the figure ("$28.35m (", "$1,200 million ("):
+                 * a dot or comma between digits is part of it, any other ends the look */
+                for (k = i + 1; k < len && k < i + 24 && s[k] != '(' && s[k] != '$'; k++) {
+                        if ((s[k] == '.' || s[k] == ',' || s[k] == ';') &&
+                            !(k + 1 < len && nw_scan_digit((unsigned char)s[k + 1]))) {
+                                break;
+                        }
+                }
+                if (k >= len || s[k] != '(') {
+                        continue;
+                }
+                k = nw_scan_skip_spaces(s, len, k + 1);
+                for (const char *const *u = us; *u; u++) {
+                        size_t n = strlen(*u);
+                        if (k + n < len && memcmp(s + k, *u, n) == 0 &&
+                            (strcmp(*u, "US ") != 0 || nw_scan_digit((unsigned char)s[k + n]) ||
+                             s[k + n] == '$')) {
+                                return 1;
+                        }
+                }
+        }
+        return 0;
 }
 
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
 {
-        unsigned found = ctx_scan(s, len);
+        struct ctx_counts c;
+        size_t best = 0;
+        unsigned cn, jp;
 
+        ctx_scan(s, len, &c);
         memset(ctx, 0, sizeof(*ctx));
         memcpy(ctx->dollar, "USD", 4);
         memcpy(ctx->yen, "JPY", 4);
-        if ((found & CW_YUAN) && !(found & CW_YEN)) {
+        /* "¥" is the yuan sign in copy that writes yuan and is more about China than Japan;
+         * any "yen" keeps it the yen */
+        cn = 3 * c.kind[CK_YUAN] + c.kind[CK_CHINA];
+        jp = 3 * c.kind[CK_YEN] + c.kind[CK_JAPAN];
+        if (c.kind[CK_YUAN] && !c.kind[CK_YEN] && cn > jp) {
                 memcpy(ctx->yen, "CNY", 4);
         }
-        ctx->indian = (found & CW_RUPEE) || has_bytes(s, len, "\xe2\x82\xb9");
+        ctx->indian = c.kind[CK_RUPEE] > 0 || has_bytes(s, len, "\xe2\x82\xb9");
+        /* the local dollar: the dollar country named most, the first named on a tie */
+        for (size_t k = 1; k < c.n_local; k++) {
+                if (c.local_n[k] > c.local_n[best]) {
+                        best = k;
+                }
+        }
+        if (c.n_local) {
+                memcpy(ctx->local_dollar, c.local[best], 4);
+                if (dollar_with_us_conversion(s, len)) {
+                        memcpy(ctx->dollar, c.local[best], 4);
+                }
+        }
 }
