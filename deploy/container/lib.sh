@@ -98,27 +98,43 @@ SOURCES
     printf '%s' "$tar"
 }
 
-# Imports the base tarball as $NWC_BASE_IMAGE unless the storage already has it.
+# Imports the base tarball as $NWC_BASE_IMAGE unless the storage already has it. Under a
+# lock: two test runs sharing the cache must not debootstrap into the same tarball at once.
 nwc_base_image() {
-    local tar t0
+    local tar t0 rc=0
     nwc__need_tools || return 1
-    if [ "${NWC_REFRESH_BASE:-0}" != "1" ] && nwc_podman image exists "$NWC_BASE_IMAGE" 2>/dev/null; then
-        return 0
+    mkdir -p "$NW_CONTAINER_CACHE" || return 1
+    exec {nwc_lock_fd}>"$NW_CONTAINER_CACHE/.base.lock" || return 1
+    if ! flock -w 900 "$nwc_lock_fd"; then
+        nwc__say "container: timed out waiting for $NW_CONTAINER_CACHE/.base.lock"
+        exec {nwc_lock_fd}>&-
+        return 1
     fi
-    tar=$(nwc_base_tarball) || return 1
-    t0=$(nwc__now_ms)
-    nwc_podman import --change 'CMD ["/bin/bash"]' "$tar" "$NWC_BASE_IMAGE" >/dev/null || {
-        nwc__say "container: podman import of $tar failed"; return 1; }
-    nwc__say "container: imported $NWC_BASE_IMAGE in $(nwc__secs $(( $(nwc__now_ms) - t0 )))"
+    if [ "${NWC_REFRESH_BASE:-0}" = "1" ] || ! nwc_podman image exists "$NWC_BASE_IMAGE" 2>/dev/null; then
+        if tar=$(nwc_base_tarball); then
+            t0=$(nwc__now_ms)
+            if nwc_podman import --change 'CMD ["/bin/bash"]' "$tar" "$NWC_BASE_IMAGE" >/dev/null; then
+                nwc__say "container: imported $NWC_BASE_IMAGE in $(nwc__secs $(( $(nwc__now_ms) - t0 )))"
+            else
+                nwc__say "container: podman import of $tar failed"; rc=1
+            fi
+        else
+            rc=1
+        fi
+    fi
+    exec {nwc_lock_fd}>&-
+    return "$rc"
 }
 
-# Assembles the build context in $NW_CONTAINER_CACHE/context: the files git would have in a
+# Assembles a build context under $NW_CONTAINER_CACHE: the files git would have in a
 # clone (tracked plus new, not ignored) from the working tree by default, or the tree of a
 # git revision with NWC_SOURCE=<rev> (e.g. HEAD), to build what is committed while the
 # working tree is mid-edit. Build trees and this very cache never enter the context.
 nwc_context() {
-    local ctx="$NW_CONTAINER_CACHE/context"
-    rm -rf "$ctx" && mkdir -p "$ctx" || return 1
+    local ctx
+    # One directory per build: concurrent builds from one cache must not share a context.
+    mkdir -p "$NW_CONTAINER_CACHE" || return 1
+    ctx=$(mktemp -d "$NW_CONTAINER_CACHE/context.XXXXXX") || return 1
     if [ -n "${NWC_SOURCE:-}" ]; then
         git -C "$NWC_ROOT" archive --format=tar "$NWC_SOURCE" | tar -C "$ctx" -xf - || {
             nwc__say "container: git archive $NWC_SOURCE failed"; return 1; }
@@ -143,18 +159,22 @@ nwc_build() {
     version=$(sed -n 's/^project(newsworker VERSION \([0-9.]*\).*/\1/p' "$ctx/CMakeLists.txt")
     t0=$(nwc__now_ms)
     nwc__say "container: building $NWC_IMAGE (version ${version:-?}) from ${NWC_SOURCE:-the working tree} on $NWC_BASE_IMAGE"
+    # The build stage is built and tagged first (${NWC_IMAGE}-build): a tagged stage keeps
+    # its layers, so the prune below can drop every other untagged image and the cache holds
+    # exactly the layers of the latest build. The second build reuses them all.
     nwc_podman build --isolation=chroot --network=host --format docker --layers \
+        --build-arg "BASE=$NWC_BASE_IMAGE" --build-arg "VERSION=${version:-0.0.0}" \
+        --target build -t "${NWC_IMAGE}-build" -f "$ctx/Dockerfile" "$ctx" "$@" \
+    && nwc_podman build --isolation=chroot --network=host --format docker --layers \
         --build-arg "BASE=$NWC_BASE_IMAGE" --build-arg "VERSION=${version:-0.0.0}" \
         -t "$NWC_IMAGE" -f "$ctx/Dockerfile" "$ctx" "$@"
     rc=$?
+    rm -rf "$ctx"
     ms=$(( $(nwc__now_ms) - t0 ))
     if [ "$rc" -ne 0 ]; then
         nwc__say "container: podman build failed (exit $rc) after $(nwc__secs "$ms")"
         return 1
     fi
     nwc__say "container: built $NWC_IMAGE in $(nwc__secs "$ms")"
-    # Replaced images stay behind as <none>. A plain prune would also drop the build
-    # stage's layers (untagged, not ancestors of the final image) and with them the cache
-    # of the compile stage's apt-get layer, so only what no build used for 3 days goes.
-    nwc_podman image prune -f --filter until=72h >/dev/null 2>&1 || true
+    nwc_podman image prune -f >/dev/null 2>&1 || true
 }

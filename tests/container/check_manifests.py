@@ -380,10 +380,81 @@ def check_compose(worker, uid, version, max_replicas, k8s_values):
               f"compose: {name} mounts schemas/examples and sends what is there")
 
 
+# Self-test: each edit breaks one agreement; the checks must notice it (the message names what).
+MUTATIONS = [
+    ("deploy/k8s/configmap.yaml", "NEWSWORKER_TOPIC_DLQ:", "NEWSWORKER_TOPIC_DEAD:",
+     "NEWSWORKER_TOPIC_DEAD is a setting"),
+    ("deploy/k8s/configmap.yaml", '"earliest"', '"earlyest"', "check-config` accepts"),
+    ("deploy/k8s/configmap.yaml", "\ndata:\n", '\ndata:\n  NEWSWORKER_REDIS_PASSWORD: "x"\n',
+     "NEWSWORKER_REDIS_PASSWORD is not a secret setting"),
+    ("deploy/k8s/deployment.yaml", "terminationGracePeriodSeconds: 30",
+     "terminationGracePeriodSeconds: 10", "terminationGracePeriodSeconds"),
+    ("deploy/k8s/deployment.yaml", "path: /readyz", "path: /ready", "readinessProbe"),
+    ("deploy/k8s/deployment.yaml", "containerPort: 8080", "containerPort: 8081", "container port 'http'"),
+    ("deploy/k8s/deployment.yaml", "newsworker:0.1.0", "newsworker:0.0.9", "image "),
+    ("deploy/k8s/deployment.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false",
+     "readOnlyRootFilesystem"),
+    ("deploy/k8s/service.yaml", "targetPort: http", "targetPort: 9090", "Service newsworker-metrics"),
+    ("deploy/k8s/scaledobject.yaml", 'consumerGroup: "newsworker"', 'consumerGroup: "news-worker"',
+     "ScaledObject consumerGroup"),
+    ("deploy/compose.yaml", 'NEWSWORKER_HTTP_PORT: "8080"', 'NEWSWORKER_HTTP_PORT: "9090"',
+     "published container port"),
+    ("deploy/compose.yaml", "stop_grace_period: 30s", "stop_grace_period: 5s", "stop_grace_period"),
+    ("Dockerfile", "USER 10001:10001", "USER 10002:10002", "runAsUser"),
+]
+
+
+def self_test(worker_path):
+    """Runs the checks on copies of the files with one edit each; every run must fail."""
+    import shutil
+    import tempfile
+    bad = 0
+    for path, old, new, expect in MUTATIONS:
+        with tempfile.TemporaryDirectory() as tmp:
+            for part in ("Dockerfile", "CMakeLists.txt", "deploy", "schemas/examples"):
+                src = os.path.join(ROOT, part)
+                dst = os.path.join(tmp, part)
+                if os.path.isdir(src):
+                    shutil.copytree(src, dst, ignore=shutil.ignore_patterns(".cache", "local"))
+                else:
+                    shutil.copy(src, dst)
+            target = os.path.join(tmp, path)
+            with open(target) as f:
+                text = f.read()
+            if old not in text:
+                print(f"FAIL self-test: {path} no longer contains {old!r}; update MUTATIONS")
+                bad += 1
+                continue
+            with open(target, "w") as f:
+                f.write(text.replace(old, new, 1))
+            p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", worker_path,
+                                "--root", tmp], capture_output=True, text=True)
+            fails = [l for l in p.stdout.splitlines() if l.startswith("FAIL") and expect in l]
+            if p.returncode == 1 and fails:
+                print(f"ok   self-test: {path}: {old!r} -> {new!r} is caught: {fails[0][5:]}")
+            else:
+                print(f"FAIL self-test: {path}: {old!r} -> {new!r} not caught as {expect!r} "
+                      f"(exit {p.returncode})")
+                bad += 1
+    return bad
+
+
 def main():
+    global ROOT, K8S, COMPOSE, DOCKERFILE
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--worker", required=True, help="the built newsworker binary")
+    ap.add_argument("--root", help="check this tree instead of the repository (self-test)")
+    ap.add_argument("--self-test", action="store_true",
+                    help="also check that broken copies of the manifests fail")
     args = ap.parse_args()
+    if not os.access(args.worker, os.X_OK):
+        print(f"FAIL: no newsworker binary at {args.worker} (build first)")
+        return 1
+    if args.root:
+        ROOT = os.path.abspath(args.root)
+        K8S = os.path.join(ROOT, "deploy", "k8s")
+        COMPOSE = os.path.join(ROOT, "deploy", "compose.yaml")
+        DOCKERFILE = os.path.join(ROOT, "Dockerfile")
     worker = Worker(args.worker)
     version = project_version()
     check(version == worker.version, f"CMakeLists.txt version {version} = the binary's {worker.version}")
@@ -392,6 +463,9 @@ def main():
     check_compose(worker, uid or "10001", version, max_replicas, k8s_values)
     if failures:
         print(f"{len(failures)} check(s) failed")
+        return 1
+    if args.self_test and self_test(args.worker):
+        print("the self-test found checks that do not bite")
         return 1
     print("all manifest checks passed")
     return 0
