@@ -215,6 +215,39 @@ static void test_cues(void)
         CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_NUMWORD));
 }
 
+/* Spelled figures with a scale are money; goods bought by value, prices per unit and small
+ * sums are not deals. */
+static void test_money_not_deals(void)
+{
+        struct nw_article a;
+
+        run(&a, "Trade",
+            "Harbor Refining said it bought 64 mln dlrs of heavy crude from Norland last year. "
+            "Its parent will invest six mln dlrs in a new terminal. Rivals offered 31 dlrs a "
+            "share for the unit, and palm oil rose to 410 dlrs per tonne.",
+            "1987-03-02");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 1);
+        CU_ASSERT_DOUBLE_EQUAL(a.investments[0].amount.value, 6e6, 1);
+        NW_ASSERT_STR(a.investments[0].amount.currency, "USD", "currency");
+        NW_ASSERT_STR(a.investments[0].amount.text, "six mln dlrs", "text");
+        {
+                int crude = 0;
+                for (size_t i = 0; i < a.n_statistics; i++) {
+                        crude |= a.statistics[i].value == 64e6 &&
+                                 strcmp(a.statistics[i].unit, "USD") == 0;
+                }
+                CU_ASSERT_TRUE(crude);
+        }
+        nw_article_free(&a);
+        /* a sentence naming crude oil can still be a deal */
+        run(&a, "Deal",
+            "Westfield Energy agreed to acquire a crude oil producer for 240 mln dlrs.",
+            "1987-03-02");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 1);
+        NW_ASSERT_STR(a.investments[0].kind, "acquisition", "kind");
+        nw_article_free(&a);
+}
+
 static void test_empty(void)
 {
         struct nw_article a;
@@ -234,6 +267,7 @@ int nw_test_register_extract(void)
                 {"cue words", test_cues},
                 {"event forms", test_event_forms},
                 {"event negatives and merge", test_event_negatives_and_merge},
+                {"money that is not a deal", test_money_not_deals},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

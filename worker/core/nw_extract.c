@@ -403,6 +403,38 @@ static int digit_soon(const char *s, size_t lim, size_t p)
         return 0;
 }
 
+/* Add the money mention @p mo found at @p i with its stated conversions.
+ * @returns where the scan goes on. */
+static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, size_t lim)
+{
+        const char *s = x->s;
+        struct mention m;
+        size_t after = nw_scan_skip_spaces(s, lim, mo->end);
+
+        /* "$1 = 0.7519 pounds" is an exchange rate */
+        if (after < lim && s[after] == '=') {
+                return lim;
+        }
+        memset(&m, 0, sizeof(m));
+        m.kind = M_MONEY;
+        m.start = mo->start;
+        m.num_start = mo->amount_start;
+        m.value = mo->value;
+        m.q = mo->qualifier;
+        memcpy(m.currency, mo->currency, 4);
+        m.bare_dollar = mo->bare_dollar;
+        m.end = read_conversions(x, mo->end, lim, &m);
+        /* a bare "$" next to a stated US$ figure is the local dollar */
+        if (m.bare_dollar && m.n_alts && x->mc.local_dollar[0] &&
+            strcmp(m.alts[0].currency, "USD") == 0 && !m.alts[0].bare_dollar) {
+                memcpy(m.currency, x->mc.local_dollar, 4);
+        }
+        if (m.value > 0) {
+                add_mention(x, &m);
+        }
+        return m.end > i ? m.end : i + 1;
+}
+
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
@@ -437,30 +469,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 }
                 if ((c == '$' || c >= 0x80 || (c >= 'A' && c <= 'Z') || nw_scan_digit(c)) &&
                     nw_money_parse(s, lim, i, &x->mc, &mo)) {
-                        size_t after = nw_scan_skip_spaces(s, lim, mo.end);
-                        /* "$1 = 0.7519 pounds" is an exchange rate */
-                        if (after < lim && s[after] == '=') {
-                                i = lim;
-                                continue;
-                        }
-                        memset(&m, 0, sizeof(m));
-                        m.kind = M_MONEY;
-                        m.start = mo.start;
-                        m.num_start = mo.amount_start;
-                        m.value = mo.value;
-                        m.q = mo.qualifier;
-                        memcpy(m.currency, mo.currency, 4);
-                        m.bare_dollar = mo.bare_dollar;
-                        m.end = read_conversions(x, mo.end, lim, &m);
-                        /* a bare "$" next to a stated US$ figure is the local dollar */
-                        if (m.bare_dollar && m.n_alts && x->mc.local_dollar[0] &&
-                            strcmp(m.alts[0].currency, "USD") == 0 && !m.alts[0].bare_dollar) {
-                                memcpy(m.currency, x->mc.local_dollar, 4);
-                        }
-                        if (m.value > 0) {
-                                add_mention(x, &m);
-                        }
-                        i = m.end > i ? m.end : i + 1;
+                        i = money_mention(x, &mo, i, lim);
                         continue;
                 }
                 if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !nw_num_parse(s, lim, i, &n)) {
@@ -468,6 +477,13 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
                         }
+                        continue;
+                }
+                /* "six mln dlrs", "two billion euros": a spelled figure with a scale is money
+                 * when a currency follows (only signs and digits were tried above) */
+                if ((n.flags & NW_NUM_SPELLED) && (n.flags & NW_NUM_SCALED) && nw_scan_alpha(c) &&
+                    nw_money_parse(s, lim, i, &x->mc, &mo)) {
+                        i = money_mention(x, &mo, i, lim);
                         continue;
                 }
                 e = n.end;
@@ -698,7 +714,7 @@ static const char *const stat_stems[] = {
         "budget", "salary", "deficit", "surplus", "reserve", "income", "tax", "gva",
         "according to data", "data from", "data showed", "fined", "fine of", "worth of assets",
         "asset", "earnings", "shares were", "funneled", "funnelled", "average", "per member",
-        "money market", "debentures", "crude", NULL,
+        "money market", "debentures", NULL,
 };
 
 static const char *const period_words[] = {
@@ -885,6 +901,59 @@ static int same_amount(double a, double b)
         return d <= 0.005 * big;
 }
 
+/* Goods and paper bought or sold by value: "bought 73 mln dlrs of crude oil", "sold 50 mln
+ * dlrs of notes". Such a figure is trade or funding, not a stake in a business. */
+static const char *const goods_words[] = {
+        "oil", "crude", "gasoline", "diesel", "fuel", "gas", "lng", "coal", "wheat", "grain",
+        "grains", "corn", "maize", "soybeans", "soybean", "soymeal", "sugar", "coffee", "cocoa",
+        "cotton", "rice", "beef", "pork", "meat", "goods", "products", "exports", "imports",
+        "gold", "silver", "copper", "aluminium", "aluminum", "steel", "iron", "ore", "timber",
+        "rubber", "palm", "fertiliser", "fertilizer", "bonds", "notes", "debentures",
+        "securities", "paper", "bills", "treasuries", "commodities", "food", NULL,
+};
+
+/* Units of a price: "19.95 dlrs a barrel", "42 dlrs per share". */
+static const char *const price_units[] = {
+        "barrel", "share", "tonne", "ton", "ounce", "pound", "bushel", "kilo", "kg", "gallon",
+        "litre", "liter", "unit", "head", "square", "sq",
+        "megawatt", "mwh", "kwh", "carat", "bale", "lb", "night", "person", "ticket", NULL,
+};
+
+/* Whether what follows a money figure at @p end makes it a price or goods bought by value
+ * rather than a deal. */
+static int goods_follow(const struct ex *x, size_t end, size_t lim)
+{
+        const char *s = x->s;
+        size_t p = nw_scan_skip_spaces(s, lim, end), e;
+
+        if ((e = nw_scan_word_at(s, lim, p, "a")) || (e = nw_scan_word_at(s, lim, p, "an")) ||
+            (e = nw_scan_word_at(s, lim, p, "per"))) {
+                size_t q = nw_scan_skip_spaces(s, lim, e);
+                size_t we = nw_scan_word_end(s, lim, q);
+                /* plural-insensitive: "a share", "per barrel" */
+                if (we > q && s[we - 1] == 's') {
+                        we--;
+                }
+                return we > q && in_list(s + q, we - q, price_units);
+        }
+        if (!(e = nw_scan_word_at(s, lim, p, "of")) && !(e = nw_scan_word_at(s, lim, p, "worth of"))) {
+                return 0;
+        }
+        /* up to two modifiers: "of refined oil products", "of U.S. wheat", "of its notes" */
+        p = nw_scan_skip_spaces(s, lim, e);
+        for (int w = 0; w < 3 && p < lim; w++) {
+                size_t we = nw_scan_word_end(s, lim, p);
+                if (we == p) {
+                        return 0;
+                }
+                if (in_list(s + p, we - p, goods_words)) {
+                        return 1;
+                }
+                p = nw_scan_skip_spaces(s, lim, we);
+        }
+        return 0;
+}
+
 static void investments_in(struct ex *x, size_t si, int inv_ok)
 {
         const struct span *sp = &x->sents[si];
@@ -907,7 +976,8 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                         continue;
                 }
                 any_money = 1;
-                if (!inv_ok) {
+                /* a figure under ten thousand units is a price or a fee, never a deal's size */
+                if (!inv_ok || m->value < 10000 || goods_follow(x, m->end, sp->b)) {
                         continue;
                 }
                 for (size_t j = 0; j < a->n_investments; j++) {

@@ -83,7 +83,6 @@ static const struct cue cues[] = {
         {"council", 7, 0, B(ORG_SUFFIX), 0},
         {"crore", 5, 0, B(NUMWORD), 0},
         {"crores", 6, 0, B(NUMWORD), 0},
-        {"crude", 5, 1, B(STAT), 0},
         {"cto", 3, 0, B(TITLE), 0},
         {"cumulative", 10, 0, B(PERIOD), 0},
         {"cup", 3, 0, B(EV_KEYWORD), 0},
@@ -312,8 +311,8 @@ static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 /* letter_start[c - 'a'] is the first row whose key starts with c or a later letter;
  * letter_start[26] == n_cues (checked by nw_cues_table_ok). */
 static const unsigned short letter_start[27] = {
-        0, 19, 27, 67, 81, 98, 125, 134, 138, 149, 149, 149, 158, 174,
-        178, 188, 209, 209, 215, 249, 274, 275, 280, 283, 283, 284, 285,
+        0, 19, 27, 66, 80, 97, 124, 133, 137, 148, 148, 148, 157, 173,
+        177, 187, 208, 208, 214, 248, 273, 274, 279, 282, 282, 283, 284,
 };
 
 int nw_cues_table_ok(void)
