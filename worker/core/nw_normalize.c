@@ -139,9 +139,16 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                               nw_html_detect(text, tlen);
                 if (is_html) {
                         err = nw_html_to_text(text, tlen, lim->max_depth, &html);
+                        if (err == NW_ERR_TOO_DEEP) {
+                                /* nw_err_str() speaks of JSON; say what was refused */
+                                snprintf(errstr, errstr_size,
+                                         "HTML body: elements nested deeper than the limit of %d",
+                                         lim->max_depth);
+                                goto out;
+                        }
                         if (err != NW_OK) {
-                                snprintf(errstr, errstr_size, "HTML body: %s%s", nw_err_str(err),
-                                         err == NW_ERR_TOO_DEEP ? " (element nesting)" : "");
+                                snprintf(errstr, errstr_size, "%s",
+                                         "HTML body: too many elements, or its text over the size limit");
                                 goto out;
                         }
                         text = nw_buf_str(&html);
