@@ -14,6 +14,13 @@ if [ "${NW_TEST_ASAN:-1}" = "1" ]; then
     "$root/deploy/local/build.sh" "$root/build-asan" -DNW_SANITIZE=address,undefined
 fi
 
+# a short libFuzzer run of each core target (clang); a crash, leak or timeout fails the run.
+# NW_TEST_FUZZ_SECONDS=0 skips it; tests/fuzz/run.sh 600 is the longer run on demand.
+if [ "${NW_TEST_FUZZ_SECONDS:-20}" != "0" ]; then
+    echo "== fuzzing, ${NW_TEST_FUZZ_SECONDS:-20} s per target"
+    "$root/tests/fuzz/run.sh" "${NW_TEST_FUZZ_SECONDS:-20}"
+fi
+
 # shellcheck source=lib.sh
 . "$root/deploy/local/lib.sh"
 trap 'nw_stack_down $?' EXIT
