@@ -227,6 +227,10 @@ def scenario(image, shutdown_ms):
         check(http_get(run.http + "/healthz")[0] == 200, "/healthz answers 200")
         hc = podman("healthcheck", "run", run.name, check_rc=False)
         check(hc.returncode == 0, f"the image's HEALTHCHECK passes (exit {hc.returncode} {hc.stdout.strip()})")
+        # and it can fail: pointed at a port nobody listens on, it must say unhealthy
+        bad = podman("exec", "-e", f"NEWSWORKER_HTTP_PORT={free_port()}", run.name,
+                     "/usr/local/bin/newsworker-healthcheck", check_rc=False)
+        check(bad.returncode == 1, f"the HEALTHCHECK fails without a /healthz to answer ({bad.stdout.strip()})")
         pid1 = podman("exec", run.name, "cat", "/proc/1/cmdline").stdout.split("\0")
         check(pid1[0] == "/usr/local/bin/newsworker", f"the worker is PID 1, so it gets SIGTERM ({pid1[:2]})")
         who = podman("exec", run.name, "id", "-u").stdout.strip()
