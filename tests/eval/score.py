@@ -152,7 +152,7 @@ def main():
         r = json.loads(line)
         recs[r["id"]] = r
 
-    m = {k: PRF() for k in ("money", "deal_count", "events", "event_location", "event_date",
+    m = {k: PRF() for k in ("money", "parties", "deal_count", "events", "event_location", "event_date",
                             "attendance", "statistics", "people")}
     for line in open(golds, encoding="utf-8"):
         g = json.loads(line)
@@ -166,6 +166,13 @@ def main():
         fp = sum(1 for i, x in enumerate(pi) if i not in matched and
                  not ambiguous_hit((x.get("amount") or {}).get("text"), amb))
         m["money"].add(len(pairs), fp, len(gi) - len(pairs))
+        # parties of the deals matched on money (names by token overlap)
+        for a_, b_ in pairs:
+            gp_, pp_ = gi[a_].get("parties") or [], pi[b_].get("parties") or []
+            pm = greedy([{"name": x} for x in gp_], [{"name": x} for x in pp_], name_match)
+            m["parties"].add(len(pm), len(pp_) - len(pm), len(gp_) - len(pm))
+            if args.verbose and (len(pm) < len(gp_) or len(pm) < len(pp_)):
+                print("  %s parties gold %s got %s" % (g["id"], gp_, pp_))
         if args.verbose:
             for i, x in enumerate(pi):
                 if i not in matched:

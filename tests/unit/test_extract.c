@@ -248,6 +248,65 @@ static void test_money_not_deals(void)
         nw_article_free(&a);
 }
 
+static int has_party(const struct nw_investment *inv, const char *name)
+{
+        for (size_t i = 0; i < inv->parties.n; i++) {
+                if (strcmp(inv->parties.v[i], name) == 0) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
+/* Parties: buyer and target, a round's company and investors, signatories, investors. */
+static void test_parties(void)
+{
+        struct nw_article a;
+
+        run(&a, "Deals",
+            "Brightpath, a payments start-up, has raised $40m in a Series B round led by Oakline "
+            "Capital, Tern Ventures and Mosswood Partners. Separately, Northgate Holdings agreed "
+            "to acquire Germany's Quayside Foods GmbH for 310 million pounds. Harlow Mills was "
+            "acquired by Pellam Group for 25 million pounds. Regulators cleared Tallis Corp's "
+            "proposed 80 mln dlr takeover of Brent Valley Water.",
+            "2023-03-08");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 4);
+        CU_ASSERT_EQUAL(a.investments[0].parties.n, 4);
+        CU_ASSERT_TRUE(has_party(&a.investments[0], "Brightpath"));
+        CU_ASSERT_TRUE(has_party(&a.investments[0], "Oakline Capital"));
+        CU_ASSERT_TRUE(has_party(&a.investments[0], "Mosswood Partners"));
+        CU_ASSERT_EQUAL(a.investments[1].parties.n, 2);
+        CU_ASSERT_TRUE(has_party(&a.investments[1], "Northgate Holdings"));
+        CU_ASSERT_TRUE(has_party(&a.investments[1], "Quayside Foods GmbH"));
+        CU_ASSERT_EQUAL(a.investments[2].parties.n, 2);
+        if (a.investments[2].parties.n == 2) {
+                NW_ASSERT_STR(a.investments[2].parties.v[0], "Pellam Group", "buyer first");
+        }
+        CU_ASSERT_TRUE(has_party(&a.investments[3], "Tallis Corp"));
+        CU_ASSERT_TRUE(has_party(&a.investments[3], "Brent Valley Water"));
+        nw_article_free(&a);
+
+        run(&a, "Summit",
+            "Kestrel Motors, the Korean carmaker, agreed to invest Rs 7,000 crore in a plant, "
+            "while Ridgeway Foods Rs 1,200 crore and Amber Textiles Rs 800 crore. Lunar Grid "
+            "signed an agreement with Coastal Power Corporation (CPC) worth Rs 2,000 crore.",
+            "2024-01-12");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 4);
+        CU_ASSERT_EQUAL(a.investments[0].parties.n, 1);
+        CU_ASSERT_TRUE(has_party(&a.investments[0], "Kestrel Motors"));
+        CU_ASSERT_TRUE(has_party(&a.investments[1], "Ridgeway Foods"));
+        CU_ASSERT_TRUE(has_party(&a.investments[2], "Amber Textiles"));
+        CU_ASSERT_TRUE(has_party(&a.investments[3], "Lunar Grid"));
+        CU_ASSERT_TRUE(has_party(&a.investments[3], "Coastal Power Corporation (CPC)"));
+        nw_article_free(&a);
+
+        /* a sentence with no name in a deal pattern gives no parties */
+        run(&a, "Plant", "The company will invest 500 million euros in the plant.", "2024-01-12");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 1);
+        CU_ASSERT_EQUAL(a.investments[0].parties.n, 0);
+        nw_article_free(&a);
+}
+
 static void test_empty(void)
 {
         struct nw_article a;
@@ -268,6 +327,7 @@ int nw_test_register_extract(void)
                 {"event forms", test_event_forms},
                 {"event negatives and merge", test_event_negatives_and_merge},
                 {"money that is not a deal", test_money_not_deals},
+                {"parties", test_parties},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

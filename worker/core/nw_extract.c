@@ -12,6 +12,7 @@
 #include "nw_buf.h"
 #include "nw_dates.h"
 #include "nw_extract_cues.h"
+#include "nw_extract_parties.h"
 #include "nw_gazetteer.h"
 #include "nw_numbers.h"
 #include "nw_scan.h"
@@ -766,7 +767,8 @@ static const char *status_of(const struct ex *x, const struct span *sp)
 
 static const char *kind_of(const struct ex *x, const struct span *sp, char *round, size_t rsz)
 {
-        static const char *const acq[] = {"acqui", "takeover", "take over", "buy ", "bought",
+        static const char *const acq[] = {"acqui", "takeover", "take over", "took over",
+                                          "takes over", "taking over", "buy ", "bought",
                                           "purchase", "merger", NULL};
         static const char *const fund[] = {"series", "funding", "raised", "raises", "raising",
                                            "round", NULL};
@@ -1062,6 +1064,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                         }
                 }
                 sectors_of(x, sp, &inv->sectors);
+                nw_extract_parties(s, sp->a, sp->b, m->start, kind, &inv->parties);
                 inv->sentence = dup_clean(s, sp->a, sp->b);
                 prev_end = m->end;
         }
@@ -1086,6 +1089,8 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                                 inv->status = nw_xstrdup("signed");
                                 inv->sentence = dup_clean(s, sp->a, sp->b);
                                 sectors_of(x, sp, &inv->sectors);
+                                nw_extract_parties(s, sp->a, sp->b, (size_t)-1, "investment",
+                                                   &inv->parties);
                         }
                         break;
                 }
