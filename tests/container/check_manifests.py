@@ -7,8 +7,10 @@ librdkafka passthrough (NEWSWORKER_KAFKA_*), and the whole environment of each d
 pass `newsworker check-config`; secret settings come from a Secret, never a ConfigMap; probe
 paths are /healthz and /readyz on the port http.port resolves to; the grace period is longer
 than shutdown.timeout_ms; names (ConfigMap, Secret keys, Deployment, group, topics,
-bootstrap servers), selectors, labels, image tags and uids agree. Needs nothing running.
-Exit 0 pass, 1 fail."""
+bootstrap servers), selectors, labels, image tags and uids agree. The built-in kinds are also
+validated strictly (unknown fields rejected) against Kubernetes' OpenAPI schemas with
+kubernetes-validate from PyPI, installed once into a venv in the git-ignored cache.
+Needs nothing running. Exit 0 pass, 1 fail."""
 import argparse
 import os
 import re
@@ -19,6 +21,11 @@ import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+REPO = ROOT  # ROOT moves to a copy in the self-test; the cache stays in the repository
+# Pinned: the schemas it bundles are the ones the manifests were checked against.
+KUBERNETES_VALIDATE = "1.37.0"
+# The oldest Kubernetes the manifests are meant for (policy/v1 PDBs, seccompProfile fields).
+K8S_VERSION = "1.30.0"
 K8S = os.path.join(ROOT, "deploy", "k8s")
 COMPOSE = os.path.join(ROOT, "deploy", "compose.yaml")
 DOCKERFILE = os.path.join(ROOT, "Dockerfile")
@@ -380,6 +387,50 @@ def check_compose(worker, uid, version, max_replicas, k8s_values):
               f"compose: {name} mounts schemas/examples and sends what is there")
 
 
+def kubernetes_validate():
+    """The kubernetes-validate command, installed into a cached venv on first use."""
+    import fcntl
+    cache = os.environ.get("NW_CACHE_DIR") or os.path.join(REPO, "deploy", "local", ".cache")
+    venv = os.path.join(cache, f"kubernetes-validate-{KUBERNETES_VALIDATE}")
+    exe = os.path.join(venv, "bin", "kubernetes-validate")
+    stamp = os.path.join(venv, ".installed")
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, ".kubernetes-validate.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(stamp):
+            # A venv, not the system Python: it needs a newer jsonschema than Debian 12's.
+            subprocess.run(["rm", "-rf", venv], check=True)
+            subprocess.run(["/usr/bin/python3", "-m", "venv", venv], check=True)
+            p = subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q",
+                                "--disable-pip-version-check",
+                                f"kubernetes-validate=={KUBERNETES_VALIDATE}"],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                raise RuntimeError(f"pip install kubernetes-validate failed: {p.stderr.strip()}")
+            open(stamp, "w").close()
+    return exe
+
+
+def check_k8s_schemas():
+    files = sorted(os.path.join(K8S, f) for f in os.listdir(K8S) if f.endswith((".yaml", ".yml")))
+    try:
+        exe = kubernetes_validate()
+    except (OSError, subprocess.CalledProcessError, RuntimeError) as e:
+        check(False, f"k8s: kubernetes-validate {KUBERNETES_VALIDATE} is available ({e})")
+        return
+    p = subprocess.run([exe, "--strict", "-k", K8S_VERSION, *files], capture_output=True, text=True)
+    lines = (p.stdout + p.stderr).splitlines()
+    for line in lines:
+        if line.startswith(("ERROR", "FAIL")) or "did not validate" in line:
+            print(f"     {line.replace(ROOT + '/', '')}")
+    passed = [l for l in lines if " passed for resource " in l]
+    # No schema for the CRD (ScaledObject) or for Kustomization: that is a warning, not a pass.
+    unchecked = sorted({m.group(1) for l in lines for m in [re.search(r"schema for kind (\w+)", l)] if m})
+    check(p.returncode == 0 and passed,
+          f"k8s: {len(passed)} manifests valid against the Kubernetes {K8S_VERSION} schemas, strict "
+          f"(no schema for: {', '.join(unchecked) or 'none'})")
+
+
 # Self-test: each edit breaks one agreement; the checks must notice it (the message names what).
 MUTATIONS = [
     ("deploy/k8s/configmap.yaml", "NEWSWORKER_TOPIC_DLQ:", "NEWSWORKER_TOPIC_DEAD:",
@@ -401,6 +452,8 @@ MUTATIONS = [
      "published container port"),
     ("deploy/compose.yaml", "stop_grace_period: 30s", "stop_grace_period: 5s", "stop_grace_period"),
     ("Dockerfile", "USER 10001:10001", "USER 10002:10002", "runAsUser"),
+    # only the strict schema notices a misspelt optional field
+    ("deploy/k8s/deployment.yaml", "revisionHistoryLimit:", "revisionHistoryLimt:", "Kubernetes"),
 ]
 
 
@@ -427,8 +480,9 @@ def self_test(worker_path):
                 continue
             with open(target, "w") as f:
                 f.write(text.replace(old, new, 1))
+            extra = [] if expect == "Kubernetes" else ["--no-schema"]
             p = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", worker_path,
-                                "--root", tmp], capture_output=True, text=True)
+                                "--root", tmp, *extra], capture_output=True, text=True)
             fails = [l for l in p.stdout.splitlines() if l.startswith("FAIL") and expect in l]
             if p.returncode == 1 and fails:
                 print(f"ok   self-test: {path}: {old!r} -> {new!r} is caught: {fails[0][5:]}")
@@ -446,6 +500,8 @@ def main():
     ap.add_argument("--root", help="check this tree instead of the repository (self-test)")
     ap.add_argument("--self-test", action="store_true",
                     help="also check that broken copies of the manifests fail")
+    ap.add_argument("--no-schema", action="store_true",
+                    help="skip the strict Kubernetes schema validation (kubernetes-validate)")
     args = ap.parse_args()
     if not os.access(args.worker, os.X_OK):
         print(f"FAIL: no newsworker binary at {args.worker} (build first)")
@@ -461,6 +517,8 @@ def main():
     uid = check_dockerfile(worker)
     max_replicas, k8s_values = check_k8s(worker, uid or "10001", version) or (None, {})
     check_compose(worker, uid or "10001", version, max_replicas, k8s_values)
+    if not args.no_schema:
+        check_k8s_schemas()
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
