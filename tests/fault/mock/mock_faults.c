@@ -29,7 +29,8 @@
 #define N_IN_PARTS 3
 #define N_OUT_PARTS 3
 #define MAX_ITEMS 1000
-#define API_PRODUCE 0           /* Kafka protocol ApiKey of Produce */
+#define API_PRODUCE 0           /* Kafka protocol ApiKeys */
+#define API_FETCH 1
 
 /* Which broker leads what: the input on 1, the output on 2, the DLQ and (at first) the group
  * coordinator on 3. Faults aimed at one broker then hit one path of the worker only, and the
@@ -793,7 +794,7 @@ static void scenario_retriable(struct scen *s)
         verify(s, "after stop", 1);
 }
 
-/* 2. The output's leader down for a few seconds, then the input's leader: records wait in the
+/* 2. The output's leader down for 3 s, then the input's leader for 2 s: records wait in the
  * producer, fetches stop; nothing lost, commits catch up, exit 0. */
 static void scenario_broker_down(struct scen *s)
 {
@@ -810,7 +811,7 @@ static void scenario_broker_down(struct scen *s)
         if (produce_items(s, 150, 25)) {
                 CHECK(s, 0, "input while the output leader is down");
         }
-        wait_for(s, &w, U_NONE, 0, 4000);
+        wait_for(s, &w, U_NONE, 0, 3000);
         before = n_seen(s);
         check_commits(s);
         rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
@@ -819,7 +820,7 @@ static void scenario_broker_down(struct scen *s)
               "records flow again once the broker is back");
         rd_kafka_mock_broker_set_down(s->mc, B_INPUT);
         say("broker %d (input leader) down", B_INPUT);
-        wait_for(s, &w, U_NONE, 0, 3000);
+        wait_for(s, &w, U_NONE, 0, 2000);
         rd_kafka_mock_broker_set_up(s->mc, B_INPUT);
         say("broker %d up", B_INPUT);
         if (produce_items(s, 100, 25)) {
@@ -883,7 +884,7 @@ static void scenario_timeouts(struct scen *s)
         if (produce_items(s, 150, 25)) {
                 CHECK(s, 0, "second input batch");
         }
-        wait_for(s, &w, U_NONE, 0, 6000);
+        wait_for(s, &w, U_NONE, 0, 4000);
         rd_kafka_mock_broker_set_rtt(s->mc, B_OUTPUT, 0);
         rd_kafka_mock_broker_set_rtt(s->mc, B_COORD, 0);
         rd_kafka_mock_broker_push_request_error_rtts(s->mc, B_OUTPUT, API_PRODUCE, 3,
@@ -898,6 +899,23 @@ static void scenario_timeouts(struct scen *s)
               "every item has its record and every input offset is committed");
         CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
         verify(s, "after stop", 1);
+}
+
+/* After a fatal stop: a second loop on the same group must process what the first one left
+ * (its Redis claims read back as the same message's, so nothing is taken for a duplicate). */
+static void restart_and_finish(struct scen *s)
+{
+        struct worker w;
+
+        say("a second worker on the same group");
+        if (worker_start(s, &w, NULL)) {
+                CHECK(s, 0, "second worker");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
+              "the second worker finishes every item and commits every offset");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "second worker: exit code %d on stop", w.rc);
+        verify(s, "after the restart", 1);
 }
 
 /* 5 and 6: a first batch fully done, then @p err pushed for the next Produce request to the
@@ -936,16 +954,7 @@ static void scenario_stops(struct scen *s, rd_kafka_resp_err_t err, const char *
         missing = verify(s, "after the fatal stop", 0);
         CHECK(s, missing > 0, "the failed records were not skipped: %d items wait for a restart",
               missing);
-
-        say("a second worker on the same group");
-        if (worker_start(s, &w, NULL)) {
-                CHECK(s, 0, "second worker");
-                return;
-        }
-        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
-              "the second worker finishes every item and commits every offset");
-        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "second worker: exit code %d on stop", w.rc);
-        verify(s, "after the restart", 1);
+        restart_and_finish(s);
 }
 
 static void scenario_fatal(struct scen *s)
@@ -961,6 +970,175 @@ static void scenario_permanent(struct scen *s)
         scenario_stops(s, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, "too large");
 }
 
+/* 7. The coordinator and the output's leader both down for longer than the session timeout:
+ * the group evicts the worker while records are in flight. When the coordinator is back the
+ * partitions are lost and reassigned (on_revoke settles what it can, the rest is processed
+ * again); when the output's leader is back everything flows. Nothing lost, exit 0. */
+static void scenario_evicted(struct scen *s)
+{
+        struct worker w;
+        int n_revoked, n_left;
+        /* on_revoke waits up to shutdown.timeout_ms for delivery reports: short, so that the
+         * revocation happens with records still in flight */
+        const char *extra[] = {"shutdown.timeout_ms", "2000", NULL};
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_COMMIT_ABOVE, 0, tmo(30000)), "a first commit");
+        rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
+        rd_kafka_mock_broker_set_down(s->mc, B_COORD);
+        say("brokers %d (output leader) and %d (coordinator) down for 8 s (session timeout 6 s)",
+            B_OUTPUT, B_COORD);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "input while the brokers are down");
+        }
+        wait_for(s, &w, U_NONE, 0, 8000);
+        rd_kafka_mock_broker_set_up(s->mc, B_COORD);
+        say("broker %d (coordinator) up; output leader still down", B_COORD);
+        wait_for(s, &w, U_NONE, 0, 4000);
+        rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
+        say("broker %d (output leader) up", B_OUTPUT);
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(60000)),
+              "every item has its record and every input offset is committed");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        n_revoked = log_count(s, "\"msg\":\"revoked ", NULL, 0);
+        n_left = log_count(s, "still in flight at revocation", NULL, 0);
+        /* 3 revocations come from the final close; more mean the group took the partitions */
+        CHECK(s, n_revoked > N_IN_PARTS, "the worker lost its partitions mid-run (%d "
+              "revocation lines)", n_revoked);
+        CHECK(s, n_left > 0, "records were still in flight when they were revoked (%d lines)",
+              n_left);
+        verify(s, "after stop", 1);
+}
+
+/* 8. Partition leaders move (input and output) twice mid-run, as after a broker restart or a
+ * reassignment: fetches and produce requests follow the new leaders; nothing lost, exit 0. */
+static void scenario_leaders_move(struct scen *s)
+{
+        struct worker w;
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, NULL)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_SEEN_ATLEAST, 20, tmo(30000)), "the worker produces records");
+        for (int round = 0; round < 2; round++) {
+                for (int p = 0; p < N_IN_PARTS; p++) {
+                        rd_kafka_mock_partition_set_leader(s->mc, s->in, p,
+                                                           1 + (p + round + 1) % N_BROKERS);
+                }
+                for (int p = 0; p < N_OUT_PARTS; p++) {
+                        rd_kafka_mock_partition_set_leader(s->mc, s->out, p,
+                                                           1 + (p + round + 2) % N_BROKERS);
+                }
+                say("leaders moved (round %d)", round + 1);
+                if (produce_items(s, 100, 25)) {
+                        CHECK(s, 0, "input after the leaders moved");
+                }
+                wait_for(s, &w, U_NONE, 0, 2000);
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
+              "every item has its record and every input offset is committed");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        verify(s, "after stop", 1);
+}
+
+/* 9. A fetch answered OFFSET_OUT_OF_RANGE: the consumer resets to the earliest offset
+ * (auto.offset.reset) and redelivers what the worker already handled, while some of it may
+ * still be in flight. The watermark starts the partition afresh; redelivered items are
+ * claimed by the same message (NW_CLAIM_OWN) and produced again: duplicates, nothing lost. */
+static void scenario_offset_reset(struct scen *s)
+{
+        struct worker w;
+        int before;
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, NULL)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 150 items done");
+        rd_kafka_mock_broker_push_request_error_rtts(s->mc, B_INPUT, API_FETCH, 1,
+                                                     RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE, 0);
+        say("OFFSET_OUT_OF_RANGE pushed for the next Fetch from broker %d", B_INPUT);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "second input batch");
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
+              "every item has its record and every input offset is committed");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        before = s->n;
+        CHECK(s, verify(s, "after stop", 1) == 0 && before == s->n, "nothing lost after the reset");
+}
+
+/* 10. Records time out in the producer (message.timeout.ms 1.5 s) while the output's leader is
+ * down for 4 s: each comes back as a failed delivery, the loop queues it on its own retry list
+ * and sends it again (delivery.max_attempts 5). Nothing lost, exit 0. */
+static void scenario_loop_retries(struct scen *s)
+{
+        struct worker w;
+        int n_retry;
+        char line[1024];
+        const char *extra[] = {"kafka.producer.message.timeout.ms", "1500", NULL};
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 150 items done");
+        rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
+        say("broker %d (output leader) down for 4 s; records time out after 1.5 s", B_OUTPUT);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "input while the output leader is down");
+        }
+        wait_for(s, &w, U_NONE, 0, 4000);
+        rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
+        say("broker %d up", B_OUTPUT);
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
+              "every item has its record and every input offset is committed");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        n_retry = log_count(s, "failed (attempt 2)", line, sizeof(line));
+        CHECK(s, n_retry > 0, "the loop retried failed deliveries itself (%d second attempts): %s",
+              n_retry, n_retry ? line : "(none)");
+        verify(s, "after stop", 1);
+}
+
+/* 11. The same with delivery.max_attempts 2 and the output's leader down for longer: a record
+ * that cannot be delivered stops the worker (exit 1) with its offset unstored; a second loop
+ * finishes once the broker is back. */
+static void scenario_attempts_exhausted(struct scen *s)
+{
+        struct worker w;
+        int rc, n_lines, missing;
+        char line[1024];
+        const char *extra[] = {"kafka.producer.message.timeout.ms", "1000",
+                               "delivery.max_attempts", "2", NULL};
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 150 items done");
+        rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
+        say("broker %d (output leader) down; records time out after 1 s, 2 attempts", B_OUTPUT);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "input while the output leader is down");
+        }
+        CHECK(s, wait_for(s, &w, U_WORKER_EXIT, 0, tmo(30000)), "the loop stops by itself");
+        rc = worker_stop(s, &w);
+        CHECK(s, rc == NW_EXIT_FATAL, "exit code %d (NW_EXIT_FATAL is %d)", rc, NW_EXIT_FATAL);
+        n_lines = log_count(s, "\"component\":\"worker\",\"msg\":\"fatal: ", line, sizeof(line));
+        CHECK(s, n_lines == 1 && strstr(line, "cannot deliver") && strstr(line, "timed out"),
+              "one fatal line from the worker, naming the cause: %s", n_lines ? line : "(none)");
+        rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
+        say("broker %d up", B_OUTPUT);
+        missing = verify(s, "after the fatal stop", 0);
+        CHECK(s, missing > 0, "the undeliverable records were not skipped: %d items wait for a "
+              "restart", missing);
+        restart_and_finish(s);
+}
+
 static const struct {
         const char *name;
         void (*fn)(struct scen *);
@@ -971,6 +1149,11 @@ static const struct {
         {"request_timeouts", scenario_timeouts},
         {"fatal_idempotence", scenario_fatal},
         {"permanent_record_error", scenario_permanent},
+        {"evicted_while_output_down", scenario_evicted},
+        {"leaders_move", scenario_leaders_move},
+        {"offset_reset", scenario_offset_reset},
+        {"loop_retries", scenario_loop_retries},
+        {"attempts_exhausted", scenario_attempts_exhausted},
 };
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
@@ -1023,7 +1206,11 @@ int main(int argc, char **argv)
                         keep = 1;
                 } else {
                         passed++;
-                        unlink(s.logpath);
+                        if (!getenv("NW_TEST_KEEP_LOGS")) {
+                                unlink(s.logpath);
+                        } else {
+                                keep = 1;
+                        }
                 }
         }
         if (!keep) {
