@@ -153,7 +153,7 @@ def main():
         recs[r["id"]] = r
 
     m = {k: PRF() for k in ("money", "parties", "deal_count", "events", "event_location", "event_date",
-                            "attendance", "statistics", "people")}
+                            "attendance", "statistics", "people", "person_org")}
     for line in open(golds, encoding="utf-8"):
         g = json.loads(line)
         r = recs.get(g["id"], {})
@@ -236,6 +236,14 @@ def main():
         matched = {p for _, p in pairs}
         fp = sum(1 for i, x in enumerate(pp) if i not in matched and not ambiguous_hit(x.get("name"), amb))
         m["people"].add(len(pairs), fp, len(gp) - len(pairs))
+        # the organization of the people matched (token overlap)
+        for a_, b_ in pairs:
+            go, po = gp[a_].get("organization"), pp[b_].get("organization")
+            if go or po:
+                ok = bool(go and po and toks(go) & toks(po))
+                m["person_org"].add(int(ok), int(bool(po) and not ok), int(bool(go) and not ok))
+                if args.verbose and not ok:
+                    print("  %s person org %s: gold %r got %r" % (g["id"], gp[a_]["name"], go, po))
         if args.verbose:
             for i, x in enumerate(pp):
                 if i not in matched:

@@ -307,6 +307,42 @@ static void test_parties(void)
         nw_article_free(&a);
 }
 
+/* The organization of a person named "Title Name": before the title, or "of" after it. */
+static void test_people_orgs(void)
+{
+        struct nw_article a;
+        static const char *const want[][3] = {
+                {"Dana Whitfield", "CEO", "Orbis Freight"},
+                {"Tomas Reyes", "chairman", "Lakeland Mills"},
+                {"Priya Nair", "economist", "Bank of Kerala"},
+                {"Omar Haddad", "Chairman", "Sable Energy Corp"},
+                {"Ravi Kumar", "Chief Minister", "Kerala"},
+                {"Helen Park", "Finance Minister", NULL},
+                {"Carl Brandt", "Bank president", NULL}, /* a generic word alone is no employer */
+        };
+
+        run(&a, "People",
+            "Orbis Freight CEO Dana Whitfield said volumes rose. Lakeland Mills' chairman Tomas "
+            "Reyes disagreed. Bank of Kerala economist Priya Nair expects cuts. Chairman Omar "
+            "Haddad of Sable Energy Corp resigned. Kerala Chief Minister Ravi Kumar spoke. "
+            "Finance Minister Helen Park spoke too. Bank president Carl Brandt left.",
+            "2024-02-01");
+        CU_ASSERT_EQUAL_FATAL(a.n_people, sizeof(want) / sizeof(want[0]));
+        for (size_t i = 0; i < a.n_people; i++) {
+                NW_ASSERT_STR(a.people[i].name, want[i][0], "name");
+                NW_ASSERT_STR(a.people[i].title, want[i][1], a.people[i].name);
+                if (want[i][2]) {
+                        CU_ASSERT_PTR_NOT_NULL(a.people[i].organization);
+                        if (a.people[i].organization) {
+                                NW_ASSERT_STR(a.people[i].organization, want[i][2], a.people[i].name);
+                        }
+                } else {
+                        CU_ASSERT_PTR_NULL(a.people[i].organization);
+                }
+        }
+        nw_article_free(&a);
+}
+
 static void test_empty(void)
 {
         struct nw_article a;
@@ -328,6 +364,7 @@ int nw_test_register_extract(void)
                 {"event negatives and merge", test_event_negatives_and_merge},
                 {"money that is not a deal", test_money_not_deals},
                 {"parties", test_parties},
+                {"people's organizations", test_people_orgs},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

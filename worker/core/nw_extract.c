@@ -2155,6 +2155,15 @@ static size_t read_org(const char *s, size_t lim, size_t p)
                        (unsigned char)s[we + 2] == 0x99) {
                         we = nw_scan_word_end(s, lim, we + 3);
                 }
+                /* "U.S. Meat Export Federation", "E.F. Hutton": initials keep their dots */
+                if (we < lim && s[we] == '.' && we - p <= 2 && nw_scan_upper(s, lim, p)) {
+                        while (we + 1 < lim && s[we] == '.' && nw_scan_upper(s, lim, we + 1)) {
+                                we = nw_scan_word_end(s, lim, we + 1);
+                        }
+                        if (we < lim && s[we] == '.') {
+                                we++;
+                        }
+                }
                 if (nw_scan_upper(s, lim, p) || (e > p && nw_scan_digit((unsigned char)s[p]))) {
                         e = we;
                 } else if (!in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, lim, p, "the")) {
@@ -2249,6 +2258,87 @@ static void people_appositive(struct ex *x, const struct span *sp)
         }
 }
 
+/* Title modifiers that belong to the title, not to an organization before it. */
+static const char *const title_mods[] = {
+        "prime", "foreign", "finance", "state", "managing", "senior", "former", "acting",
+        "interim", "outgoing", "first", "lord", "supreme", "principal", "union", "cabinet",
+        "financial", "technical", "marketing", "sales", "research", "operating", "investment",
+        "creative", "news", "political", "economic", "regional", "country", "asian", "european",
+        "international", "national", "global", "associate", "assistant", "joint", "group",
+        "company", "corporate", "founding", "honorary", "independent", "non-executive", NULL,
+};
+
+/* Heads whose capitalized words before them name an employer ("JLR CEO", "Met Office
+ * forecaster"); before a minister or president they are a portfolio or an adjective. */
+static const char *const corp_heads[] = {
+        "ceo", "cfo", "coo", "cto", "chairman", "chairwoman", "chairperson", "founder",
+        "co-founder", "director", "boss", "spokesman", "spokeswoman", "spokesperson",
+        "forecaster", "analyst", "economist", "head", "partner", "owner", "md", "executive",
+        "captain", "coach", "officer", "manager", "editor", "researcher", "academician", NULL,
+};
+
+/* The organization written inside a title s[*ta, head_end) whose head word starts at @p head:
+ * a possessive ("Tata's chairman"), a place ("Gujarat Chief Minister") or, before a
+ * corporate head, the capitalized words ("JLR CEO"). Moves *ta past it.
+ * @returns the organization (caller frees) or NULL. */
+static char *org_in_title(const char *s, size_t *ta, size_t head, size_t head_end)
+{
+        size_t p = *ta, org_end = 0, next = 0;
+        char *org;
+
+        while (p < head) {
+                size_t we = nw_scan_word_end(s, head, p);
+                if (org_end && ((we > p && (lower_eq(s + p, we - p, "of") ||
+                                            lower_eq(s + p, we - p, "and"))) ||
+                                (we == p && s[p] == '&'))) {
+                        we = we > p ? we : p + 1;
+                        p = nw_scan_skip_spaces(s, head, we);
+                        continue;
+                }
+                if (we == p || title_word(s, p, we) || in_list(s + p, we - p, title_mods) ||
+                    !nw_scan_upper(s, head, p)) {
+                        break;
+                }
+                if (we - p > 2 && s[we - 2] == '\'' && s[we - 1] == 's') {
+                        org_end = we - 2;
+                        next = nw_scan_skip_spaces(s, head, we);
+                        goto found;
+                }
+                if (we - p > 4 && s[we - 1] == 's' && (unsigned char)s[we - 4] == 0xe2 &&
+                    (unsigned char)s[we - 3] == 0x80 && (unsigned char)s[we - 2] == 0x99) {
+                        org_end = we - 4;
+                        next = nw_scan_skip_spaces(s, head, we);
+                        goto found;
+                }
+                org_end = we;
+                next = nw_scan_skip_spaces(s, head, we);
+                p = next;
+        }
+        if (!org_end || (!nw_gazetteer_find(s + *ta, org_end - *ta) &&
+                         !in_list(s + head, head_end - head, corp_heads))) {
+                return NULL;
+        }
+found:
+        /* "Bank president", "Association chairman": a generic word alone names no one */
+        {
+                static const char *const generic[] = {
+                        "bank", "association", "group", "company", "ministry", "government",
+                        "committee", "council", "agency", "federation", "union", "party", "board",
+                        "office", "department", "bureau", "commission", "fund", "club", "team",
+                        NULL,
+                };
+                if (in_list(s + *ta, org_end - *ta, generic)) {
+                        return NULL;
+                }
+        }
+        if (next > head) {
+                return NULL;
+        }
+        org = dup_clean(s, *ta, org_end);
+        *ta = next;
+        return org;
+}
+
 /* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers" */
 static void people_titled(struct ex *x, const struct span *sp)
 {
@@ -2278,13 +2368,29 @@ static void people_titled(struct ex *x, const struct span *sp)
                 /* the title: walk back over capitalized words and title words (max 4) */
                 ta = i;
                 w = i;
-                for (k = 0; k < 4 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
+                for (k = 0; k < 8 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
                         size_t ws = w - 1;
                         while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
                                s[ws - 1] != '"') {
                                 ws--;
                         }
-                        if (ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
+                        /* "Bank of Tokyo economist", "Office of Management and Budget director":
+                         * glue counts when a capitalized word comes before it */
+                        if (ta < i && ws < w - 1 && (lower_eq(s + ws, w - 1 - ws, "of") ||
+                                                     lower_eq(s + ws, w - 1 - ws, "and") ||
+                                                     lower_eq(s + ws, w - 1 - ws, "&")) &&
+                            ws > sp->a + 1 && s[ws - 1] == ' ') {
+                                size_t w2 = ws - 1;
+                                while (w2 > sp->a && s[w2 - 1] != ' ') {
+                                        w2--;
+                                }
+                                if (nw_scan_upper(s, ws, w2) && !in_list(s + w2, ws - 1 - w2, name_stop)) {
+                                        ta = w2;
+                                        w = w2;
+                                        continue;
+                                }
+                        }
+                        if (k >= 4 || ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
                                 break;
                         }
                         if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
@@ -2297,10 +2403,26 @@ static void people_titled(struct ex *x, const struct span *sp)
                         w = ws;
                 }
                 {
-                        char *title = dup_clean(s, ta, we);
-                        size_t tl = strlen(title);
+                        char *org = org_in_title(s, &ta, i, we);
+                        char *title;
+                        size_t tl;
                         size_t q;
-                        add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), NULL);
+                        /* "Chairman Li Ming of Zenith Group" */
+                        if (!org && ne + 4 < sp->b && s[ne] == ' ' &&
+                            nw_scan_word_at(s, sp->b, ne + 1, "of")) {
+                                size_t oa = nw_scan_skip_spaces(s, sp->b, ne + 3);
+                                size_t oe;
+                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                                }
+                                oe = nw_scan_upper(s, sp->b, oa) ? read_org(s, sp->b, oa) : oa;
+                                if (oe > oa) {
+                                        org = dup_clean(s, oa, oe);
+                                }
+                        }
+                        title = dup_clean(s, ta, we);
+                        tl = strlen(title);
+                        add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), org);
                         /* "Deputy Chief Ministers A B and C D" */
                         q = ne;
                         if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
