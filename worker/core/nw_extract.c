@@ -277,7 +277,8 @@ static const char *const np_stop[] = {
         "including", "such", "like", "while", "but", "respectively", "so", "far", "ago", "more",
         "less", "than", "too", "also", "all", "only", "up", "down", "out", "be", "been", "being",
         "could", "can", "may", "might", "should", "must", "did", "do", "does", "not", "amid",
-        "against", "via", "through", "among", "apiece", "yuan", "dollars", NULL,
+        "against", "via", "through", "among", "apiece", "yuan", "dollars", "vs", "versus",
+        NULL,
 };
 
 /* Nouns that make a count a number of deals. */
@@ -372,6 +373,10 @@ static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mentio
                 }
                 e = nw_scan_word_end(s, lim, w);
                 if (in_list(s + w, e - w, np_stop)) {
+                        break;
+                }
+                /* "200,000 shares currently held": an adverb ends the noun phrase */
+                if (words && e - w > 4 && s[e - 2] == 'l' && s[e - 1] == 'y') {
                         break;
                 }
                 if (!words) {
@@ -2446,7 +2451,8 @@ static const char *const org_suffix[] = {
         "limited", "bank", "association", "federation", "ministry", "government", "committee",
         "council", "agency", "university", "institute", "capital", "ventures", "partners",
         "holdings", "company", "commission", "bureau", "department", "chamber", "alliance",
-        "society", "authority", "administration", "office", "plc", "llc", "fund", NULL,
+        "society", "authority", "administration", "office", "plc", "llc", "fund", "companies",
+        NULL,
 };
 
 static void orgs_in(struct ex *x, const struct span *sp)
@@ -2465,9 +2471,30 @@ static void orgs_in(struct ex *x, const struct span *sp)
                 if (in_list(s + i, we - i, org_suffix)) {
                         size_t a = name_start(x, sp, i);
                         size_t an = nw_scan_find_word(s, a, i, "and");
+                        /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
+                         * Commission" and "... Inspection and Insurance Co" are one */
                         while (an != (size_t)-1) {
-                                a = nw_scan_skip_spaces(s, i, an + 3);
-                                an = nw_scan_find_word(s, a, i, "and");
+                                size_t w = an;
+                                while (w > a && s[w - 1] == ' ') {
+                                        w--;
+                                }
+                                {
+                                        size_t ws = w;
+                                        while (ws > a && s[ws - 1] != ' ') {
+                                                ws--;
+                                        }
+                                        if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
+                                                a = nw_scan_skip_spaces(s, i, an + 3);
+                                        }
+                                }
+                                an = nw_scan_find_word(s, an + 3, i, "and");
+                        }
+                        /* "Boston-based FMR Corp": the description is not the name */
+                        {
+                                size_t fe = nw_scan_word_end(s, i, a);
+                                if (fe > a + 6 && fe < i && nw_scan_word_at(s, fe, fe - 6, "-based")) {
+                                        a = nw_scan_skip_spaces(s, i, fe);
+                                }
                         }
                         if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
                             nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {

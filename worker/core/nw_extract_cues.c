@@ -67,6 +67,7 @@ static const struct cue cues[] = {
         {"commissioner", 12, 0, B(TITLE), 0},
         {"commit", 6, 1, B(INV), 0},
         {"committee", 9, 0, B(ORG_SUFFIX), 0},
+        {"companies", 9, 0, B(ORG_SUFFIX), 0},
         {"company", 7, 0, B(ORG_SUFFIX), 0},
         {"conclave", 8, 0, B(EV_KEYWORD), 0},
         {"concluded", 9, 0, B(SIGNING), 0},
@@ -311,8 +312,8 @@ static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 /* letter_start[c - 'a'] is the first row whose key starts with c or a later letter;
  * letter_start[26] == n_cues (checked by nw_cues_table_ok). */
 static const unsigned short letter_start[27] = {
-        0, 19, 27, 66, 80, 97, 124, 133, 137, 148, 148, 148, 157, 173,
-        177, 187, 208, 208, 214, 248, 273, 274, 279, 282, 282, 283, 284,
+        0, 19, 27, 67, 81, 98, 125, 134, 138, 149, 149, 149, 158, 174,
+        178, 188, 209, 209, 215, 249, 274, 275, 280, 283, 283, 284, 285,
 };
 
 int nw_cues_table_ok(void)
