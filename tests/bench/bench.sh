@@ -15,6 +15,7 @@
 #      used as it is; otherwise one is started (deploy/local/lib.sh) and stopped on exit.
 set -euo pipefail
 
+command_line="tests/bench/bench.sh $*"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 items=50000 runs=3 lat_items=2000 lat_rate=200 e2e=1 keep=0
@@ -108,8 +109,9 @@ if [ "$e2e" = 1 ]; then
     else
         # Other stacks on this machine may hold the default ports: take the first free set.
         if [ -z "${NW_KAFKA_PORT:-}" ]; then
-            for base in 1 5 6; do
-                r=${base}6379 k=${base}9092 c=${base}9093 s=${base}9094
+            for set in "16379 19092 19093 19094" "56379 59092 59093 59094" \
+                       "57379 57092 57093 57094" "58379 58092 58093 58094"; do
+                read -r r k c s <<<"$set"
                 if ! nw__port_in_use "$r" && ! nw__port_in_use "$k" && ! nw__port_in_use "$c" &&
                     ! nw__port_in_use "$s"; then
                     export NW_REDIS_PORT=$r NW_KAFKA_PORT=$k NW_KAFKA_CONTROLLER_PORT=$c NW_KAFKA_SASL_PORT=$s
@@ -144,6 +146,10 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
     echo
     echo "newsworker benchmark, $(sed -n 's/^date=//p' "$results"), commit $(sed -n 's/^commit=//p' "$results")"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(awk '/MemTotal/ { printf "%.1f GB RAM", $2 / 1048576 }' /proc/meminfo)"
+    echo "command: $command_line"
+    echo "worker settings: $("$worker" check-config 2>/dev/null |
+        sed -n -E 's/^(worker\.threads|batch\.max_messages|dedupe\.near|kafka\.producer\.linger\.ms) = ([^ ]*).*/\1=\2/p' |
+        tr '\n' ' ')(worker.threads=0: one per CPU)"
     echo "load average at start: $(sed -n 's/^load_start=//p' "$results"), at end: $(sed -n 's/^load_end=//p' "$results")"
     echo
     "$py" "$here/bench.py" table --results "$results"
