@@ -883,7 +883,9 @@ static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv
 
 static int is_deal_count(const struct ex *x, const struct mention *m)
 {
-        return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value == (double)(long long)m->value &&
+        /* a whole number in range first: casting a huge double to an integer is undefined */
+        return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value >= 0 && m->value < 1e15 &&
+               m->value == (double)(long long)m->value &&
                in_list(x->s + m->unit.a, m->unit.b - m->unit.a, deal_nouns);
 }
 
@@ -1336,11 +1338,15 @@ static void event_date(struct ex *x, const struct span *sp, struct nw_event *ev)
                                 continue;
                         }
                 }
+                /* an event met again in a later sentence may already have a date */
+                free(ev->date);
+                ev->date = NULL;
                 if (d.y) {
                         char iso[11];
                         nw_date_format(&d, iso);
                         ev->date = nw_xstrdup(iso);
                 }
+                free(ev->date_text);
                 ev->date_text = dup_clean(s, st, e);
                 return;
         }
