@@ -1037,7 +1037,7 @@ static void scenario_leaders_move(struct scen *s)
                 if (produce_items(s, 100, 25)) {
                         CHECK(s, 0, "input after the leaders moved");
                 }
-                wait_for(s, &w, U_NONE, 0, 2000);
+                wait_for(s, &w, U_NONE, 0, 1000);
         }
         CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
               "every item has its record and every input offset is committed");
@@ -1139,6 +1139,38 @@ static void scenario_attempts_exhausted(struct scen *s)
         restart_and_finish(s);
 }
 
+/* 12. A stop (SIGTERM) while the output's leader is down: the drain waits shutdown.timeout_ms
+ * for delivery reports, then gives up; what was not delivered is purged (and freed) and its
+ * offsets stay uncommitted. The exit code is still 0 (a requested stop; the input is processed
+ * again after a restart), and a second loop finishes once the broker is back. */
+static void scenario_stop_during_outage(struct scen *s)
+{
+        struct worker w;
+        int rc, missing, n_left;
+        const char *extra[] = {"shutdown.timeout_ms", "2000", NULL};
+
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 150 items done");
+        rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
+        say("broker %d (output leader) down", B_OUTPUT);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "input while the output leader is down");
+        }
+        wait_for(s, &w, U_NONE, 0, 2000);
+        rc = worker_stop(s, &w);
+        CHECK(s, rc == NW_EXIT_OK, "exit code %d on a stop during the outage", rc);
+        n_left = log_count(s, "undelivered at shutdown", NULL, 0);
+        CHECK(s, n_left == 1, "the drain reports the undelivered records (%d lines)", n_left);
+        rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
+        say("broker %d up", B_OUTPUT);
+        missing = verify(s, "after the stop", 0);
+        CHECK(s, missing > 0, "%d items wait for a restart", missing);
+        restart_and_finish(s);
+}
+
 static const struct {
         const char *name;
         void (*fn)(struct scen *);
@@ -1154,6 +1186,7 @@ static const struct {
         {"offset_reset", scenario_offset_reset},
         {"loop_retries", scenario_loop_retries},
         {"attempts_exhausted", scenario_attempts_exhausted},
+        {"stop_during_outage", scenario_stop_during_outage},
 };
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
