@@ -548,8 +548,19 @@ def cmd_table(a):
             row("end to end", "worker time", f"{busy:.1f} s from first output to last",
                 f"pipeline {r['e2e_processing_s']} s (sum over items, all threads), waiting on Redis "
                 f"{r.get('e2e_redis_wait_s', '?')} s; the rest is Kafka I/O and waiting")
+        w_, rd_, b_ = num("e2e_cpu_s", 0), num("e2e_redis_cpu_s", 0), num("e2e_broker_cpu_s", 0)
+        fk, fb = num("floor_cpu_s", 0), num("floor_broker_cpu_s", 0)
+        row("end to end", "CPU per article", f"{(w_ + rd_ + b_) * 1e6 / n:.0f} us",
+            f"worker {w_ * 1e6 / n:.0f} + Redis {rd_ * 1e6 / n:.0f} + broker {b_ * 1e6 / n:.0f} us; "
+            f"floor: kcat {fk * 1e6 / n:.0f} + broker {fb * 1e6 / n:.0f} us")
         row("end to end", "worker peak RSS", f"{num('e2e_peak_rss_kb') / 1024:.1f} MB",
             f"VmHWM; RSS start/middle/end {r.get('e2e_rss_start_mid_end_kb', '?')} kB")
+        if r.get("e2e_rss_samples_kb"):
+            kb = [int(x) for x in r["e2e_rss_samples_kb"].split(",")]
+            step = max(1, (len(kb) + 19) // 20)
+            row("end to end", "worker RSS each second", f"max {max(kb) / 1024:.0f} MB",
+                ("MB: " if step == 1 else f"MB, every {step} s: ") +
+                " ".join(f"{x / 1024:.0f}" for x in kb[::step]) + f" (last {kb[-1] / 1024:.0f})")
         row("end to end", "latency p50 / p99", f"{r.get('lat_p50_ms')} / {r.get('lat_p99_ms')} ms",
             f"{r.get('lat_items')} items at {r.get('lat_rate')}/s, input to output LogAppendTime; max "
             f"{r.get('lat_max_ms')} ms; worker histogram p50 <= {r.get('lat_worker_hist_p50_le_s', '?')} s, "

@@ -3,11 +3,14 @@
 # against the real Kafka and Redis with a plain kcat copy as the floor, in one table.
 #
 # usage: tests/bench/bench.sh [--items N] [--runs R] [--lat-items M] [--lat-rate R/s]
-#                             [--no-e2e] [--keep]
+#                             [--no-core] [--no-e2e] [--keep]
 #   --items N      items produced to the raw topic for the end-to-end part (default 50000)
 #   --runs R       core repetitions, best of (default 3)
 #   --lat-items M, --lat-rate R   the paced latency phase (default 2000 items at 200/s)
+#   --no-core      end to end only (the items still come from Reuters when it is there)
 #   --no-e2e       core and process only (no Kafka, no Redis)
+#   NEWSWORKER_* variables in the environment reach the worker (and are named in the table),
+#   e.g. NEWSWORKER_DEDUPE_NEAR=false to see what near-duplicate detection costs
 #   --keep         keep the work directory (items, logs, results)
 # env: NW_BENCH_BUILD (build directory, default build-bench: other work rebuilds build/),
 #      NW_SHARED_DATA (default ../shared/data next to the checkout). A stack whose
@@ -18,16 +21,17 @@ set -euo pipefail
 command_line="tests/bench/bench.sh $*"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-items=50000 runs=3 lat_items=2000 lat_rate=200 e2e=1 keep=0
+items=50000 runs=3 lat_items=2000 lat_rate=200 core=1 e2e=1 keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --items) items=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --lat-items) lat_items=$2; shift 2 ;;
         --lat-rate) lat_rate=$2; shift 2 ;;
+        --no-core) core=0; shift ;;
         --no-e2e) e2e=0; shift ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -76,6 +80,10 @@ reuters=""
 if [ -r "$reuters_gz" ]; then
     reuters=$work/reuters.jsonl
     gzip -dc "$reuters_gz" >"$reuters"
+fi
+if [ -n "$reuters" ] && [ "$core" = 0 ]; then
+    echo "core_skipped=--no-core" >>"$results"
+elif [ -n "$reuters" ]; then
     say "core: bench_core over $(wc -l <"$reuters") Reuters stories, best of $runs"
     "$build/tests/bench_core" --runs "$runs" "$reuters" | tee "$work/core.txt" >&2
     # RESULT core k=v ... -> core_k=v
@@ -150,6 +158,9 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results"
     echo "worker settings: $("$worker" check-config 2>/dev/null |
         sed -n -E 's/^(worker\.threads|batch\.max_messages|dedupe\.near|kafka\.producer\.linger\.ms) = ([^ ]*).*/\1=\2/p' |
         tr '\n' ' ')(worker.threads=0: one per CPU)"
+    if env | grep -q '^NEWSWORKER_'; then
+        echo "worker environment: $(env | grep '^NEWSWORKER_' | sort | tr '\n' ' ')"
+    fi
     echo "load average at start: $(sed -n 's/^load_start=//p' "$results"), at end: $(sed -n 's/^load_end=//p' "$results")"
     echo
     "$py" "$here/bench.py" table --results "$results"
