@@ -9,9 +9,10 @@ Checks what the Dockerfile promises and what only a real run shows:
           pointed at the local stack), a read-only root file system without tmpfs, every
           capability dropped, the Deployment's memory limit: the worker is PID 1, /readyz turns 200, the HEALTHCHECK passes,
           the bundled samples (schemas/examples/) become the expected records (valid against
-          the schema) and one dead letter, and `podman stop` (SIGTERM, then SIGKILL after
-          the Deployment's grace period) makes it exit 0 within shutdown.timeout_ms with every
-          input offset committed.
+          the schema) and one dead letter, their offsets are committed; then, busy with a load
+          of 10,000 items, `podman stop` (SIGTERM, then SIGKILL after the Deployment's grace
+          period) makes it exit 0 within shutdown.timeout_ms, and every input committed by
+          then was published.
 
 Exit 0 pass, 1 fail (podman unable to build or run is a failure, never a skip), 77 skipped
 when no stack is running (start one with deploy/local/stack.sh or run deploy/local/test.sh)."""
@@ -97,6 +98,16 @@ def http_get(url):
         return e.code, e.read().decode()
     except OSError:
         return 0, ""
+
+
+def metric(run, name):
+    """The sum of a metric's series on the worker's /metrics (0 when it does not answer)."""
+    status, body = http_get(run.http + "/metrics")
+    total = 0.0
+    for line in body.splitlines() if status == 200 else []:
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 def read_list(name):
@@ -231,6 +242,34 @@ class Run:
             podman("rm", "-f", "-t", "0", self.name, check_rc=False)
 
 
+LOAD_ITEMS = 10000
+WORDS = ("port", "grain", "tariff", "bank", "steel", "rail", "crop", "bond", "yield", "export",
+         "mill", "fleet", "quota", "loan", "refinery", "harvest", "cargo", "levy", "index", "plant")
+
+
+def load_items(n):
+    """n unique JSON items, one line each (distinct words, so no near duplicates either)."""
+    import random
+    rng = random.Random(7)
+    out = []
+    for i in range(n):
+        words = " ".join(rng.choice(WORDS) for _ in range(40))
+        out.append(json.dumps({"id": f"load-{i}", "source": "container-test",
+                               "title": f"Load item {i}: {rng.choice(WORDS)} report",
+                               "body": f"Item {i} of the container load test: {words} {i * 7919}."}
+                              ).encode())
+    return out
+
+
+def consume(bootstrap, topic, envelope=False):
+    """Every message of a topic: payloads, or kcat's JSON envelopes (partition, offset, ...)."""
+    cmd = ["kcat", "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q"]
+    cmd += ["-J"] if envelope else ["-D", "\x1e"]
+    out = subprocess.run(cmd, check=True, capture_output=True).stdout
+    parts = out.split(b"\n" if envelope else b"\x1e")
+    return [p.decode("utf-8", "replace") for p in parts if p.strip()]
+
+
 def samples():
     files = sorted(glob.glob(os.path.join(EXAMPLES, "[0-9][0-9]-*")))
     # every sample but the exact duplicate (05) and the malformed item (06) becomes a record
@@ -272,19 +311,31 @@ def scenario(image, shutdown_ms):
                      lambda: run.count(run.out) >= want_out and run.count(run.dlq) >= want_dlq, 60)
         check(run.count(run.out) == want_out, f"{want_out} records on {run.out}")
         check(run.count(run.dlq) == want_dlq, f"{want_dlq} dead letter on {run.dlq}")
-        out = subprocess.run(["kcat", "-C", "-b", run.bootstrap, "-t", run.out, "-o", "beginning",
-                              "-e", "-q", "-D", "\x1e"], check=True, capture_output=True).stdout
         path = os.path.join(workdir, "records.jsonl")
-        with open(path, "wb") as f:
-            for rec in out.split(b"\x1e"):
-                if rec.strip():
-                    f.write(rec.replace(b"\n", b" ") + b"\n")
+        with open(path, "w") as f:
+            for rec in consume(run.bootstrap, run.out):
+                f.write(rec.replace("\n", " ") + "\n")
         rc = subprocess.run(["/usr/bin/python3", VALIDATOR, "--schema", SCHEMA, "--expect",
                              str(want_out), path]).returncode
         check(rc == 0, f"the {want_out} records are valid against enriched-news.schema.json")
         status, body = http_get(run.http + "/metrics")
         check(status == 200 and "newsworker_" in body, "/metrics answers with newsworker_* series")
 
+        ends = partition_offsets(admin("end-offsets", run.bootstrap, run.raw))
+
+        def all_committed():
+            got = partition_offsets(admin("offsets", run.bootstrap, run.group, run.raw))
+            return all(got.get(p, 0) == e for p, e in ends.items() if e > 0)
+        run.wait_for("the samples' offsets committed", all_committed, 30)
+        log("ok: every sample's offset committed while running")
+
+        # Stop it while it is busy: a load of unique items, stopped once it is under way.
+        load = load_items(LOAD_ITEMS)
+        subprocess.run(["kcat", "-P", "-b", run.bootstrap, "-t", run.raw, "-X", "linger.ms=20"],
+                       input=b"\n".join(load) + b"\n", check=True)
+        # /metrics, not the Kafka admin tool: it answers in milliseconds, so the stop lands early
+        run.wait_for("the load under way",
+                     lambda: metric(run, "newsworker_messages_consumed_total") >= len(files) + 500, 60)
         # As the kubelet does: the image's STOPSIGNAL, then SIGKILL after the grace period.
         t0 = time.monotonic()
         podman("stop", "-t", str(grace), run.name, timeout=grace + 30)
@@ -294,9 +345,22 @@ def scenario(image, shutdown_ms):
         check(took * 1000 < shutdown_ms + 5000,
               f"the drain ended within shutdown.timeout_ms {shutdown_ms} ms (+5 s to leave the group)")
         committed = partition_offsets(admin("offsets", run.bootstrap, run.group, run.raw))
-        ends = partition_offsets(admin("end-offsets", run.bootstrap, run.raw))
-        check(all(committed.get(p, 0) == e for p, e in ends.items() if e > 0),
-              f"every input offset committed on the way out ({committed} = {ends})")
+        published = {json.loads(m)["id"] for m in consume(run.bootstrap, run.out)}
+        lost, done, total = [], 0, 0
+        for m in consume(run.bootstrap, run.raw, envelope=True):
+            env = json.loads(m)
+            item = (env.get("payload") or "")
+            if not item.startswith('{"id": "load-'):
+                continue
+            total += 1
+            if env["offset"] < committed.get(env["partition"], 0):
+                done += 1
+                if json.loads(item)["id"] not in published:
+                    lost.append((env["partition"], env["offset"]))
+        check(0 < done < total, f"the stop landed while the worker was busy ({done} of {total} "
+                                f"load items committed, {len(published)} records out)")
+        check(not lost,
+              f"every committed input was published before the stop ({len(lost)} were not)")
         return 0
     except Exception:
         if run.started:
