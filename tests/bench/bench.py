@@ -320,6 +320,72 @@ def cmd_e2e(a):
         put("e2e_items", n)
         put("e2e_in_mb", f"{sum(len(x) + 1 for x in items) / 1e6:.3f}")
 
+        # -- latency: a fresh worker kept ahead of a paced producer. Under the backlog below
+        # every input waits for the whole queue, so its latency would say nothing. It runs
+        # first because it also warms the broker up: on a fresh stack the first consumer group
+        # and the first idempotent producer wait ~1 s for __consumer_offsets and the producer
+        # id, which is not a cost of either the floor or the worker.
+        lat_n, rate = a.lat_items, a.lat_rate
+        log(f"latency: {lat_n} items at {rate}/s")
+        # its own key prefix, so the throughput run below finds none of these claims
+        w2 = Worker(a.worker, a.workdir, "latency", T["lat-raw"], T["lat-enriched"], T["lat-dlq"],
+                    f"{run}-lat", f"l{random.randrange(10**6):06d}:"[:8], boot)
+        started.append(w2)
+        deadline = time.monotonic() + 60
+        while w2.log_text().count(f"assigned {T['lat-raw']} [") < P:
+            if time.monotonic() > deadline or not w2.alive():
+                raise Fail(f"latency worker not assigned {P} partitions in 60 s; see {w2.logpath}")
+            time.sleep(0.2)
+        # Warm-up, not measured: the first records wait for the worker's producer id and its
+        # consumer's first offset lookup (~0.8 s here); that is start-up, reported above as
+        # the time to the first output.
+        warm = []
+        for i, v in enumerate(items[-20:]):
+            it = json.loads(v)
+            it["id"] = f"warm-{i}"
+            it["title"] = f"warm-up {i} {it.get('title', '')}"
+            warm.append(json.dumps(it, separators=(",", ":")))
+        warm_file = os.path.join(a.workdir, "latency-warm.jsonl")
+        lat_file = os.path.join(a.workdir, "latency-items.jsonl")
+        with open(warm_file, "w") as f:
+            f.write("\n".join(warm) + "\n")
+        with open(lat_file, "wb") as f:
+            f.write(b"\n".join(items[:lat_n]) + b"\n")
+        subprocess.run([a.produce, boot, T["lat-raw"], warm_file], check=True, timeout=120)
+        wait_count(boot, T["lat-enriched"], P, len(warm), 60, w2, "latency warm-up")
+        subprocess.run([a.produce, boot, T["lat-raw"], lat_file, str(rate)], check=True,
+                       timeout=lat_n / rate + 120)
+        wait_count(boot, T["lat-enriched"], P, lat_n + len(warm), 120, w2, "latency")
+        metrics = w2.metrics()
+        w2.stop()
+        sent = {}
+        for line in read_topic(boot, T["lat-raw"], "%T\t%s\n"):
+            t, _, v = line.partition("\t")
+            rid = json.loads(v)["id"]
+            if not rid.startswith("warm-"):
+                sent[rid] = int(t)
+        lat = []
+        with open(os.path.join(a.workdir, "latency.tsv"), "w") as f:
+            f.write("id\tinput_ms\toutput_ms\tlatency_ms\n")
+            for line in read_topic(boot, T["lat-enriched"], "%T\t%s\n"):
+                t, _, v = line.partition("\t")
+                rid = json.loads(v)["id"]
+                if rid in sent:
+                    lat.append(int(t) - sent[rid])
+                    f.write(f"{rid}\t{sent[rid]}\t{t}\t{lat[-1]}\n")
+        if len(lat) != lat_n:
+            raise Fail(f"latency: matched {len(lat)} of {lat_n} outputs to inputs")
+        put("lat_items", lat_n)
+        put("lat_rate", rate)
+        put("lat_p50_ms", pct(lat, 50))
+        put("lat_p99_ms", pct(lat, 99))
+        put("lat_max_ms", max(lat))
+        h50, h99 = histogram_quantiles(metrics, "newsworker_end_to_end_seconds", (50, 99))
+        if h50 is not None:
+            put("lat_worker_hist_p50_le_s", h50)
+            put("lat_worker_hist_p99_le_s", h99)
+        log(f"latency: p50 {pct(lat, 50)} ms, p99 {pct(lat, 99)} ms")
+
         # -- floor: a plain consumer piped into a plain producer, same records, same broker.
         # The producer gets the settings of the worker's producer that cost CPU or time
         # (lz4, idempotence, linger.ms=5), so the difference is the worker's own work.
@@ -403,68 +469,6 @@ def cmd_e2e(a):
             raise Fail(f"worker stop line {stop}: expected published={n}, dlq=0")
         log(f"newsworker: {n} in {wall:.2f} s, CPU {cpu:.2f} s, VmHWM {hwm} kB")
 
-        # -- latency: a fresh worker kept ahead of a paced producer. Under the backlog above
-        # every input waited for the whole queue, so its latency says nothing.
-        lat_n, rate = a.lat_items, a.lat_rate
-        log(f"latency: {lat_n} items at {rate}/s")
-        # its own key prefix: the same items under the first prefix are duplicates by now
-        w2 = Worker(a.worker, a.workdir, "latency", T["lat-raw"], T["lat-enriched"], T["lat-dlq"],
-                    f"{run}-lat", f"l{random.randrange(10**6):06d}:"[:8], boot)
-        started.append(w2)
-        deadline = time.monotonic() + 60
-        while w2.log_text().count(f"assigned {T['lat-raw']} [") < P:
-            if time.monotonic() > deadline or not w2.alive():
-                raise Fail(f"latency worker not assigned {P} partitions in 60 s; see {w2.logpath}")
-            time.sleep(0.2)
-        # Warm-up, not measured: the first records wait for the worker's producer id and its
-        # consumer's first offset lookup (~0.8 s here); that is start-up, reported above as
-        # the time to the first output.
-        warm = []
-        for i, v in enumerate(items[-20:]):
-            it = json.loads(v)
-            it["id"] = f"warm-{i}"
-            it["title"] = f"warm-up {i} {it.get('title', '')}"
-            warm.append(json.dumps(it, separators=(",", ":")))
-        warm_file = os.path.join(a.workdir, "latency-warm.jsonl")
-        lat_file = os.path.join(a.workdir, "latency-items.jsonl")
-        with open(warm_file, "w") as f:
-            f.write("\n".join(warm) + "\n")
-        with open(lat_file, "wb") as f:
-            f.write(b"\n".join(items[:lat_n]) + b"\n")
-        subprocess.run([a.produce, boot, T["lat-raw"], warm_file], check=True, timeout=120)
-        wait_count(boot, T["lat-enriched"], P, len(warm), 60, w2, "latency warm-up")
-        subprocess.run([a.produce, boot, T["lat-raw"], lat_file, str(rate)], check=True,
-                       timeout=lat_n / rate + 120)
-        wait_count(boot, T["lat-enriched"], P, lat_n + len(warm), 120, w2, "latency")
-        metrics = w2.metrics()
-        w2.stop()
-        sent = {}
-        for line in read_topic(boot, T["lat-raw"], "%T\t%s\n"):
-            t, _, v = line.partition("\t")
-            rid = json.loads(v)["id"]
-            if not rid.startswith("warm-"):
-                sent[rid] = int(t)
-        lat = []
-        with open(os.path.join(a.workdir, "latency.tsv"), "w") as f:
-            f.write("id\tinput_ms\toutput_ms\tlatency_ms\n")
-            for line in read_topic(boot, T["lat-enriched"], "%T\t%s\n"):
-                t, _, v = line.partition("\t")
-                rid = json.loads(v)["id"]
-                if rid in sent:
-                    lat.append(int(t) - sent[rid])
-                    f.write(f"{rid}\t{sent[rid]}\t{t}\t{lat[-1]}\n")
-        if len(lat) != lat_n:
-            raise Fail(f"latency: matched {len(lat)} of {lat_n} outputs to inputs")
-        put("lat_items", lat_n)
-        put("lat_rate", rate)
-        put("lat_p50_ms", pct(lat, 50))
-        put("lat_p99_ms", pct(lat, 99))
-        put("lat_max_ms", max(lat))
-        h50, h99 = histogram_quantiles(metrics, "newsworker_end_to_end_seconds", (50, 99))
-        if h50 is not None:
-            put("lat_worker_hist_p50_le_s", h50)
-            put("lat_worker_hist_p99_le_s", h99)
-        log(f"latency: p50 {pct(lat, 50)} ms, p99 {pct(lat, 99)} ms")
     finally:
         for p in started:
             try:
