@@ -22,14 +22,15 @@ nwc__say() { printf '%s\n' "$*" >&2; }
 nwc__now_ms() { date +%s%3N; }
 nwc__secs() { local ms=$1; printf '%d.%d s' $(( ms / 1000 )) $(( ms % 1000 / 100 )); }
 
+# The run root (container state, mounts) goes to /run, which a reboot empties, as podman
+# expects; only the image storage is cached. One run root per cache directory.
+NWC_RUNROOT=${NWC_RUNROOT:-/run/newsworker-podman/$(printf '%s' "$NW_CONTAINER_CACHE" | cksum | cut -d' ' -f1)}
+
 # podman with this project's storage and the settings that work in a plain root shell
 # without systemd: cgroupfs (no systemd to ask for cgroups), events in a file (no
 # journald), runc (crun fails here), and the default netavark/CNI left unused because
 # every container runs with --network=host. A CI runner whose own root is an overlay (a
 # container) can set NWC_STORAGE_DRIVER=vfs, slower but it works anywhere.
-# The run root (container state, mounts) goes to /run, which a reboot empties, as podman
-# expects; only the image storage is cached. One run root per cache directory.
-NWC_RUNROOT=${NWC_RUNROOT:-/run/newsworker-podman/$(printf '%s' "$NW_CONTAINER_CACHE" | cksum | cut -d' ' -f1)}
 nwc_podman() {
     mkdir -p "$NW_CONTAINER_CACHE/storage" "$NWC_RUNROOT" "$NW_CONTAINER_CACHE/tmp" || return 1
     TMPDIR="$NW_CONTAINER_CACHE/tmp" podman \
