@@ -22,7 +22,6 @@ import time
 import urllib.request
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def log(msg):
@@ -256,15 +255,13 @@ class Worker:
 def wait_count(bootstrap, topic, partitions, want, timeout, worker=None, what=""):
     """Poll a topic's end offsets until it holds `want` records; returns when it did."""
     deadline = time.monotonic() + timeout
-    last, n = -1, 0
+    n = 0
     while time.monotonic() < deadline:
         n = count(bootstrap, topic, partitions)
         if n >= want:
             return time.monotonic()
         if worker is not None and not worker.alive():
             raise Fail(f"worker exited early ({what}); see {worker.logpath}")
-        if n != last:
-            last = n
         time.sleep(0.2)
     raise Fail(f"{what}: {n} of {want} records on {topic} after {timeout} s")
 
@@ -390,7 +387,7 @@ def cmd_e2e(a):
         # The producer gets the settings of the worker's producer that cost CPU or time
         # (lz4, idempotence, linger.ms=5), so the difference is the worker's own work.
         log("floor: kcat -C | kcat -P")
-        b_cpu0, r_cpu0 = proc_cpu_s(broker or 0), proc_cpu_s(redis or 0)
+        b_cpu0 = proc_cpu_s(broker or 0)
         t0 = time.monotonic()
         cons = subprocess.Popen(["kcat", "-C", "-b", boot, "-t", T["raw"], "-o", "beginning", "-e", "-q",
                                  "-f", "%s\n"], stdout=subprocess.PIPE)

@@ -90,6 +90,10 @@ elif [ -n "$reuters" ]; then
     grep '^RESULT core ' "$work/core.txt" | cut -d' ' -f3- | tr ' ' '\n' | sed 's/^/core_/' >>"$results"
 
     say "process: newsworker process over the same file"
+    if [ ! -x /usr/bin/time ]; then
+        echo "bench.sh: /usr/bin/time is missing: apt-get install time (deploy/packages/test.txt)" >&2
+        exit 1
+    fi
     /usr/bin/time -v -o "$work/process.time" "$worker" process "$reuters" >"$work/process.out" 2>"$work/process.err"
     awk -v f="$reuters" '
         /Elapsed \(wall clock\)/ { n = split($NF, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print "process_wall_s=" s }
@@ -108,7 +112,7 @@ fi
 
 # ---- end to end
 if [ "$e2e" = 1 ]; then
-    # shellcheck source=../../deploy/local/lib.sh
+    # shellcheck source-path=SCRIPTDIR source=../../deploy/local/lib.sh
     . "$root/deploy/local/lib.sh"
     if [ -n "${NW_KAFKA_BOOTSTRAP:-}" ] && [ -n "${NW_REDIS_URL:-}" ] && [ -n "${NW_KAFKA_CLASSPATH:-}" ] &&
         timeout 10 kcat -L -b "$NW_KAFKA_BOOTSTRAP" -m 5 >/dev/null 2>&1; then
