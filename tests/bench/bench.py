@@ -515,74 +515,86 @@ def cmd_table(a):
         rows.append((part, metric, value, note))
 
     if "core_articles" in r:
-        mb, arts = num("core_in_mb"), num("core_articles")
-        for st in ("decode", "normalize", "fingerprint", "extract", "serialize", "total"):
-            c, w = num(f"core_{st}_cpu_s"), num(f"core_{st}_wall_s")
-            row("core (1 thread)", st if st != "total" else "pipeline+serialize",
-                f"{mb / c:.1f} MB/s, {arts / c:.0f} art/s",
-                f"CPU time; wall {mb / w:.1f} MB/s" + ("" if st != "total" else f"; {arts:.0f} articles, {mb:.1f} MB"))
-        row("core (1 thread)", "peak RSS", f"{num('core_peak_rss_kb') / 1024:.1f} MB",
-            f"{num('core_loaded_rss_kb') / 1024:.1f} MB of it the input file held in memory")
+        try:
+            mb, arts = num("core_in_mb"), num("core_articles")
+            for st in ("decode", "normalize", "fingerprint", "extract", "serialize", "total"):
+                c, w = num(f"core_{st}_cpu_s"), num(f"core_{st}_wall_s")
+                row("core (1 thread)", st if st != "total" else "pipeline+serialize",
+                    f"{mb / c:.1f} MB/s, {arts / c:.0f} art/s",
+                    f"CPU time; wall {mb / w:.1f} MB/s" + ("" if st != "total" else f"; {arts:.0f} articles, {mb:.1f} MB"))
+            row("core (1 thread)", "peak RSS", f"{num('core_peak_rss_kb') / 1024:.1f} MB",
+                f"{num('core_loaded_rss_kb') / 1024:.1f} MB of it the input file held in memory")
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            row('core', "-", "incomplete", f"results file lacks a figure ({e})")
     else:
         row("core", "-", "skipped", r.get("core_skipped", ""))
     if "process_wall_s" in r:
-        mb, arts = num("process_in_mb"), num("process_articles")
-        w, c = num("process_wall_s"), num("process_cpu_s")
-        row("newsworker process", "throughput", f"{mb / w:.1f} MB/s, {arts / w:.0f} art/s",
-            f"wall; by CPU time {mb / c:.1f} MB/s; {int(num('process_records', 0))} records out")
-        row("newsworker process", "max RSS", f"{num('process_rss_kb') / 1024:.1f} MB", "/usr/bin/time -v")
+        try:
+            mb, arts = num("process_in_mb"), num("process_articles")
+            w, c = num("process_wall_s"), num("process_cpu_s")
+            row("newsworker process", "throughput", f"{mb / w:.1f} MB/s, {arts / w:.0f} art/s",
+                f"wall; by CPU time {mb / c:.1f} MB/s; {int(num('process_records', 0))} records out")
+            row("newsworker process", "max RSS", f"{num('process_rss_kb') / 1024:.1f} MB", "/usr/bin/time -v")
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            row('newsworker process', "-", "incomplete", f"results file lacks a figure ({e})")
     if "e2e_rate" in r:
-        n = int(num("e2e_items"))
-        row("end to end", "newsworker", f"{num('e2e_rate'):.0f} art/s",
-            f"{n} items in {num('e2e_wall_s'):.1f} s from start (first output after "
-            f"{num('e2e_first_output_s'):.1f} s); {num('e2e_steady_rate'):.0f} art/s steady (10-90% of outputs)")
-        row("end to end", "floor (kcat copy)", f"{num('floor_rate'):.0f} art/s",
-            f"{num('floor_wall_s'):.1f} s; {num('floor_steady_rate'):.0f} art/s steady; "
-            f"kcat CPU {num('floor_cpu_s'):.1f} s")
-        row("end to end", "ratio newsworker/floor", f"{num('e2e_rate') / num('floor_rate'):.2f}",
-            f"steady: {num('e2e_steady_rate') / num('floor_steady_rate'):.2f}; goal >= 0.8")
-        row("end to end", "worker CPU", f"{num('e2e_cpu_s'):.1f} s",
-            f"{num('e2e_cpu_s') / num('e2e_wall_s'):.2f} cores; {num('e2e_cpu_s') * 1e6 / n:.0f} us/article; "
-            f"broker {r.get('e2e_broker_cpu_s', '?')} s, redis {r.get('e2e_redis_cpu_s', '?')} s")
-        if "e2e_processing_s" in r:
-            busy = num("e2e_wall_s") - num("e2e_first_output_s", 0)
-            row("end to end", "worker time", f"{busy:.1f} s from first output to last",
-                f"pipeline {r['e2e_processing_s']} s (sum over items, all threads), waiting on Redis "
-                f"{r.get('e2e_redis_wait_s', '?')} s; the rest is Kafka I/O and waiting")
-        w_, rd_, b_ = num("e2e_cpu_s", 0), num("e2e_redis_cpu_s", 0), num("e2e_broker_cpu_s", 0)
-        fk, fb = num("floor_cpu_s", 0), num("floor_broker_cpu_s", 0)
-        row("end to end", "CPU per article", f"{(w_ + rd_ + b_) * 1e6 / n:.0f} us",
-            f"worker {w_ * 1e6 / n:.0f} + Redis {rd_ * 1e6 / n:.0f} + broker {b_ * 1e6 / n:.0f} us; "
-            f"floor: kcat {fk * 1e6 / n:.0f} + broker {fb * 1e6 / n:.0f} us")
-        row("end to end", "worker peak RSS", f"{num('e2e_peak_rss_kb') / 1024:.1f} MB",
-            f"VmHWM; RSS start/middle/end {r.get('e2e_rss_start_mid_end_kb', '?')} kB")
-        if r.get("e2e_rss_samples_kb"):
-            kb = [int(x) for x in r["e2e_rss_samples_kb"].split(",")]
-            step = max(1, (len(kb) + 19) // 20)
-            row("end to end", "worker RSS each second", f"max {max(kb) / 1024:.0f} MB",
-                ("MB: " if step == 1 else f"MB, every {step} s: ") +
-                " ".join(f"{x / 1024:.0f}" for x in kb[::step]) + f" (last {kb[-1] / 1024:.0f})")
-        row("end to end", "latency p50 / p99", f"{r.get('lat_p50_ms')} / {r.get('lat_p99_ms')} ms",
-            f"{r.get('lat_items')} items at {r.get('lat_rate')}/s, input to output LogAppendTime; max "
-            f"{r.get('lat_max_ms')} ms; worker histogram p50 <= {r.get('lat_worker_hist_p50_le_s', '?')} s, "
-            f"p99 <= {r.get('lat_worker_hist_p99_le_s', '?')} s (with 20 warm-up records)")
-        cb = num("worker_claim_batches", 0)
-        if cb:
-            row("redis", "round trips per batch", f"{num('worker_redis_round_trips') / cb:.2f}",
-                f"{int(num('worker_redis_round_trips'))} round trips / {int(cb)} claim batches "
-                "(includes connect and script load)")
-            row("redis", "commands per batch", f"{num('worker_claims') / cb:.1f}",
-                f"one EVALSHA per claimed article ({int(num('worker_claims'))} claims)")
-            sc = num("e2e_redis_server_commands")
-            if sc:
-                row("redis", "server commands per article", f"{sc / n:.1f}",
-                    f"INFO commandstats delta, Lua's calls included: {r.get('e2e_redis_server_cmdstats', '')}")
-        row("end to end", "worker counters", f"published {r.get('worker_published')}",
-            f"near_duplicates {r.get('worker_near_duplicates')}, duplicates {r.get('worker_duplicates')}, "
-            f"dlq {r.get('worker_dlq')}")
+        try:
+            n = int(num("e2e_items"))
+            row("end to end", "newsworker", f"{num('e2e_rate'):.0f} art/s",
+                f"{n} items in {num('e2e_wall_s'):.1f} s from start (first output after "
+                f"{num('e2e_first_output_s'):.1f} s); {num('e2e_steady_rate'):.0f} art/s steady (10-90% of outputs)")
+            row("end to end", "floor (kcat copy)", f"{num('floor_rate'):.0f} art/s",
+                f"{num('floor_wall_s'):.1f} s; {num('floor_steady_rate'):.0f} art/s steady; "
+                f"kcat CPU {num('floor_cpu_s'):.1f} s, max RSS {num('floor_rss_kb', 0) / 1024:.0f} MB; "
+                "kcat -C (no group) | kcat -P (lz4, idempotent, linger.ms=5)")
+            row("end to end", "ratio newsworker/floor", f"{num('e2e_rate') / num('floor_rate'):.2f}",
+                f"steady: {num('e2e_steady_rate') / num('floor_steady_rate'):.2f}; goal >= 0.8")
+            row("end to end", "worker CPU", f"{num('e2e_cpu_s'):.1f} s",
+                f"{num('e2e_cpu_s') / num('e2e_wall_s'):.2f} cores; {num('e2e_cpu_s') * 1e6 / n:.0f} us/article; "
+                f"broker {r.get('e2e_broker_cpu_s', '?')} s, redis {r.get('e2e_redis_cpu_s', '?')} s")
+            if "e2e_processing_s" in r:
+                busy = num("e2e_wall_s") - num("e2e_first_output_s", 0)
+                row("end to end", "worker time", f"{busy:.1f} s from first output to last",
+                    f"pipeline {r['e2e_processing_s']} s (sum over items, all threads), waiting on Redis "
+                    f"{r.get('e2e_redis_wait_s', '?')} s; the rest is Kafka I/O and waiting")
+            w_, rd_, b_ = num("e2e_cpu_s", 0), num("e2e_redis_cpu_s", 0), num("e2e_broker_cpu_s", 0)
+            fk, fb = num("floor_cpu_s", 0), num("floor_broker_cpu_s", 0)
+            row("end to end", "CPU per article", f"{(w_ + rd_ + b_) * 1e6 / n:.0f} us",
+                f"worker {w_ * 1e6 / n:.0f} + Redis {rd_ * 1e6 / n:.0f} + broker {b_ * 1e6 / n:.0f} us; "
+                f"floor: kcat {fk * 1e6 / n:.0f} + broker {fb * 1e6 / n:.0f} us")
+            row("end to end", "worker peak RSS", f"{num('e2e_peak_rss_kb') / 1024:.1f} MB",
+                f"VmHWM; RSS start/middle/end {r.get('e2e_rss_start_mid_end_kb', '?')} kB")
+            if r.get("e2e_rss_samples_kb"):
+                kb = [int(x) for x in r["e2e_rss_samples_kb"].split(",")]
+                step = max(1, (len(kb) + 19) // 20)
+                row("end to end", "worker RSS each second", f"max {max(kb) / 1024:.0f} MB",
+                    ("MB: " if step == 1 else f"MB, every {step} s: ") +
+                    " ".join(f"{x / 1024:.0f}" for x in kb[::step]) + f" (last {kb[-1] / 1024:.0f})")
+            row("end to end", "latency p50 / p99", f"{r.get('lat_p50_ms')} / {r.get('lat_p99_ms')} ms",
+                f"{r.get('lat_items')} items at {r.get('lat_rate')}/s, input to output LogAppendTime; max "
+                f"{r.get('lat_max_ms')} ms; worker histogram p50 <= {r.get('lat_worker_hist_p50_le_s', '?')} s, "
+                f"p99 <= {r.get('lat_worker_hist_p99_le_s', '?')} s (with 20 warm-up records)")
+            cb = num("worker_claim_batches", 0)
+            if cb:
+                row("redis", "round trips per batch", f"{num('worker_redis_round_trips') / cb:.2f}",
+                    f"{int(num('worker_redis_round_trips'))} round trips / {int(cb)} claim batches "
+                    "(includes connect and script load)")
+                row("redis", "commands per batch", f"{num('worker_claims') / cb:.1f}",
+                    f"one EVALSHA per claimed article ({int(num('worker_claims'))} claims)")
+                sc = num("e2e_redis_server_commands")
+                if sc:
+                    row("redis", "server commands per article", f"{sc / n:.1f}",
+                        f"INFO commandstats delta, Lua's calls included: {r.get('e2e_redis_server_cmdstats', '')}")
+            row("end to end", "worker counters", f"published {r.get('worker_published')}",
+                f"near_duplicates {r.get('worker_near_duplicates')}, duplicates {r.get('worker_duplicates')}, "
+                f"dlq {r.get('worker_dlq')}")
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
+            row('end to end', "-", "incomplete", f"results file lacks a figure ({e})")
     elif "e2e_skipped" in r:
         row("end to end", "-", "skipped", r["e2e_skipped"])
 
+    # a "|" inside a cell would end it (script|load, shell pipes)
+    rows = [tuple(str(c).replace("|", "\\|") for c in x) for x in rows]
     w1 = max(len(x[0]) for x in rows)
     w2 = max(len(x[1]) for x in rows)
     w3 = max(len(x[2]) for x in rows)
