@@ -322,7 +322,7 @@ def cmd_e2e(a):
         # first because it also warms the broker up: on a fresh stack the first consumer group
         # and the first idempotent producer wait ~1 s for __consumer_offsets and the producer
         # id, which is not a cost of either the floor or the worker.
-        lat_n, rate = a.lat_items, a.lat_rate
+        lat_n, rate = min(a.lat_items, n), max(1, a.lat_rate)
         log(f"latency: {lat_n} items at {rate}/s")
         # its own key prefix, so the throughput run below finds none of these claims
         w2 = Worker(a.worker, a.workdir, "latency", T["lat-raw"], T["lat-enriched"], T["lat-dlq"],
