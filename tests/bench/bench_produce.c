@@ -79,6 +79,11 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_produce: %s\n", err);
                 return 2;
         }
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, argv[2], NULL);
+        if (!rkt) {
+                fprintf(stderr, "bench_produce: %s\n", rd_kafka_err2str(rd_kafka_last_error()));
+                return 2;
+        }
         FILE *f = fopen(argv[3], "r");
         if (!f) {
                 perror(argv[3]);
@@ -106,11 +111,15 @@ int main(int argc, char **argv)
                                 nanosleep(&ts, NULL);
                         }
                 }
-                /* a full local queue waits for deliveries, bounded by the flush below */
-                while (rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(argv[2]),
-                                         RD_KAFKA_V_VALUE(line, (size_t)len),
-                                         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                         RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                /* a full local queue waits for deliveries, bounded by the flush below;
+                 * rd_kafka_produce() rather than producev(), whose macros are GNU C */
+                while (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, line,
+                                        (size_t)len, NULL, 0, NULL) != 0) {
+                        if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+                                fprintf(stderr, "bench_produce: %s\n",
+                                        rd_kafka_err2str(rd_kafka_last_error()));
+                                return 1;
+                        }
                         rd_kafka_poll(rk, 100);
                 }
                 sent++;
@@ -122,6 +131,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bench_produce: %d records undelivered after 60 s\n",
                         rd_kafka_outq_len(rk));
         }
+        rd_kafka_topic_destroy(rkt);
         rd_kafka_destroy(rk);
         fprintf(stderr, "bench_produce: %zu sent, %zu delivered, %zu failed in %.2f s\n", sent,
                 delivered, failed, (double)(now_ns() - t0) / 1e9);
