@@ -98,6 +98,9 @@ static const struct {
         {NW_KAFKA_CONSUMER, "auto.commit.interval.ms", "1000"},
         /* consumer lag per partition for /metrics */
         {NW_KAFKA_CONSUMER, "statistics.interval.ms", "5000"},
+        /* librdkafka prefetches up to 64 MB per consumer by default; 8 MB keeps the worker's
+         * memory flat under a backlog at the same throughput (tests/bench/RESULTS.md) */
+        {NW_KAFKA_CONSUMER, "queued.max.messages.kbytes", "8192"},
         {NW_KAFKA_PRODUCER, "enable.idempotence", "true"},
         {NW_KAFKA_PRODUCER, "linger.ms", "5"},
         {NW_KAFKA_PRODUCER, "compression.type", "lz4"},
