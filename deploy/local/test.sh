@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds (plain and AddressSanitizer+UBSan), starts
-# Redis and Kafka, runs every ctest test in both builds (the container image's once), and stops
-# everything; non-zero on failure.
+# The test command: installs what is missing, builds (plain and AddressSanitizer+UBSan), fuzzes
+# briefly, starts Redis and Kafka, runs every ctest test (unit and integration in both builds),
+# and stops everything; non-zero on failure.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -32,18 +32,20 @@ nw_stack_up
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if [ "${NW_TEST_ASAN:-1}" = "1" ]; then
+    # the unit and integration tests under the sanitizers; the fault, dev-set and container
+    # runs exercise the same code and run once, below
     echo "== unit and integration tests, AddressSanitizer + UBSan build"
-    # The container tests build their own binary inside the image: once, below, is enough.
-    ctest --test-dir "$root/build-asan" --output-on-failure -LE container
+    ctest --test-dir "$root/build-asan" --output-on-failure -L 'unit|integration'
 fi
 
 echo "== unit tests under valgrind"
 valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
     "$root/build/tests/unit/nw_unit_tests" >/dev/null
 
-echo "== unit and integration tests"
-"$root/build/tests/unit/nw_unit_tests" | tail -n 8
-ctest --test-dir "$root/build" --output-on-failure -LE container
+echo "== container and deployment: the image built with podman and run against the stack"
+ctest --test-dir "$root/build" --output-on-failure -L 'container|deploy'
 
-echo "== container: the image built with podman and run against the stack"
-ctest --test-dir "$root/build" --output-on-failure -L container
+# last, so that the run ends with CUnit's and ctest's summaries
+echo "== unit, integration, fault and dev-set tests"
+"$root/build/tests/unit/nw_unit_tests" | tail -n 8
+ctest --test-dir "$root/build" --output-on-failure -LE 'container|deploy'
