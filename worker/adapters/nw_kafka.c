@@ -338,8 +338,20 @@ int nw_kafka_poll(struct nw_kafka *kc, int timeout_ms, struct nw_kmsg *out)
         if (!rkm) {
                 return 0;
         }
+        if (rkm->err == RD_KAFKA_RESP_ERR__FATAL) {
+                /* A consumer's fatal error (e.g. a static member fenced) arrives here, as a
+                 * message, never through error_cb: without this the worker would sit idle for
+                 * ever, alive but consuming nothing. Same drain path as a producer's. */
+                char fatal[512];
+                rd_kafka_fatal_error(kc->consumer, fatal, sizeof(fatal));
+                rd_kafka_message_destroy(rkm);
+                if (kc->hooks.on_fatal) {
+                        kc->hooks.on_fatal(kc->hooks.ctx, fatal);
+                }
+                return 0;
+        }
         if (rkm->err) {
-                /* consumer errors are informational; librdkafka recovers by itself */
+                /* other consumer errors are informational; librdkafka recovers by itself */
                 if (rkm->err != RD_KAFKA_RESP_ERR__PARTITION_EOF && kc->hooks.on_log) {
                         char msg[600];
                         snprintf(msg, sizeof(msg), "consume: %s: %s", rd_kafka_err2name(rkm->err),
