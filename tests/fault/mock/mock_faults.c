@@ -31,6 +31,7 @@
 #define MAX_ITEMS 1000
 #define API_PRODUCE 0           /* Kafka protocol ApiKeys */
 #define API_FETCH 1
+#define API_HEARTBEAT 12
 
 /* Which broker leads what: the input on 1, the output on 2, the DLQ and (at first) the group
  * coordinator on 3. Faults aimed at one broker then hit one path of the worker only, and the
@@ -1176,6 +1177,39 @@ static void scenario_stop_during_outage(struct scen *s)
         restart_and_finish(s);
 }
 
+/* 13. A fatal error on the consumer side: with static membership (group.instance.id) a
+ * heartbeat answered FENCED_INSTANCE_ID means another instance took our identity, which
+ * librdkafka makes fatal. The loop must stop by itself (exit 1) without hanging in the drain
+ * or in closing a consumer in the fatal state, and commit nothing past a missing output. */
+static void scenario_fenced(struct scen *s)
+{
+        struct worker w;
+        int rc, n_lines;
+        char line[1024], inst[96];
+        const char *extra[] = {"kafka.consumer.group.instance.id", inst, NULL};
+
+        snprintf(inst, sizeof(inst), "%s-instance", s->group);
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 150 items done");
+        rd_kafka_mock_push_request_errors(s->mc, API_HEARTBEAT, 1,
+                                          RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID);
+        say("FENCED_INSTANCE_ID pushed for the next Heartbeat");
+        if (produce_items(s, 100, 25)) {
+                CHECK(s, 0, "second input batch");
+        }
+        CHECK(s, wait_for(s, &w, U_WORKER_EXIT, 0, tmo(30000)), "the loop stops by itself");
+        rc = worker_stop(s, &w);
+        CHECK(s, rc == NW_EXIT_FATAL, "exit code %d (NW_EXIT_FATAL is %d)", rc, NW_EXIT_FATAL);
+        n_lines = log_count(s, "\"component\":\"worker\",\"msg\":\"fatal: ", line, sizeof(line));
+        CHECK(s, n_lines == 1 && strstr(line, "fenced"), "one fatal line from the worker, naming "
+              "the cause: %s", n_lines ? line : "(none)");
+        verify(s, "after the fatal stop", 0);
+        restart_and_finish(s);
+}
+
 static const struct {
         const char *name;
         void (*fn)(struct scen *);
@@ -1192,6 +1226,7 @@ static const struct {
         {"loop_retries", scenario_loop_retries},
         {"attempts_exhausted", scenario_attempts_exhausted},
         {"stop_during_outage", scenario_stop_during_outage},
+        {"consumer_fenced", scenario_fenced},
 };
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
