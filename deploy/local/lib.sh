@@ -294,7 +294,8 @@ nw_redis_start() {
 }
 
 # The worker's least-privilege ACL user: only the commands newsworker sends (AUTH, PING,
-# SELECT, SCRIPT LOAD, EVALSHA) and those its claim script calls (GET, SET), only on keys
+# SELECT, SCRIPT LOAD, EVALSHA) and those its claim script calls (GET, SET, MGET, HMGET,
+# HSET, EXPIRE), only on keys
 # under $NW_REDIS_ACL_PREFIX. The password is given as its SHA-256 (#...), so it never shows
 # on a command line. Applied on every start: there is no persistence. The default user stays
 # as it was (no password) for everything else.
@@ -304,7 +305,7 @@ nw__redis_acl() {
     hash=$(nw__secret "$NW_REDIS_ACL_PASSWORD_FILE" | sha256sum | cut -d' ' -f1) || return 1
     out=$(redis-cli -h 127.0.0.1 -p "$NW_REDIS_PORT" ACL SETUSER "$NW_REDIS_ACL_USER" reset on \
           "#$hash" "~${NW_REDIS_ACL_PREFIX}*" resetchannels -@all \
-          +auth +ping +select "+script|load" +evalsha +get +set 2>&1)
+          +auth +ping +select "+script|load" +evalsha +get +set +mget +hmget +hset +expire 2>&1)
     if [ "$out" != "OK" ]; then
         nw__say "redis: ACL SETUSER $NW_REDIS_ACL_USER failed: $out"
         return 1

@@ -251,8 +251,9 @@ def scenario_redis_acl(worker):
         ("GET", "other:key"), ("SET", "other:key", "1"), ("DEL", f"{prefix}sec-probe"),
         ("KEYS", "*"), ("SCAN", "0"), ("FLUSHALL",), ("FLUSHDB",), ("CONFIG", "GET", "*"),
         ("EVAL", "return 1", "0"), ("SCRIPT", "FLUSH"), ("ACL", "LIST"), ("SHUTDOWN",),
-        ("INFO",), ("CLIENT", "LIST"), ("HSET", f"{prefix}h", "a", "1"),
-        ("EXPIRE", f"{prefix}sec-probe", "1"), ("PUBLISH", "x", "y"),
+        ("INFO",), ("CLIENT", "LIST"), ("HSET", "other:h", "a", "1"),
+        ("HGETALL", f"{prefix}h"), ("HDEL", f"{prefix}h", "a"), ("PERSIST", f"{prefix}sec-probe"),
+        ("EXPIRE", "other:key", "1"), ("PUBLISH", "x", "y"),
     ]
     for cmd in refused:
         out = acl(*cmd)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <hiredis/hiredis.h>
 
 #include "nw_buf.h"
@@ -15,16 +16,21 @@
  *  1. exact: check every claim key (content hash, canonical URL); if another message holds
  *     one, this is an exact duplicate and nothing is written. A key held by this same message
  *     (a redelivery) counts as ours. Otherwise set them all with the TTL.
- *  2. near: read the ids stored under this item's LSH band keys, compare this signature with
- *     each candidate's (skipping itself), and report the best containment if it reaches the
- *     threshold; then store this signature and point the band keys that are still free at
- *     this item (the first item of a story keeps its bands, so later copies and redeliveries
- *     are compared with the original).
- * KEYS: nexact claim keys, this item's signature key, then its band keys.
+ *  2. near: read which items hold this item's LSH bands, compare this signature with each
+ *     candidate's (skipping itself), and report the best containment if it reaches the
+ *     threshold; then store this signature and claim the bands that are still free for this
+ *     item (the first item of a story keeps its bands, so later copies and redeliveries are
+ *     compared with the original).
+ *     Bands live as fields of time-bucketed hashes (one per ttl/8, kept ttl plus a bucket)
+ *     rather than one key each: a handful of commands per item instead of two per band,
+ *     which is most of what Redis spends on an item.
+ * KEYS: nexact claim keys, this item's signature key, then the band buckets, newest first
+ *       (new bands go to the newest).
  * ARGV: claim value, ttl, nexact, id, signature bytes ("" for none), threshold in thousandths,
  *       signature key prefix (candidates' signature keys are built from it), the number of
- *       MinHash values and of figure slots in a signature (layout: nw_near_sig_bytes()), and
- *       how many distinct candidates to compare.
+ *       MinHash values and of figure slots in a signature (layout: nw_near_sig_bytes()), how
+ *       many distinct candidates to compare, the newest bucket's lifetime in seconds, and then
+ *       the band fields ("<band>:<value>").
  * The rule is nw_near_containment()'s: figures must agree, then containment decides.
  * Returns {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
 static const char claim_script[] =
@@ -69,30 +75,54 @@ static const char claim_script[] =
         "  end\n"
         "  return common / math.min(ia, ib) >= 0.5\n"
         "end\n"
-        "local best, bestc, seen, tried = nil, 0, {}, 0\n"
-        "for i = nex + 2, #KEYS do\n"
-        "  local cand = redis.call('GET', KEYS[i])\n"
-        "  if cand and cand ~= id and not seen[cand] and tried < tonumber(ARGV[10]) then\n"
-        "    seen[cand] = true\n"
-        "    tried = tried + 1\n"
-        "    local cs = redis.call('GET', sp .. cand)\n"
+        "local fields = {}\n"
+        "for k = 12, #ARGV do fields[#fields + 1] = ARGV[k] end\n"
+        "local holder, free = {}, {}\n"
+        "for b = nex + 2, #KEYS do\n"
+        "  local vals = redis.call('HMGET', KEYS[b], unpack(fields))\n"
+        "  for k = 1, #fields do\n"
+        "    if vals[k] and not holder[k] then holder[k] = vals[k] end\n"
+        "  end\n"
+        "end\n"
+        "local cands, seen, ncand = {}, {}, tonumber(ARGV[10])\n"
+        "for k = 1, #fields do\n"
+        "  local c = holder[k]\n"
+        "  if c and c ~= id and not seen[c] and #cands < ncand then\n"
+        "    seen[c] = true\n"
+        "    cands[#cands + 1] = c\n"
+        "  end\n"
+        "end\n"
+        "local best, bestc = nil, 0\n"
+        "if #cands > 0 then\n"
+        "  local keys = {}\n"
+        "  for k = 1, #cands do keys[k] = sp .. cands[k] end\n"
+        "  local sigs = redis.call('MGET', unpack(keys))\n"
+        "  for k = 1, #cands do\n"
+        "    local cs = sigs[k]\n"
         "    if cs and #cs == #sig and agree(figures(cs)) then\n"
         "      local eq = 0\n"
-        "      for k = 5, 4 * nh + 4, 4 do\n"
-        "        if string.sub(sig, k, k + 3) == string.sub(cs, k, k + 3) then eq = eq + 1 end\n"
+        "      for q = 5, 4 * nh + 4, 4 do\n"
+        "        if string.sub(sig, q, q + 3) == string.sub(cs, q, q + 3) then eq = eq + 1 end\n"
         "      end\n"
         "      local j, nb = eq / nh, u32(cs, 1)\n"
         "      local small = math.min(na, nb)\n"
         "      if small > 0 then\n"
         "        local c = math.min(1, j * (na + nb) / ((1 + j) * small))\n"
-        "        if c > bestc then best, bestc = cand, c end\n"
+        "        if c > bestc then best, bestc = cands[k], c end\n"
         "      end\n"
         "    end\n"
         "  end\n"
         "end\n"
         "if na > 0 then\n"
         "  redis.call('SET', KEYS[nex + 1], sig, 'EX', ttl)\n"
-        "  for i = nex + 2, #KEYS do redis.call('SET', KEYS[i], id, 'EX', ttl, 'NX') end\n"
+        "  local put = {}\n"
+        "  for k = 1, #fields do\n"
+        "    if not holder[k] then put[#put + 1] = fields[k]; put[#put + 1] = id end\n"
+        "  end\n"
+        "  if #put > 0 then\n"
+        "    redis.call('HSET', KEYS[nex + 2], unpack(put))\n"
+        "    redis.call('EXPIRE', KEYS[nex + 2], ARGV[11])\n"
+        "  end\n"
         "end\n"
         "if best and bestc * 1000 >= thr then return {res, v, best, tostring(math.floor(bestc * 1000 + 0.5))} end\n"
         "return {res, v}\n";
@@ -323,11 +353,16 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                                  struct nw_claim_reply *replies, char *errstr,
                                  size_t errstr_size)
 {
-        /* per item: EVALSHA sha numkeys, up to 2 claim keys, signature key, bands; 7 ARGV */
-        enum { MAXKEYS = 3 + NW_NEAR_BANDS, MAXARGS = 3 + MAXKEYS + 10 };
-        char ttl[24], thr[24], sig_prefix[24], nhashes[8], nnums[8], ncand[8];
+        /* per item: EVALSHA sha numkeys; up to 2 claim keys, the signature key and the band
+         * buckets; 11 ARGV and the band fields */
+        enum { MAXBUCKETS = 12, MAXKEYS = 3 + MAXBUCKETS, MAXARGS = 3 + MAXKEYS + 11 + NW_NEAR_BANDS };
+        char ttl[24], thr[24], sig_prefix[24], nhashes[8], nnums[8], ncand[8], bucket_ttl[24];
+        char buckets[MAXBUCKETS][64];
+        char fields[NW_NEAR_BANDS][24];
         enum nw_err err = NW_OK;
-        int noscript = 0;
+        int noscript = 0, nbuckets;
+        long width;
+        long long now_bucket;
 
         if (n == 0) {
                 return NW_OK;
@@ -342,16 +377,28 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
         snprintf(nhashes, sizeof(nhashes), "%d", NW_NEAR_HASHES);
         snprintf(nnums, sizeof(nnums), "%d", NW_NEAR_NUMS);
         snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
+        /* band buckets: an eighth of the TTL wide (at least a minute); an item's bands are found
+         * for the TTL, give or take a bucket */
+        width = ttl_s / 8 > 60 ? ttl_s / 8 : 60;
+        nbuckets = (int)((ttl_s + width - 1) / width) + 1;
+        if (nbuckets > MAXBUCKETS) {
+                nbuckets = MAXBUCKETS;
+        }
+        now_bucket = (long long)time(NULL) / width;
+        for (int b = 0; b < nbuckets; b++) {
+                snprintf(buckets[b], sizeof(buckets[b]), "%.8sbb:%lld", prefix, now_bucket - b);
+        }
+        snprintf(bucket_ttl, sizeof(bucket_ttl), "%ld", ttl_s + width);
         for (size_t i = 0; i < n; i++) {
                 const struct nw_claim *c = &claims[i];
                 const char *argv[MAXARGS];
                 size_t argvlen[MAXARGS];
-                char keybuf[2 + NW_NEAR_BANDS][300];
+                char sigkey[300];
                 char numkeys[8], nexact[4];
                 unsigned char sig[NW_NEAR_SIG_BYTES];
                 int has_url = c->key_url && *c->key_url;
                 int near = c->near && c->near->shingles > 0 && c->id;
-                int k = 0, nk = 0;
+                int k = 0, nk = 0, sig_at;
 
                 argv[k++] = "EVALSHA";
                 argv[k++] = r->sha;
@@ -364,13 +411,11 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 }
                 snprintf(nexact, sizeof(nexact), "%d", nk);
                 if (near) {
-                        snprintf(keybuf[0], sizeof(keybuf[0]), "%s%s", sig_prefix, c->id);
-                        argv[k++] = keybuf[0];
+                        snprintf(sigkey, sizeof(sigkey), "%s%s", sig_prefix, c->id);
+                        argv[k++] = sigkey;
                         nk++;
-                        for (int b = 0; b < NW_NEAR_BANDS; b++) {
-                                snprintf(keybuf[1 + b], sizeof(keybuf[1 + b]), "%.8sb:%d:%08x",
-                                         prefix, b, nw_near_band(c->near, b));
-                                argv[k++] = keybuf[1 + b];
+                        for (int b = 0; b < nbuckets; b++) {
+                                argv[k++] = buckets[b];
                                 nk++;
                         }
                         nw_near_sig_bytes(c->near, sig);
@@ -380,6 +425,7 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 argv[k++] = ttl;
                 argv[k++] = nexact;
                 argv[k++] = c->id ? c->id : "";
+                sig_at = k;
                 argv[k] = near ? (const char *)sig : "";
                 argvlen[k] = near ? sizeof(sig) : 0;
                 k++;
@@ -388,8 +434,16 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 argv[k++] = nhashes;
                 argv[k++] = nnums;
                 argv[k++] = ncand;
+                argv[k++] = bucket_ttl;
+                if (near) {
+                        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                                snprintf(fields[b], sizeof(fields[b]), "%d:%08x", b,
+                                         nw_near_band(c->near, b));
+                                argv[k++] = fields[b];
+                        }
+                }
                 for (int a = 0; a < k; a++) {
-                        if (a != k - 6) {
+                        if (a != sig_at) {
                                 argvlen[a] = strlen(argv[a]);
                         }
                 }
