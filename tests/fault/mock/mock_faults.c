@@ -971,7 +971,8 @@ static void scenario_permanent(struct scen *s)
         scenario_stops(s, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, "too large");
 }
 
-/* 7. The coordinator and the output's leader both down for longer than the session timeout:
+/* 7. The coordinator and the output's leader both down for longer than the session timeout
+ * (3 s here):
  * the group evicts the worker while records are in flight. When the coordinator is back the
  * partitions are lost and reassigned (on_revoke settles what it can, the rest is processed
  * again); when the output's leader is back everything flows. Nothing lost, exit 0. */
@@ -981,7 +982,8 @@ static void scenario_evicted(struct scen *s)
         int n_revoked, n_left;
         /* on_revoke waits up to shutdown.timeout_ms for delivery reports: short, so that the
          * revocation happens with records still in flight */
-        const char *extra[] = {"shutdown.timeout_ms", "2000", NULL};
+        const char *extra[] = {"shutdown.timeout_ms", "2000",
+                               "kafka.consumer.session.timeout.ms", "3000", NULL};
 
         if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
                 CHECK(s, 0, "set up");
@@ -990,15 +992,15 @@ static void scenario_evicted(struct scen *s)
         CHECK(s, wait_for(s, &w, U_COMMIT_ABOVE, 0, tmo(30000)), "a first commit");
         rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
         rd_kafka_mock_broker_set_down(s->mc, B_COORD);
-        say("brokers %d (output leader) and %d (coordinator) down for 8 s (session timeout 6 s)",
+        say("brokers %d (output leader) and %d (coordinator) down for 5 s (session timeout 3 s)",
             B_OUTPUT, B_COORD);
         if (produce_items(s, 150, 25)) {
                 CHECK(s, 0, "input while the brokers are down");
         }
-        wait_for(s, &w, U_NONE, 0, 8000);
+        wait_for(s, &w, U_NONE, 0, 5000);
         rd_kafka_mock_broker_set_up(s->mc, B_COORD);
         say("broker %d (coordinator) up; output leader still down", B_COORD);
-        wait_for(s, &w, U_NONE, 0, 4000);
+        wait_for(s, &w, U_NONE, 0, 3000);
         rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
         say("broker %d (output leader) up", B_OUTPUT);
         CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(60000)),
