@@ -154,16 +154,22 @@ static void inflight_free(struct inflight *f)
 static enum nw_err send(struct nw_loop *loop, struct inflight *f)
 {
         char errstr[512];
+        /* Records already wait for room in the producer (its queue is full): the next ones
+         * would each wait as long in turn, for minutes with a batch, deaf to a stop request.
+         * Try them without waiting; one pass of the loop then waits at most once. */
+        int backlog = loop->retry != NULL;
         enum nw_err err = nw_kafka_produce(loop->kc, f->dest, f->key, f->key_len, f->payload,
                                            f->len, f->headers,
                                            f->extra[0] ? (const char *const *)f->extra : NULL, f,
-                                           (int)loop->cfg->shutdown_timeout_ms, errstr,
-                                           sizeof(errstr));
+                                           backlog ? 0 : (int)loop->cfg->shutdown_timeout_ms,
+                                           errstr, sizeof(errstr));
         if (err == NW_ERR_FATAL) {
                 set_fatal(loop, errstr);
         } else if (err != NW_OK) {
                 atomic_fetch_add(&loop->m.errors[NW_EK_PRODUCE], 1);
-                nw_log(NW_LOG_WARN, "kafka", "%s; will retry", errstr);
+                if (!backlog) {
+                        nw_log(NW_LOG_WARN, "kafka", "%s; will retry", errstr);
+                }
         }
         return err;
 }
