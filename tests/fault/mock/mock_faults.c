@@ -1147,15 +1147,19 @@ static void scenario_attempts_exhausted(struct scen *s)
         restart_and_finish(s);
 }
 
-/* 12. A stop (SIGTERM) while the output's leader is down: the drain waits shutdown.timeout_ms
- * for delivery reports, then gives up; what was not delivered is purged (and freed) and its
- * offsets stay uncommitted. The exit code is still 0 (a requested stop; the input is processed
- * again after a restart), and a second loop finishes once the broker is back. */
+/* 12. A stop (SIGTERM) while the output's leader is down and the producer's queue is full
+ * (queue.buffering.max.messages 20): the stop is honoured within a bounded time (it once took
+ * shutdown.timeout_ms per queued record); the drain waits shutdown.timeout_ms for delivery
+ * reports, then gives up; what was not delivered is purged (and freed) and its offsets stay
+ * uncommitted. The exit code is still 0 (a requested stop; the input is processed again after
+ * a restart), and a second loop finishes once the broker is back. */
 static void scenario_stop_during_outage(struct scen *s)
 {
         struct worker w;
         int rc, missing, n_left;
-        const char *extra[] = {"shutdown.timeout_ms", "2000", NULL};
+        int64_t t0, took;
+        const char *extra[] = {"shutdown.timeout_ms", "2000",
+                               "kafka.producer.queue.buffering.max.messages", "20", NULL};
 
         if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
                 CHECK(s, 0, "set up");
@@ -1167,8 +1171,15 @@ static void scenario_stop_during_outage(struct scen *s)
         if (produce_items(s, 150, 25)) {
                 CHECK(s, 0, "input while the output leader is down");
         }
-        wait_for(s, &w, U_NONE, 0, 2000);
+        wait_for(s, &w, U_NONE, 0, 3000);
+        t0 = mono_ms();
+        w.stop = 1;
+        wait_for(s, &w, U_WORKER_EXIT, 0, tmo(60000));
+        took = mono_ms() - t0;
         rc = worker_stop(s, &w);
+        /* one blocked produce, the drain's flush, and the close's flush on revocation */
+        CHECK(s, took < 3 * 2000 + 2000, "the loop stopped %lld ms after the stop request "
+              "(shutdown.timeout_ms 2000)", (long long)took);
         CHECK(s, rc == NW_EXIT_OK, "exit code %d on a stop during the outage", rc);
         n_left = log_count(s, "undelivered at shutdown", NULL, 0);
         CHECK(s, n_left == 1, "the drain reports the undelivered records (%d lines)", n_left);
@@ -1212,6 +1223,39 @@ static void scenario_fenced(struct scen *s)
         restart_and_finish(s);
 }
 
+/* 14. The producer's queue full (queue.buffering.max.messages 20) while the output's leader is
+ * down for 4 s: records that find no room wait on the loop's retry list; once the broker is
+ * back the same loop queues and delivers them all. Nothing lost, exit 0. */
+static void scenario_queue_full(struct scen *s)
+{
+        struct worker w;
+        int n_full;
+        /* a produce waits shutdown.timeout_ms for room: shorter than the outage */
+        const char *extra[] = {"kafka.producer.queue.buffering.max.messages", "20",
+                               "shutdown.timeout_ms", "1000", NULL};
+
+        if (produce_items(s, 60, 25) || worker_start(s, &w, extra)) {
+                CHECK(s, 0, "set up");
+                return;
+        }
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(30000)), "the first 60 items done");
+        rd_kafka_mock_broker_set_down(s->mc, B_OUTPUT);
+        say("broker %d (output leader) down for 4 s; the producer holds 20 records at most",
+            B_OUTPUT);
+        if (produce_items(s, 150, 25)) {
+                CHECK(s, 0, "input while the output leader is down");
+        }
+        wait_for(s, &w, U_NONE, 0, 4000);
+        rd_kafka_mock_broker_set_up(s->mc, B_OUTPUT);
+        say("broker %d up", B_OUTPUT);
+        CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(45000)),
+              "every item has its record and every input offset is committed");
+        CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        n_full = log_count(s, "Local: Queue full; will retry", NULL, 0);
+        CHECK(s, n_full > 0, "the producer's queue was full (%d warnings)", n_full);
+        verify(s, "after stop", 1);
+}
+
 static const struct {
         const char *name;
         void (*fn)(struct scen *);
@@ -1229,6 +1273,7 @@ static const struct {
         {"attempts_exhausted", scenario_attempts_exhausted},
         {"stop_during_outage", scenario_stop_during_outage},
         {"consumer_fenced", scenario_fenced},
+        {"queue_full", scenario_queue_full},
 };
 #define N_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
 
