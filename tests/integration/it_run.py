@@ -513,7 +513,44 @@ def scenario_exactly_once(sc):
         f"{sc.count(sc.out)} output offsets including aborted ones")
 
 
+def scenario_fail_open(sc):
+    """dedupe.fail_open=true: with Redis down the worker keeps publishing, marked
+    dedupe.status "unchecked", and stays ready; with Redis back it checks again."""
+    values, ids = items(900, 0, 0, seed=7)
+    w = sc.start_worker(extra={"NEWSWORKER_DEDUPE_FAIL_OPEN": "true"})
+    sc.produce(values[:300])
+    sc.wait_for("300 records", lambda: sc.count(sc.out) >= 300, 60, [w])
+    stack_sh("nw_redis_stop")
+    log("redis stopped")
+    try:
+        sc.produce(values[300:600])
+        sc.wait_for("600 records with Redis down", lambda: sc.count(sc.out) >= 600, 60, [w])
+        status, body = http_get(w.http + "/readyz")
+        check(status == 200, f"/readyz stays ready in fail-open mode ({body.strip()})")
+    finally:
+        stack_sh("nw_redis_start")
+    log("redis started again")
+    sc.produce(values[600:])
+    sc.wait_for("900 records", lambda: sc.count(sc.out) >= 900, 60, [w])
+    time.sleep(2)
+    m = metrics(w)
+    rc, _ = sc.stop_worker(w)
+    check(rc == 0, "worker exits 0")
+    recs = sc.records()
+    by_id = {r["id"]: r["dedupe"]["status"] for r in recs}
+    check(set(by_id) == ids, "every item published")
+    unchecked = [i for i in by_id if by_id[i] == "unchecked"]
+    during = [json.loads(v)["id"] for v in values[300:600]]
+    after = [json.loads(v)["id"] for v in values[600:]]
+    check(all(by_id[i] == "unchecked" for i in during),
+          f"the 300 items of the outage are marked unchecked ({len(unchecked)} in all)")
+    check(all(by_id[i] == "unique" for i in after), "items after Redis returned are checked again")
+    check(m["newsworker_unchecked_total"] == len(unchecked),
+          "/metrics counts the unchecked records")
+
+
 SCENARIOS = {
+    "fail_open": scenario_fail_open,
     "exactly_once": scenario_exactly_once,
     "two_replicas": scenario_two_replicas,
     "dedupe_dlq": scenario_dedupe_dlq,
