@@ -218,6 +218,15 @@ static void conf_set(rd_kafka_conf_t *c, const char *name, const char *value)
         }
 }
 
+/* Output readers: in a transactional run (NW_TEST_WORKER_SETTINGS with a transactional.id),
+ * records of aborted transactions must not count as output. */
+static void reader_isolation(rd_kafka_conf_t *c)
+{
+        const char *env = getenv("NW_TEST_WORKER_SETTINGS");
+        conf_set(c, "isolation.level",
+                 env && strstr(env, "transactional.id") ? "read_committed" : "read_uncommitted");
+}
+
 /* @returns the item index a record key names, or -1 when it is not one of ours. */
 static int key_index(const struct scen *s, const void *key, size_t len)
 {
@@ -292,6 +301,7 @@ static int scen_setup(struct scen *s, const char *name, int idx)
         conf_set(c, "group.id", s->group);      /* needed by the consumer API; never joined */
         conf_set(c, "enable.auto.commit", "false");
         conf_set(c, "fetch.wait.max.ms", "100");
+        reader_isolation(c);
         s->observer = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr, sizeof(errstr));
         if (!s->observer) {
                 say("observer: %s", errstr);
@@ -575,6 +585,10 @@ static int snapshot(struct scen *s, int *out, int *dlq)
         conf_set(c, "group.id", s->group);
         conf_set(c, "enable.auto.commit", "false");
         conf_set(c, "enable.partition.eof", "true");
+        /* short fetch waits: the end of each partition is seen in about half a second */
+        conf_set(c, "fetch.wait.max.ms", "10");
+        conf_set(c, "topic.metadata.refresh.fast.interval.ms", "50");
+        reader_isolation(c);
         rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr, sizeof(errstr));
         if (!rk) {
                 say("snapshot: %s", errstr);
@@ -677,6 +691,38 @@ static void *worker_main(void *arg)
         return NULL;
 }
 
+/* NW_TEST_WORKER_SETTINGS="key=value,key=value": settings for every worker of the run, e.g.
+ * kafka.producer.transactional.id=mf-tx to run the scenarios in exactly-once mode (the readers
+ * then use read_committed). @returns 0 or -1. */
+static int apply_env_settings(struct worker *w)
+{
+        const char *env = getenv("NW_TEST_WORKER_SETTINGS");
+        char *copy, *save = NULL, errstr[512];
+        int rc = 0;
+
+        if (!env || !*env) {
+                return 0;
+        }
+        copy = strdup(env);
+        for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(kv, '=');
+                if (!eq) {
+                        say("NW_TEST_WORKER_SETTINGS: \"%s\" is not key=value", kv);
+                        rc = -1;
+                        break;
+                }
+                *eq = '\0';
+                if (nw_config_set(&w->cfg, kv, eq + 1, "NW_TEST_WORKER_SETTINGS", errstr,
+                                  sizeof(errstr))) {
+                        say("config: %s", errstr);
+                        rc = -1;
+                        break;
+                }
+        }
+        free(copy);
+        return rc;
+}
+
 /* Start a worker loop on the scenario's topics and group. @p extra: NULL-terminated key,
  * value pairs of settings for this scenario. @returns 0 or -1. */
 static int worker_start(struct scen *s, struct worker *w, const char *const *extra)
@@ -710,6 +756,9 @@ static int worker_start(struct scen *s, struct worker *w, const char *const *ext
                         say("config: %s", errstr);
                         return -1;
                 }
+        }
+        if (apply_env_settings(w) != 0) {
+                return -1;
         }
         if (nw_config_validate(&w->cfg, errstr, sizeof(errstr)) != NW_OK) {
                 say("config: %s", errstr);
