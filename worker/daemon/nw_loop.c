@@ -513,7 +513,9 @@ static void produce_original(struct nw_loop *loop, struct item *it, const char *
         }
         /* the original bytes, unchanged, so the item can be inspected and replayed */
         f->payload = nw_xmalloc(it->m.len ? it->m.len : 1);
-        memcpy(f->payload, it->m.value, it->m.len);
+        if (it->m.len) {
+                memcpy(f->payload, it->m.value, it->m.len);     /* an empty value may be NULL */
+        }
         f->len = it->m.len;
         if (it->m.key_len) {
                 f->key = nw_xmalloc(it->m.key_len);
