@@ -336,10 +336,12 @@ static void batch_add(struct nw_loop *loop, const struct nw_kmsg *m)
                 return;         /* positions commit with each transaction, not by watermark */
         }
         if (nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset) != 0) {
-                /* an offset at or below one we hold: a redelivery after a seek; start the
-                 * partition's tracking afresh from here */
-                nw_wm_drop(loop->wm, loop->cfg->topic_input, m->partition);
-                nw_wm_track(loop->wm, loop->cfg->topic_input, m->partition, m->offset);
+                /* An offset at or below one already tracked: the consumer went back (an offset
+                 * reset, a seek). Keep the tracking as it is: the offset is either still
+                 * pending (its new output finishes it) or already below the watermark. Starting
+                 * afresh here could store a later offset past an earlier unfinished one. */
+                nw_log(NW_LOG_DEBUG, "kafka", "offset %lld of partition %d seen again",
+                       (long long)m->offset, (int)m->partition);
         }
 }
 
