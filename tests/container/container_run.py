@@ -42,18 +42,10 @@ MULT = float(os.environ.get("NW_TEST_TIMEOUT_MULT", "1"))
 RUN_FLAGS = ["--network=host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
 
 
-class Fail(Exception):
-    pass
-
-
-def log(msg):
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
-    log(f"ok: {msg}")
+# the same failure, log and check helpers as the integration tests
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "integration"))
+from it_run import Fail, check, log  # noqa: E402
 
 
 def podman(*args, check_rc=True, timeout=120):
