@@ -20,13 +20,10 @@ import argparse
 import glob
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -45,7 +42,7 @@ RUN_FLAGS = ["--network=host", "--ulimit", "nofile=1024:1024", "--ulimit", "npro
 # the same failure, log and check helpers as the integration tests
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "integration"))
-from it_run import Fail, check, log  # noqa: E402
+from it_run import Fail, check, free_port, http_get, log  # noqa: E402
 
 
 def podman(*args, check_rc=True, timeout=120):
@@ -75,21 +72,6 @@ def partition_offsets(text):
             res[int(parts[0])] = int(parts[1])
     return res
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_get(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
-    except OSError:
-        return 0, ""
 
 
 def metric(run, name):

@@ -18,7 +18,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,18 +31,12 @@ SEP = b"\x1e"
 # the same failure, log and check helpers as the integration tests
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "integration"))
-from it_run import Fail, check, log  # noqa: E402
+from it_run import Fail, check, free_port, log  # noqa: E402
 
 
 def secret(path):
     with open(path) as f:
         return f.read().rstrip("\r\n")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http_status(url):
