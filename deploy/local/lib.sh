@@ -21,13 +21,24 @@ nw__say() { printf '%s\n' "$*" >&2; }
 # Milliseconds since the epoch; used for readiness timings.
 nw__now_ms() { date +%s%3N; }
 
-# A zombie still answers kill -0, so also look at the process state.
+# A zombie still answers kill -0, so look at the state of every thread: alive while any
+# thread is neither zombie (Z) nor dead (X). The leader thread alone is not enough: while a
+# JVM exits, its leader can be a zombie with other threads still running, and a process
+# reaped between kill -0 and reading its stat file has no state at all (CI once read
+# "alive" that way and gave up on a broker that had stopped).
 nw__alive() {
-    local pid=${1:-} st
+    local pid=${1:-} f line st
     [ -n "$pid" ] || return 1
     kill -0 "$pid" 2>/dev/null || return 1
-    st=$(sed -e 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || true
-    [ "$st" != "Z" ]
+    # Builtins only: no pipeline whose status pipefail could turn into a false "dead" when
+    # a thread exits between the glob and the read.
+    for f in /proc/"$pid"/task/*/stat; do
+        { read -r line <"$f"; } 2>/dev/null || continue
+        st=${line##*) }
+        st=${st%% *}
+        case $st in Z|X|"") ;; *) return 0 ;; esac
+    done
+    return 1
 }
 
 # Guards against pid reuse: only signal a saved pid whose command line still

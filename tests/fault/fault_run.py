@@ -87,21 +87,19 @@ def run_with_worker_faults(sc, args, values, ids, fault):
             workers[idx] = sc.start_worker(f"w{idx}", x)
             if time.monotonic() > deadline:
                 raise Fail("the fault loop ran out of time")
-    elif fault == "redis":
+    elif fault in ("redis", "broker"):
+        service, seconds = ("redis", args.redis_seconds) if fault == "redis" \
+            else ("kafka", args.broker_seconds)
         time.sleep(3)
-        stack_sh("nw_redis_stop")
-        log(f"redis stopped for {args.redis_seconds} s")
-        time.sleep(args.redis_seconds)
-        stack_sh("nw_redis_start")
-        log("redis started again")
-        n_faults = 1
-    elif fault == "broker":
-        time.sleep(3)
-        stack_sh("nw_kafka_stop")
-        log("kafka broker stopped")
-        time.sleep(args.broker_seconds)
-        stack_sh("nw_kafka_start")
-        log("kafka broker started again")
+        # Start the service again even when stopping it failed: the tests after this one
+        # share the stack and would otherwise all fail for want of it.
+        try:
+            stack_sh(f"nw_{service}_stop")
+            log(f"{service} stopped for {seconds} s")
+            time.sleep(seconds)
+        finally:
+            stack_sh(f"nw_{service}_start")
+        log(f"{service} started again")
         n_faults = 1
     producer.join(args.max_seconds)
     sc.wait_for("every item in the output", lambda: len({r["id"] for r in sc.records()}) >= len(ids),
