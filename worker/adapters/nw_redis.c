@@ -137,6 +137,11 @@ struct nw_redis {
         long timeout_ms;
         char sha[41];
         uint64_t round_trips;
+        /* claims sent and not yet read (nw_redis_claim_send/recv); failed: a send of this
+         * round broke the connection, so its replies are gone and the round must fail */
+        size_t pending;
+        int failed;
+        char failure[512];
 };
 
 void nw_redis_destroy(struct nw_redis *r)
@@ -240,6 +245,7 @@ static void drop(struct nw_redis *r)
 {
         redisFree(r->c);
         r->c = NULL;
+        r->pending = 0;
 }
 
 int nw_redis_connected(const struct nw_redis *r)
@@ -348,10 +354,21 @@ enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size)
         return err == NW_ERR_CONFIG ? NW_ERR_REDIS : err;
 }
 
-enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
-                                 long ttl_s, const char *prefix, double near_threshold,
-                                 struct nw_claim_reply *replies, char *errstr,
-                                 size_t errstr_size)
+/* A send of the current round failed: remember why, so that the rest of the round (later
+ * sends, the receive) fails with the same reason instead of reconnecting mid-round. */
+static enum nw_err send_failed(struct nw_redis *r, const char *why, char *errstr,
+                               size_t errstr_size)
+{
+        snprintf(r->failure, sizeof(r->failure), "%s", why);
+        snprintf(errstr, errstr_size, "%s", why);
+        r->failed = 1;
+        drop(r);
+        return NW_ERR_REDIS;
+}
+
+enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
+                                long ttl_s, const char *prefix, double near_threshold,
+                                char *errstr, size_t errstr_size)
 {
         /* per item: EVALSHA sha numkeys; up to 2 claim keys, the signature key and the band
          * buckets; 11 ARGV and the band fields */
@@ -360,16 +377,28 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
         char buckets[MAXBUCKETS][64];
         char fields[NW_NEAR_BANDS][24];
         enum nw_err err = NW_OK;
-        int noscript = 0, nbuckets;
+        int nbuckets;
         long width;
         long long now_bucket;
 
+        if (r->failed) {
+                snprintf(errstr, errstr_size, "%s", r->failure);
+                return NW_ERR_REDIS;
+        }
         if (n == 0) {
                 return NW_OK;
         }
-        err = nw_redis_connect(r, errstr, errstr_size);
-        if (err != NW_OK) {
-                return err;
+        if (r->pending == 0) {
+                /* connect only between rounds: a new connection mid-round has lost the
+                 * replies of the claims sent before */
+                err = nw_redis_connect(r, errstr, errstr_size);
+                if (err != NW_OK) {
+                        snprintf(r->failure, sizeof(r->failure), "%.500s", errstr);
+                        r->failed = 1;
+                        return err;
+                }
+        } else if (!r->c) {
+                return send_failed(r, "redis: connection lost", errstr, errstr_size);
         }
         snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
         snprintf(thr, sizeof(thr), "%ld", (long)(near_threshold * 1000 + 0.5));
@@ -450,10 +479,46 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 }
                 /* explicit lengths: the signature is binary */
                 if (redisAppendCommandArgv(r->c, k, argv, argvlen) != REDIS_OK) {
-                        snprintf(errstr, errstr_size, "%s", "redis: cannot buffer a command");
-                        drop(r);
-                        return NW_ERR_REDIS;
+                        return send_failed(r, "redis: cannot buffer a command", errstr,
+                                           errstr_size);
                 }
+                r->pending++;
+        }
+        /* Write them now, so Redis works on them while the caller goes on; blocking writes
+         * are fine: Redis keeps reading while its replies wait in its output buffer. */
+        for (int done = 0; !done;) {
+                if (redisBufferWrite(r->c, &done) != REDIS_OK) {
+                        char why[300];
+                        snprintf(why, sizeof(why), "redis claim: %s",
+                                 r->c->errstr[0] ? r->c->errstr : "write failed");
+                        return send_failed(r, why, errstr, errstr_size);
+                }
+        }
+        return NW_OK;
+}
+
+enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *replies, size_t n,
+                                char *errstr, size_t errstr_size)
+{
+        enum nw_err err = NW_OK;
+        int noscript = 0;
+
+        if (r->failed) {
+                snprintf(errstr, errstr_size, "%s", r->failure);
+                r->failed = 0;
+                return NW_ERR_REDIS;
+        }
+        if (n != r->pending) {
+                /* a caller bug, not a Redis fault: the replies would be matched to the wrong items */
+                snprintf(errstr, errstr_size, "redis claim: %zu replies asked for, %zu pending",
+                         n, r->pending);
+                if (r->c) {
+                        drop(r);
+                }
+                return NW_ERR_CONFIG;
+        }
+        if (n == 0) {
+                return NW_OK;
         }
         r->round_trips++;
         /* read every reply, even after an error, so the connection stays in step */
@@ -466,6 +531,7 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                         drop(r);
                         return NW_ERR_REDIS;
                 }
+                r->pending--;
                 memset(out, 0, sizeof(*out));
                 if (reply->type == REDIS_REPLY_ERROR) {
                         if (strncmp(reply->str, "NOSCRIPT", 8) == 0) {
@@ -504,4 +570,19 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 drop(r);
         }
         return err;
+}
+
+enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *claims, size_t n,
+                                 long ttl_s, const char *prefix, double near_threshold,
+                                 struct nw_claim_reply *replies, char *errstr,
+                                 size_t errstr_size)
+{
+        enum nw_err err = nw_redis_claim_send(r, claims, n, ttl_s, prefix, near_threshold,
+                                              errstr, errstr_size);
+
+        if (err != NW_OK) {
+                r->failed = 0;
+                return err;
+        }
+        return nw_redis_claim_recv(r, replies, n, errstr, errstr_size);
 }

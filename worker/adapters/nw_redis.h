@@ -62,6 +62,19 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                                  struct nw_claim_reply *replies, char *errstr,
                                  size_t errstr_size);
 
+/** @brief The same round trip in parts, so that Redis works on the first claims of a batch
+ *  while the caller is still computing the next: each send writes its claims to Redis and
+ *  returns without waiting; one receive then reads the replies of every claim sent since the
+ *  last receive, in order, into @p replies (@p n must be that total). A failed send fails the
+ *  rest of the round (later sends return at once, the receive returns NW_ERR_REDIS); the next
+ *  send after the receive connects again. Errors as for nw_redis_claim_batch(). */
+enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
+                                long ttl_s, const char *prefix, double near_threshold,
+                                char *errstr, size_t errstr_size);
+/** @brief Read the replies of the claims sent in this round (see nw_redis_claim_send()). */
+enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *replies, size_t n,
+                                char *errstr, size_t errstr_size);
+
 /** @brief PING. @returns NW_OK or NW_ERR_REDIS. */
 enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size);
 

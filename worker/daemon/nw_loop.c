@@ -410,68 +410,87 @@ static void pool_item(void *ctx, size_t i)
         run_pipeline(job->loop, &job->loop->batch[job->todo[i]]);
 }
 
-/* Every new item of the batch through the pipeline, in parallel when there are threads. */
-static void run_pipelines(struct nw_loop *loop)
-{
-        size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
-        struct pool_job job = {loop, todo};
-        size_t k = 0;
+/* The batch's claims, sent to Redis in parts as the pipelines produce them and read back in
+ * one receive: Redis works on the first part while the pool computes the next, instead of
+ * the pool and Redis taking turns. */
+struct claims {
+        struct nw_claim *claims;
+        struct nw_claim_reply *replies;
+        size_t *index;          /* batch index of each claim */
+        size_t k, sent;
+        enum nw_err err;        /* of the first failed send */
+        char errstr[512];
+        int64_t wait_us;        /* time the loop spent in Redis calls */
+        uint64_t trips;
+};
 
-        for (size_t i = 0; i < loop->n; i++) {
-                if (loop->batch[i].state == IT_NEW) {
-                        todo[k++] = i;
-                }
-        }
-        nw_pool_run(loop->pool, pool_item, &job, k);
-        for (size_t j = 0; j < k; j++) {
-                report_dlq(&loop->batch[todo[j]]);
-        }
-        free(todo);
+static void claims_init(struct nw_loop *loop, struct claims *cl)
+{
+        memset(cl, 0, sizeof(*cl));
+        cl->claims = nw_xcalloc(loop->n + 1, sizeof(*cl->claims));
+        cl->replies = nw_xcalloc(loop->n + 1, sizeof(*cl->replies));
+        cl->index = nw_xcalloc(loop->n + 1, sizeof(*cl->index));
+        cl->trips = nw_redis_round_trips(loop->redis);
 }
 
-/* One round trip for every item of the batch that needs a claim.
- * @returns NW_OK, NW_ERR_REDIS (hold the batch) or NW_ERR_CONFIG (fatal). */
-static enum nw_err claim_all(struct nw_loop *loop)
+/* Gather the claims of batch items @p idx[0..n) that need one, and send them. */
+static void claims_send(struct nw_loop *loop, struct claims *cl, const size_t *idx, size_t n)
 {
-        struct nw_claim *claims = nw_xcalloc(loop->n, sizeof(*claims));
-        struct nw_claim_reply *replies = nw_xcalloc(loop->n, sizeof(*replies));
-        size_t *index = nw_xcalloc(loop->n, sizeof(*index));
-        size_t k = 0;
-        char errstr[512];
-        enum nw_err err;
+        size_t first = cl->k;
+        int64_t t0;
 
-        for (size_t i = 0; i < loop->n; i++) {
-                struct item *it = &loop->batch[i];
+        for (size_t j = 0; j < n; j++) {
+                struct item *it = &loop->batch[idx[j]];
                 if (it->state == IT_OK && !it->unchecked) {
-                        claims[k] = (struct nw_claim){it->keys.content, it->keys.url, it->claim_value,
-                                                      it->a.id,
-                                                      loop->cfg->dedupe_near ? &it->a.near : NULL};
-                        index[k++] = i;
+                        cl->claims[cl->k] = (struct nw_claim){
+                                it->keys.content, it->keys.url, it->claim_value, it->a.id,
+                                loop->cfg->dedupe_near ? &it->a.near : NULL};
+                        cl->index[cl->k++] = idx[j];
                 }
         }
-        {
-                int64_t t0 = mono_us();
-                uint64_t trips = nw_redis_round_trips(loop->redis);
-                err = nw_redis_claim_batch(loop->redis, claims, k, loop->cfg->dedupe_ttl_s,
-                                           loop->cfg->redis_key_prefix,
-                                           (double)loop->cfg->dedupe_near_threshold_pct / 100.0,
-                                           replies, errstr, sizeof(errstr));
-                if (nw_redis_round_trips(loop->redis) > trips) {
-                        atomic_fetch_add(&loop->m.redis_round_trips, 1);
-                        nw_hist_observe(&loop->m.redis_seconds, mono_us() - t0);
-                }
+        if (cl->err != NW_OK || cl->k == first) {
+                return;
+        }
+        t0 = mono_us();
+        cl->err = nw_redis_claim_send(loop->redis, cl->claims + first, cl->k - first,
+                                      loop->cfg->dedupe_ttl_s, loop->cfg->redis_key_prefix,
+                                      (double)loop->cfg->dedupe_near_threshold_pct / 100.0,
+                                      cl->errstr, sizeof(cl->errstr));
+        cl->wait_us += mono_us() - t0;
+        if (cl->err == NW_OK) {
+                cl->sent = cl->k;
+        }
+}
+
+/* Read the replies and settle the round.
+ * @returns NW_OK, NW_ERR_REDIS (hold the batch) or NW_ERR_CONFIG (fatal). */
+static enum nw_err claims_finish(struct nw_loop *loop, struct claims *cl)
+{
+        char errstr[512];
+        int64_t t0 = mono_us();
+        enum nw_err err = nw_redis_claim_recv(loop->redis, cl->replies, cl->sent, errstr,
+                                              sizeof(errstr));
+
+        cl->wait_us += mono_us() - t0;
+        if (cl->err != NW_OK) {
+                err = cl->err;  /* the send's reason is the first and the clearest */
+                snprintf(errstr, sizeof(errstr), "%s", cl->errstr);
+        }
+        if (nw_redis_round_trips(loop->redis) > cl->trips) {
+                atomic_fetch_add(&loop->m.redis_round_trips, 1);
+                nw_hist_observe(&loop->m.redis_seconds, cl->wait_us);
         }
         atomic_store(&loop->m.redis_up, err == NW_OK);
         if (err != NW_OK) {
                 atomic_fetch_add(&loop->m.errors[NW_EK_REDIS], 1);
         }
         if (err == NW_OK) {
-                for (size_t j = 0; j < k; j++) {
-                        loop->batch[index[j]].reply = replies[j];
+                for (size_t j = 0; j < cl->k; j++) {
+                        loop->batch[cl->index[j]].reply = cl->replies[j];
                 }
-                if (k > 0) {
+                if (cl->k > 0) {
                         loop->c.claim_batches++;
-                        loop->c.claims += k;
+                        loop->c.claims += cl->k;
                 }
                 if (loop->redis_down) {
                         nw_log(NW_LOG_NOTICE, "redis", "%s", "Redis is reachable again; resuming");
@@ -482,14 +501,81 @@ static enum nw_err claim_all(struct nw_loop *loop)
                                errstr);
                 }
         } else {
-                char why[600];
-                snprintf(why, sizeof(why), "%s", errstr);
-                set_fatal(loop, why);
+                set_fatal(loop, errstr);
         }
-        free(claims);
-        free(replies);
-        free(index);
+        free(cl->claims);
+        free(cl->replies);
+        free(cl->index);
         return err;
+}
+
+/* The batch's items still to be run through the pipeline (their indexes into @p todo). */
+static size_t new_items(struct nw_loop *loop, size_t *todo)
+{
+        size_t k = 0;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                if (loop->batch[i].state == IT_NEW) {
+                        todo[k++] = i;
+                }
+        }
+        return k;
+}
+
+/* Every new item of the batch through the pipeline, in parallel when there are threads. */
+static void run_pipelines(struct nw_loop *loop)
+{
+        size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
+        struct pool_job job = {loop, todo};
+        size_t k = new_items(loop, todo);
+
+        nw_pool_run(loop->pool, pool_item, &job, k);
+        for (size_t j = 0; j < k; j++) {
+                report_dlq(&loop->batch[todo[j]]);
+        }
+        free(todo);
+}
+
+/* One round trip for every item of the batch that needs a claim. */
+static enum nw_err claim_all(struct nw_loop *loop)
+{
+        size_t *all = nw_xcalloc(loop->n + 1, sizeof(*all));
+        struct claims cl;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                all[i] = i;
+        }
+        claims_init(loop, &cl);
+        claims_send(loop, &cl, all, loop->n);
+        free(all);
+        return claims_finish(loop, &cl);
+}
+
+/* The pipelines and the claims of a fresh batch, overlapped: the new items go through the
+ * pool in parts (about eight per batch, of at least 16 items), and each part's claims are
+ * sent as soon as it is done. Claims still reach Redis in batch order, so the first copy of
+ * a story in the batch stays its original. */
+static enum nw_err run_and_claim(struct nw_loop *loop)
+{
+        size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
+        size_t k = new_items(loop, todo), part = (k + 7) / 8;
+        struct claims cl;
+
+        if (part < 16) {
+                part = 16;
+        }
+        claims_init(loop, &cl);
+        for (size_t at = 0; at < k; at += part) {
+                size_t m = k - at < part ? k - at : part;
+                struct pool_job job = {loop, todo + at};
+                nw_pool_run(loop->pool, pool_item, &job, m);
+                for (size_t j = at; j < at + m; j++) {
+                        report_dlq(&loop->batch[todo[j]]);
+                }
+                claims_send(loop, &cl, todo + at, m);
+        }
+        free(todo);
+        return claims_finish(loop, &cl);
 }
 
 static struct inflight *inflight_new(struct nw_loop *loop, const struct item *it, const char *dest)
@@ -745,8 +831,7 @@ static void process_batch(struct nw_loop *loop, const volatile sig_atomic_t *sto
 {
         enum nw_err err;
 
-        run_pipelines(loop);
-        err = claim_all(loop);
+        err = run_and_claim(loop);
         if (err == NW_ERR_REDIS) {
                 if (loop->cfg->dedupe_fail_open) {
                         for (size_t i = 0; i < loop->n; i++) {
