@@ -153,7 +153,9 @@ void nw_metrics_render(struct nw_metrics *m, struct nw_buf *o)
         }
         counter(o, "newsworker_redis_round_trips_total",
                 "Pipelined Redis round trips (one per batch).", atomic_load(&m->redis_round_trips));
-        histogram(o, "newsworker_redis_round_trip_seconds", "Latency of one pipelined Redis round trip.",
+        histogram(o, "newsworker_redis_round_trip_seconds",
+                  "Time a batch's Redis round trip kept the loop waiting (sending the claims, "
+                  "reading the replies); Redis works on them while the pipelines run.",
                   &m->redis_seconds);
         histogram(o, "newsworker_processing_seconds",
                   "Time to decode, normalize, fingerprint and extract one message.",
