@@ -191,8 +191,9 @@ static int year_of(const char *rfc3339)
 static int year_in_text(const char *s)
 {
         for (const char *p = s; p && *p; p++) {
-                if ((p == s || !isalnum((unsigned char)p[-1])) &&
-                    (strncmp(p, "19", 2) == 0 || strncmp(p, "20", 2) == 0) &&
+                /* the cheap byte tests first: this scans whole bodies */
+                if (((p[0] == '1' && p[1] == '9') || (p[0] == '2' && p[1] == '0')) &&
+                    (p == s || !isalnum((unsigned char)p[-1])) &&
                     isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
                     !isalnum((unsigned char)p[4])) {
                         return (int)strtol(p, NULL, 10);

@@ -20,32 +20,39 @@ static int is_cjk(uint32_t cp)
                (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
+static int ascii_letter(unsigned char c)
+{
+        return (unsigned char)((c | 0x20) - 'a') < 26;
+}
+
 const char *nw_detect_language(const char *text, size_t len)
 {
-        static const struct {
-                const char *w;
-                size_t n;
-        } common[] = {{"the", 3}, {"and", 3}, {"of", 2}, {"to", 2}, {"in", 2}, {"is", 2},
-                      {"for", 3}, {"said", 4}, {"was", 3}, {"on", 2}, {"with", 4}, {"that", 4}};
+        /* the common English words, lower case, packed big-endian into an integer each */
+        static const uint32_t common[] = {
+                0x746865, 0x616e64, 0x6f66, 0x746f, 0x696e, 0x6973, 0x666f72, 0x73616964,
+                0x776173, 0x6f6e, 0x77697468, 0x74686174};  /* the and of to in is for said
+                                                               was on with that */
         size_t latin = 0, cjk = 0, kana = 0, hangul = 0, other = 0, hits = 0, words = 0;
         size_t i = 0;
 
         while (i < len) {
                 unsigned char c = (unsigned char)text[i];
                 if (c < 0x80) {
-                        if (isalpha(c)) {
+                        if (ascii_letter(c)) {
                                 size_t start = i;
-                                while (i < len && isalpha((unsigned char)text[i])) {
+                                uint32_t key = 0;
+                                while (i < len && ascii_letter((unsigned char)text[i])) {
+                                        /* past 4 letters the key is never compared */
+                                        key = key << 8 | ((unsigned char)text[i] | 0x20);
                                         i++;
                                 }
                                 latin += i - start;
                                 words++;
                                 if (i - start > 4) {
-                                        continue;       /* every common word is short */
+                                        continue;
                                 }
                                 for (size_t k = 0; k < sizeof(common) / sizeof(common[0]); k++) {
-                                        if (common[k].n == i - start &&
-                                            strncasecmp(common[k].w, text + start, i - start) == 0) {
+                                        if (common[k] == key) {
                                                 hits++;
                                                 break;
                                         }
