@@ -433,7 +433,7 @@ def stop_stats(log_path):
 
 def scenario_two_replicas(sc):
     """Two workers in one group; each of 200 stories produced twice, to different partitions,
-    at once: each story is published once. Redis sees one EVALSHA per item and one pipelined
+    at once: each story is published once. Redis sees one EVALSHA per part of a batch and one pipelined
     round trip per batch."""
     rng = random.Random(5)
     stories = [story(i, rng) for i in range(200)]
@@ -477,7 +477,10 @@ def scenario_two_replicas(sc):
     trips = s1["redis_round_trips"] + s2["redis_round_trips"]
     log(f"RESULT redis: {evalsha} EVALSHA for {claims} claims in {batches} batches, "
         f"{trips} round trips ({claims / max(batches, 1):.1f} commands per round trip)")
-    check(evalsha == claims == 400, "one EVALSHA per item, none repeated")
+    # the claims of a batch go out in at most 8 parts of one EVALSHA each
+    check(claims == 400, f"each item claimed once, none repeated ({claims} claims)")
+    check(batches <= evalsha <= 8 * batches,
+          f"one EVALSHA per part of a batch, at most 8 per batch ({evalsha} for {batches})")
     check(trips == batches, "one pipelined round trip per batch")
 
 

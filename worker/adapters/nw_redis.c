@@ -12,56 +12,48 @@
 
 #include "nw_buf.h"
 
-/* One item, atomically:
- *  1. exact: check every claim key (content hash, canonical URL); if another message holds
- *     one, this is an exact duplicate and nothing is written. A key held by this same message
- *     (a redelivery) counts as ours. Otherwise set them all with the TTL.
- *  2. near: read which items hold this item's LSH bands, compare this signature with each
+/* A part of a batch, one item after the other, atomically (one EVALSHA for the part):
+ *  1. exact: read every claim key of the item (content hash, canonical URL); if another
+ *     message holds one, the item is an exact duplicate and nothing is written. A key held by
+ *     this same message (a redelivery) counts as ours. Otherwise set them all with the TTL.
+ *  2. near: read which items hold the item's LSH bands, compare its signature with each
  *     candidate's (skipping itself), and report the best containment if it reaches the
- *     threshold; then store this signature and claim the bands that are still free for this
+ *     threshold; then store the signature and claim the bands that are still free for this
  *     item (the first item of a story keeps its bands, so later copies and redeliveries are
  *     compared with the original).
  *     Bands live as fields of time-bucketed hashes (one per ttl/2, kept ttl plus a bucket)
- *     rather than one key each: a handful of commands per item instead of two per band,
- *     which is most of what Redis spends on an item.
- * KEYS: nexact claim keys, this item's signature key, then the band buckets, newest first
- *       (new bands go to the newest).
- * ARGV: claim value, ttl, nexact, id, signature bytes ("" for none), threshold in thousandths,
- *       signature key prefix (candidates' signature keys are built from it), the number of
- *       MinHash values and of figure slots in a signature (layout: nw_near_sig_bytes()), how
- *       many distinct candidates to compare, the newest bucket's lifetime in seconds, and then
- *       the band fields ("<band>:<value>").
+ *     rather than one key each: a handful of commands per item instead of two per band.
+ *  Most of Redis's time per item is the cost of each redis.call and of starting a script, so
+ *  the items of a part share one script call, the exact keys are read with one MGET and the
+ *  newest bucket's expiry is set once per part.
+ * KEYS: the band buckets, newest first (new bands go to the newest). Declared, so that Redis
+ *       checks them against the user's ACL before the script runs (NOPERM).
+ * ARGV: ttl, threshold in thousandths, signature key prefix (candidates' signature keys are
+ *       built from it), the number of MinHash values and of figure slots in a signature
+ *       (layout: nw_near_sig_bytes()), how many distinct candidates to compare, the newest
+ *       bucket's lifetime in seconds; then per item: the number of claim keys, the
+ *       keys, the claim value, the id, the signature bytes ("" for none) and, with a
+ *       signature, its key and the band fields ("<band>:<value>", NW_NEAR_BANDS of them).
  * The rule is nw_near_containment()'s: figures must agree, then containment decides.
- * Returns {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
+ * Returns one reply per item: {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
+#define NW_STR_(x) #x
+#define NW_STR(x) NW_STR_(x)
+
 static const char claim_script[] =
-        "local v, ttl, nex = ARGV[1], ARGV[2], tonumber(ARGV[3])\n"
-        "local id, sig, thr, sp = ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[7]\n"
-        "local own = 0\n"
-        "for i = 1, nex do\n"
-        "  local cur = redis.call('GET', KEYS[i])\n"
-        "  if cur then\n"
-        "    if cur ~= v then return {0, cur} end\n"
-        "    own = own + 1\n"
-        "  end\n"
-        "end\n"
-        "for i = 1, nex do redis.call('SET', KEYS[i], v, 'EX', ttl) end\n"
-        "local res = 1\n"
-        "if own == nex then res = 2 end\n"
-        "if sig == '' then return {res, v} end\n"
+        "local ttl, thr, sp = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
+        "local nh, nn, ncand, bttl = ARGV[4] + 0, ARGV[5] + 0, tonumber(ARGV[6]), ARGV[7]\n"
+        "local newest = KEYS[1]\n"
+        "local nbands = " NW_STR(NW_NEAR_BANDS) "\n"
         "local function u32(s, i)\n"
         "  local a, b, c, d = string.byte(s, i, i + 3)\n"
         "  return a + b * 256 + c * 65536 + d * 16777216\n"
         "end\n"
-        "local nh, nn = ARGV[8] + 0, ARGV[9] + 0\n"
-        "local na = u32(sig, 1)\n"
         "local function figures(s)\n"
         "  local t, n = {}, u32(s, 4 * nh + 5)\n"
         "  for k = 1, n do t[k] = u32(s, 4 * nh + 5 + 4 * k) end\n"
         "  return t\n"
         "end\n"
-        "local fa\n"
-        "local function agree(fb)\n"
-        "  fa = fa or figures(sig)\n"
+        "local function agree(fa, fb)\n"
         "  if #fa == 0 or #fb == 0 then return true end\n"
         "  local cut = 4294967295\n"
         "  if #fa == nn and fa[nn] < cut then cut = fa[nn] end\n"
@@ -76,56 +68,94 @@ static const char claim_script[] =
         "  end\n"
         "  return common / math.min(ia, ib) >= 0.5\n"
         "end\n"
-        "local nf = #ARGV - 11\n"
-        "local holder = {}\n"
-        "for b = nex + 2, #KEYS do\n"
-        "  local vals = redis.call('HMGET', KEYS[b], unpack(ARGV, 12))\n"
-        "  for k = 1, nf do\n"
-        "    if vals[k] and not holder[k] then holder[k] = vals[k] end\n"
+        "local function near(id, sig, sigkey, f)\n"
+        "  local na = u32(sig, 1)\n"
+        "  local holder = {}\n"
+        "  for b = 1, #KEYS do\n"
+        "    local vals = redis.call('HMGET', KEYS[b], unpack(ARGV, f, f + nbands - 1))\n"
+        "    for k = 1, nbands do\n"
+        "      if vals[k] and not holder[k] then holder[k] = vals[k] end\n"
+        "    end\n"
         "  end\n"
-        "end\n"
-        "local cands, seen, ncand = {}, {}, tonumber(ARGV[10])\n"
-        "for k = 1, nf do\n"
-        "  local c = holder[k]\n"
-        "  if c and c ~= id and not seen[c] and #cands < ncand then\n"
-        "    seen[c] = true\n"
-        "    cands[#cands + 1] = c\n"
+        "  local cands, seen = {}, {}\n"
+        "  for k = 1, nbands do\n"
+        "    local c = holder[k]\n"
+        "    if c and c ~= id and not seen[c] and #cands < ncand then\n"
+        "      seen[c] = true\n"
+        "      cands[#cands + 1] = c\n"
+        "    end\n"
         "  end\n"
-        "end\n"
-        "local best, bestc = nil, 0\n"
-        "if #cands > 0 then\n"
-        "  local keys = {}\n"
-        "  for k = 1, #cands do keys[k] = sp .. cands[k] end\n"
-        "  local sigs = redis.call('MGET', unpack(keys))\n"
-        "  for k = 1, #cands do\n"
-        "    local cs = sigs[k]\n"
-        "    if cs and #cs == #sig and agree(figures(cs)) then\n"
-        "      local eq = 0\n"
-        "      for q = 5, 4 * nh + 4, 4 do\n"
-        "        if string.sub(sig, q, q + 3) == string.sub(cs, q, q + 3) then eq = eq + 1 end\n"
-        "      end\n"
-        "      local j, nb = eq / nh, u32(cs, 1)\n"
-        "      local small = math.min(na, nb)\n"
-        "      if small > 0 then\n"
-        "        local c = math.min(1, j * (na + nb) / ((1 + j) * small))\n"
-        "        if c > bestc then best, bestc = cands[k], c end\n"
+        "  local best, bestc = nil, 0\n"
+        "  if #cands > 0 then\n"
+        "    local keys = {}\n"
+        "    for k = 1, #cands do keys[k] = sp .. cands[k] end\n"
+        "    local sigs = redis.call('MGET', unpack(keys))\n"
+        "    local fa = figures(sig)\n"
+        "    for k = 1, #cands do\n"
+        "      local cs = sigs[k]\n"
+        "      if cs and #cs == #sig and agree(fa, figures(cs)) then\n"
+        "        local eq = 0\n"
+        "        for q = 5, 4 * nh + 4, 4 do\n"
+        "          if string.sub(sig, q, q + 3) == string.sub(cs, q, q + 3) then eq = eq + 1 end\n"
+        "        end\n"
+        "        local j, nb2 = eq / nh, u32(cs, 1)\n"
+        "        local small = math.min(na, nb2)\n"
+        "        if small > 0 then\n"
+        "          local c = math.min(1, j * (na + nb2) / ((1 + j) * small))\n"
+        "          if c > bestc then best, bestc = cands[k], c end\n"
+        "        end\n"
         "      end\n"
         "    end\n"
         "  end\n"
-        "end\n"
-        "if na > 0 then\n"
-        "  redis.call('SET', KEYS[nex + 1], sig, 'EX', ttl)\n"
-        "  local put = {}\n"
-        "  for k = 1, nf do\n"
-        "    if not holder[k] then put[#put + 1] = ARGV[k + 11]; put[#put + 1] = id end\n"
+        "  local put = false\n"
+        "  if na > 0 then\n"
+        "    redis.call('SET', sigkey, sig, 'EX', ttl)\n"
+        "    local args = {}\n"
+        "    for k = 1, nbands do\n"
+        "      if not holder[k] then args[#args + 1] = ARGV[f + k - 1]; args[#args + 1] = id end\n"
+        "    end\n"
+        "    if #args > 0 then\n"
+        "      redis.call('HSET', newest, unpack(args))\n"
+        "      put = true\n"
+        "    end\n"
         "  end\n"
-        "  if #put > 0 then\n"
-        "    redis.call('HSET', KEYS[nex + 2], unpack(put))\n"
-        "    redis.call('EXPIRE', KEYS[nex + 2], ARGV[11])\n"
-        "  end\n"
+        "  return best, bestc, put\n"
         "end\n"
-        "if best and bestc * 1000 >= thr then return {res, v, best, tostring(math.floor(bestc * 1000 + 0.5))} end\n"
-        "return {res, v}\n";
+        "local out, touched = {}, false\n"
+        "local p = 8\n"
+        "while p <= #ARGV do\n"
+        "  local nex = tonumber(ARGV[p])\n"
+        "  local v, id, sig = ARGV[p + nex + 1], ARGV[p + nex + 2], ARGV[p + nex + 3]\n"
+        "  local cur = redis.call('MGET', unpack(ARGV, p + 1, p + nex))\n"
+        "  local own, holder = 0, nil\n"
+        "  for i = 1, nex do\n"
+        "    if cur[i] then\n"
+        "      if cur[i] ~= v then holder = cur[i]; break end\n"
+        "      own = own + 1\n"
+        "    end\n"
+        "  end\n"
+        "  local nextp = p + nex + 4\n"
+        "  if sig ~= '' then nextp = nextp + 1 + nbands end\n"
+        "  if holder then\n"
+        "    out[#out + 1] = {0, holder}\n"
+        "  else\n"
+        "    for i = 1, nex do redis.call('SET', ARGV[p + i], v, 'EX', ttl) end\n"
+        "    local res = 1\n"
+        "    if own == nex then res = 2 end\n"
+        "    local r = {res, v}\n"
+        "    if sig ~= '' then\n"
+        "      local best, bestc, put = near(id, sig, ARGV[p + nex + 4], p + nex + 5)\n"
+        "      touched = touched or put\n"
+        "      if best and bestc * 1000 >= thr then\n"
+        "        r = {res, v, best, tostring(math.floor(bestc * 1000 + 0.5))}\n"
+        "      end\n"
+        "    end\n"
+        "    out[#out + 1] = r\n"
+        "  end\n"
+        "  p = nextp\n"
+        "end\n"
+        "if touched then redis.call('EXPIRE', newest, bttl) end\n"
+        "return out\n";
 
 struct nw_redis {
         redisContext *c;
@@ -140,6 +170,8 @@ struct nw_redis {
         /* claims sent and not yet read (nw_redis_claim_send/recv); failed: a send of this
          * round broke the connection, so its replies are gone and the round must fail */
         size_t pending;
+        size_t *parts;          /* items per EVALSHA sent this round, in order */
+        size_t n_parts, cap_parts;
         int failed;
         char failure[512];
 };
@@ -157,6 +189,7 @@ void nw_redis_destroy(struct nw_redis *r)
                 memset(r->password, 0, strlen(r->password));
         }
         free(r->password);
+        free(r->parts);
         free(r);
 }
 
@@ -246,6 +279,7 @@ static void drop(struct nw_redis *r)
         redisFree(r->c);
         r->c = NULL;
         r->pending = 0;
+        r->n_parts = 0;
 }
 
 int nw_redis_connected(const struct nw_redis *r)
@@ -366,18 +400,52 @@ static enum nw_err send_failed(struct nw_redis *r, const char *why, char *errstr
         return NW_ERR_REDIS;
 }
 
+/* One item's claim reply, {result, value[, near_id, containment]}, into @p out.
+ * @returns 0, or -1 when the reply does not have that shape. */
+static int item_reply(const redisReply *reply, struct nw_claim_reply *out)
+{
+        memset(out, 0, sizeof(*out));
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+            reply->element[0]->type != REDIS_REPLY_INTEGER ||
+            reply->element[1]->type != REDIS_REPLY_STRING) {
+                return -1;
+        }
+        out->result = (enum nw_claim_result)reply->element[0]->integer;
+        snprintf(out->holder, sizeof(out->holder), "%.*s", (int)reply->element[1]->len,
+                 reply->element[1]->str);
+        if (reply->elements == 4 && reply->element[2]->type == REDIS_REPLY_STRING &&
+            reply->element[3]->type == REDIS_REPLY_STRING) {
+                snprintf(out->near_of, sizeof(out->near_of), "%.*s", (int)reply->element[2]->len,
+                         reply->element[2]->str);
+                out->similarity = strtod(reply->element[3]->str, NULL) / 1000.0;
+        }
+        return 0;
+}
+
+/* Per item at most: the number of keys, 2 claim keys, value, id, signature, its key and
+ * the band fields; and the text those need. */
+enum { ITEM_ARGS = 7 + NW_NEAR_BANDS, MAXBUCKETS = 12, HEAD_ARGS = 3 + 8 + MAXBUCKETS };
+
+struct item_text {
+        char nkeys[4];
+        char sigkey[300];
+        unsigned char sig[NW_NEAR_SIG_BYTES];
+        char fields[NW_NEAR_BANDS][24];
+};
+
 enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
                                 long ttl_s, const char *prefix, double near_threshold,
                                 char *errstr, size_t errstr_size)
 {
-        /* per item: EVALSHA sha numkeys; up to 2 claim keys, the signature key and the band
-         * buckets; 11 ARGV and the band fields */
-        enum { MAXBUCKETS = 12, MAXKEYS = 3 + MAXBUCKETS, MAXARGS = 3 + MAXKEYS + 11 + NW_NEAR_BANDS };
         char ttl[24], thr[24], sig_prefix[24], nhashes[8], nnums[8], ncand[8], bucket_ttl[24];
+        char nbuck[16];
         char buckets[MAXBUCKETS][64];
-        char fields[NW_NEAR_BANDS][24];
+        size_t cap = HEAD_ARGS + n * ITEM_ARGS, k = 0;
+        const char **argv;
+        size_t *argvlen;
+        struct item_text *text;
         enum nw_err err = NW_OK;
-        int nbuckets;
+        int nbuckets, rc;
         long width;
         long long now_bucket;
 
@@ -415,77 +483,79 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                 nbuckets = MAXBUCKETS;
         }
         now_bucket = (long long)time(NULL) / width;
+        snprintf(bucket_ttl, sizeof(bucket_ttl), "%ld", ttl_s + width);
+        snprintf(nbuck, sizeof(nbuck), "%d", nbuckets);
+
+        argv = nw_xcalloc(cap, sizeof(*argv));
+        argvlen = nw_xcalloc(cap, sizeof(*argvlen));
+        text = nw_xcalloc(n, sizeof(*text));
+        argv[k++] = "EVALSHA";
+        argv[k++] = r->sha;
+        argv[k++] = nbuck;
         for (int b = 0; b < nbuckets; b++) {
                 snprintf(buckets[b], sizeof(buckets[b]), "%.8sbb:%lld", prefix, now_bucket - b);
+                argv[k++] = buckets[b];
         }
-        snprintf(bucket_ttl, sizeof(bucket_ttl), "%ld", ttl_s + width);
+        argv[k++] = ttl;
+        argv[k++] = thr;
+        argv[k++] = sig_prefix;
+        argv[k++] = nhashes;
+        argv[k++] = nnums;
+        argv[k++] = ncand;
+        argv[k++] = bucket_ttl;
+        for (size_t a = 0; a < k; a++) {
+                argvlen[a] = strlen(argv[a]);
+        }
         for (size_t i = 0; i < n; i++) {
                 const struct nw_claim *c = &claims[i];
-                const char *argv[MAXARGS];
-                size_t argvlen[MAXARGS];
-                char sigkey[300];
-                char numkeys[8], nexact[4];
-                unsigned char sig[NW_NEAR_SIG_BYTES];
+                struct item_text *t = &text[i];
                 int has_url = c->key_url && *c->key_url;
                 int near = c->near && c->near->shingles > 0 && c->id;
-                int k = 0, nk = 0, sig_at;
+                size_t first = k, sig_at;
 
-                argv[k++] = "EVALSHA";
-                argv[k++] = r->sha;
-                argv[k++] = numkeys;
+                snprintf(t->nkeys, sizeof(t->nkeys), "%d", has_url ? 2 : 1);
+                argv[k++] = t->nkeys;
                 argv[k++] = c->key_content;
-                nk++;
                 if (has_url) {
                         argv[k++] = c->key_url;
-                        nk++;
                 }
-                snprintf(nexact, sizeof(nexact), "%d", nk);
-                if (near) {
-                        snprintf(sigkey, sizeof(sigkey), "%s%s", sig_prefix, c->id);
-                        argv[k++] = sigkey;
-                        nk++;
-                        for (int b = 0; b < nbuckets; b++) {
-                                argv[k++] = buckets[b];
-                                nk++;
-                        }
-                        nw_near_sig_bytes(c->near, sig);
-                }
-                snprintf(numkeys, sizeof(numkeys), "%d", nk);
                 argv[k++] = c->value;
-                argv[k++] = ttl;
-                argv[k++] = nexact;
                 argv[k++] = c->id ? c->id : "";
-                sig_at = k;
-                argv[k] = near ? (const char *)sig : "";
-                argvlen[k] = near ? sizeof(sig) : 0;
-                k++;
-                argv[k++] = thr;
-                argv[k++] = sig_prefix;
-                argv[k++] = nhashes;
-                argv[k++] = nnums;
-                argv[k++] = ncand;
-                argv[k++] = bucket_ttl;
+                sig_at = k++;
                 if (near) {
+                        nw_near_sig_bytes(c->near, t->sig);
+                        argv[sig_at] = (const char *)t->sig;
+                        snprintf(t->sigkey, sizeof(t->sigkey), "%s%s", sig_prefix, c->id);
+                        argv[k++] = t->sigkey;
                         for (int b = 0; b < NW_NEAR_BANDS; b++) {
-                                snprintf(fields[b], sizeof(fields[b]), "%d:%08x", b,
+                                snprintf(t->fields[b], sizeof(t->fields[b]), "%d:%08x", b,
                                          nw_near_band(c->near, b));
-                                argv[k++] = fields[b];
+                                argv[k++] = t->fields[b];
                         }
+                } else {
+                        argv[sig_at] = "";
                 }
-                for (int a = 0; a < k; a++) {
-                        if (a != sig_at) {
-                                argvlen[a] = strlen(argv[a]);
-                        }
+                for (size_t a = first; a < k; a++) {
+                        argvlen[a] = strlen(argv[a]);
                 }
-                /* explicit lengths: the signature is binary */
-                if (redisAppendCommandArgv(r->c, k, argv, argvlen) != REDIS_OK) {
-                        return send_failed(r, "redis: cannot buffer a command", errstr,
-                                           errstr_size);
-                }
-                r->pending++;
+                /* explicit length: the signature is binary */
+                argvlen[sig_at] = near ? sizeof(t->sig) : 0;
         }
-        /* Write them now, so Redis works on them while the caller goes on; blocking writes
-         * are fine: Redis keeps reading while its replies wait in its output buffer. */
+        rc = redisAppendCommandArgv(r->c, (int)k, argv, argvlen);
+        free(argv);
+        free(argvlen);
+        free(text);
+        if (rc != REDIS_OK) {
+                return send_failed(r, "redis: cannot buffer a command", errstr, errstr_size);
+        }
+        if (r->n_parts == r->cap_parts) {
+                r->cap_parts = r->cap_parts ? 2 * r->cap_parts : 16;
+                r->parts = nw_xrealloc(r->parts, r->cap_parts * sizeof(*r->parts));
+        }
+        r->parts[r->n_parts++] = n;
+        r->pending += n;
+        /* Write it now, so Redis works on it while the caller goes on; a blocking write is
+         * fine: Redis keeps reading while its replies wait in its output buffer. */
         for (int done = 0; !done;) {
                 if (redisBufferWrite(r->c, &done) != REDIS_OK) {
                         char why[300];
@@ -502,6 +572,7 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *repli
 {
         enum nw_err err = NW_OK;
         int noscript = 0;
+        size_t got = 0;
 
         if (r->failed) {
                 snprintf(errstr, errstr_size, "%s", r->failure);
@@ -521,18 +592,16 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *repli
                 return NW_OK;
         }
         r->round_trips++;
-        /* read every reply, even after an error, so the connection stays in step */
-        for (size_t got = 0; got < n; got++) {
+        /* read every part's reply, even after an error, so the connection stays in step */
+        for (size_t part = 0; part < r->n_parts; part++) {
+                size_t m = r->parts[part];
                 redisReply *reply = NULL;
-                struct nw_claim_reply *out = &replies[got];
                 if (redisGetReply(r->c, (void **)&reply) != REDIS_OK || !reply) {
                         snprintf(errstr, errstr_size, "redis claim: %s",
                                  r->c->errstr[0] ? r->c->errstr : "connection lost");
                         drop(r);
                         return NW_ERR_REDIS;
                 }
-                r->pending--;
-                memset(out, 0, sizeof(*out));
                 if (reply->type == REDIS_REPLY_ERROR) {
                         if (strncmp(reply->str, "NOSCRIPT", 8) == 0) {
                                 noscript = 1;
@@ -541,24 +610,24 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *repli
                                          (int)reply->len, reply->str);
                                 err = NW_ERR_CONFIG;
                         }
-                } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
-                           reply->element[0]->type == REDIS_REPLY_INTEGER &&
-                           reply->element[1]->type == REDIS_REPLY_STRING) {
-                        out->result = (enum nw_claim_result)reply->element[0]->integer;
-                        snprintf(out->holder, sizeof(out->holder), "%.*s",
-                                 (int)reply->element[1]->len, reply->element[1]->str);
-                        if (reply->elements == 4 && reply->element[2]->type == REDIS_REPLY_STRING &&
-                            reply->element[3]->type == REDIS_REPLY_STRING) {
-                                snprintf(out->near_of, sizeof(out->near_of), "%.*s",
-                                         (int)reply->element[2]->len, reply->element[2]->str);
-                                out->similarity = strtod(reply->element[3]->str, NULL) / 1000.0;
+                } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == m) {
+                        for (size_t j = 0; j < m; j++) {
+                                if (item_reply(reply->element[j], &replies[got + j]) != 0 &&
+                                    err == NW_OK) {
+                                        snprintf(errstr, errstr_size, "%s",
+                                                 "redis claim: unexpected reply shape");
+                                        err = NW_ERR_REDIS;
+                                }
                         }
                 } else if (err == NW_OK) {
                         snprintf(errstr, errstr_size, "%s", "redis claim: unexpected reply shape");
                         err = NW_ERR_REDIS;
                 }
+                got += m;
                 freeReplyObject(reply);
         }
+        r->pending = 0;
+        r->n_parts = 0;
         if (noscript && err == NW_OK) {
                 /* the script cache was flushed (a restart without persistence): reload the
                  * script on a fresh connection and let the caller retry the batch */
