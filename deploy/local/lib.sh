@@ -276,9 +276,11 @@ nw_redis_start() {
     fi
     mkdir -p "$NW_STACK_DIR/redis" || return 1
     # No persistence: each stack starts empty and a restart mid-test loses the data,
-    # which is exactly the "Redis came back empty" case the worker must survive.
+    # which is exactly the "Redis came back empty" case the worker must survive. Lazy expiry:
+    # a band bucket is one big hash, freed in the background when it expires.
     echo "=== start $(date -Is)" >>"$log"
     redis-server --bind 127.0.0.1 --port "$NW_REDIS_PORT" --save '' --appendonly no \
+        --lazyfree-lazy-expire yes \
         --daemonize no --dir "$NW_STACK_DIR/redis" --logfile '' \
         >>"$log" 2>&1 </dev/null &
     pid=$!
