@@ -40,6 +40,9 @@ struct item {
         char *claim_value;
         struct nw_claim_reply reply;
         int unchecked;
+        int publish;            /* emit(): published as an enriched record */
+        char *out;              /* its serialized record (NULL: not serialized or too big) */
+        size_t out_len;
 };
 
 #define DLQ_HEADERS 6
@@ -352,6 +355,7 @@ static void batch_clear(struct nw_loop *loop)
                 nw_kafka_release(&it->m);
                 nw_article_free(&it->a);
                 free(it->claim_value);
+                free(it->out);
         }
         loop->n = 0;
 }
@@ -655,14 +659,11 @@ static void handle_duplicate(struct nw_loop *loop, struct item *it)
         produce_original(loop, it, loop->cfg->topic_duplicates, pairs, 4, NW_OK);
 }
 
-static void produce_record(struct nw_loop *loop, struct item *it, const char *processed_at)
+static void produce_record(struct nw_loop *loop, struct item *it)
 {
         struct inflight *f;
-        struct nw_buf out;
 
-        nw_buf_init(&out, 0);
-        if (nw_serialize(&it->a, processed_at, loop->version, &out) != NW_OK) {
-                nw_buf_free(&out);
+        if (!it->out) {
                 it->err = NW_ERR_TOO_BIG;
                 snprintf(it->reason, sizeof(it->reason), "%s", "the record could not be serialized");
                 produce_dlq(loop, it);
@@ -671,8 +672,9 @@ static void produce_record(struct nw_loop *loop, struct item *it, const char *pr
         f = inflight_new(loop, it, loop->cfg->topic_output);
         f->input_ts_ms = it->m.timestamp_ms;
         loop->txn_outputs++;
-        f->len = out.len;
-        f->payload = nw_buf_take(&out);
+        f->len = it->out_len;
+        f->payload = it->out;   /* the inflight record owns it now */
+        it->out = NULL;
         f->key_len = strlen(it->a.id);
         f->key = nw_xstrndup(it->a.id, f->key_len);
         if (send(loop, f) != NW_OK) {
@@ -681,11 +683,68 @@ static void produce_record(struct nw_loop *loop, struct item *it, const char *pr
         }
 }
 
+struct serialize_job {
+        struct nw_loop *loop;
+        size_t *todo;
+        const char *processed_at;
+};
+
+static void serialize_item(void *ctx, size_t i)
+{
+        struct serialize_job *job = ctx;
+        struct item *it = &job->loop->batch[job->todo[i]];
+        struct nw_buf out;
+
+        nw_buf_init(&out, 0);
+        if (nw_serialize(&it->a, job->processed_at, job->loop->version, &out) != NW_OK) {
+                nw_buf_free(&out);
+                return;         /* it->out stays NULL: dead-lettered by produce_record() */
+        }
+        it->out_len = out.len;
+        it->out = nw_buf_take(&out);
+}
+
+/* The batch's records, serialized on the pool: serializing is pure and about a tenth of an
+ * article's cost, which on the loop's thread alone left the other threads idle. */
+static void serialize_all(struct nw_loop *loop, const char *processed_at)
+{
+        size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
+        struct serialize_job job = {loop, todo, processed_at};
+        size_t k = 0;
+
+        for (size_t i = 0; i < loop->n; i++) {
+                if (loop->batch[i].publish) {
+                        todo[k++] = i;
+                }
+        }
+        nw_pool_run(loop->pool, serialize_item, &job, k);
+        free(todo);
+}
+
 static void emit(struct nw_loop *loop)
 {
         char processed_at[40];
 
         nw_time_format(now_ms(), 1, processed_at, sizeof(processed_at));
+        /* what gets published, marked as the record must say, before serializing */
+        for (size_t i = 0; i < loop->n; i++) {
+                struct item *it = &loop->batch[i];
+
+                it->publish = 0;
+                if (it->state != IT_OK) {
+                        continue;
+                }
+                if (it->unchecked) {
+                        it->a.dedupe_status = NW_DEDUPE_UNCHECKED;
+                } else if (it->reply.result == NW_CLAIM_DUPLICATE) {
+                        continue;
+                } else if (it->reply.near_of[0]) {
+                        nw_article_mark_near(&it->a, it->reply.near_of, it->reply.similarity);
+                }
+                it->publish = 1;
+        }
+        serialize_all(loop, processed_at);
+        /* produced in batch order: the per-partition order of the output follows the input */
         for (size_t i = 0; i < loop->n && !loop->fatal; i++) {
                 struct item *it = &loop->batch[i];
 
@@ -696,23 +755,24 @@ static void emit(struct nw_loop *loop)
                 if (it->state != IT_OK) {
                         continue;
                 }
-                if (it->unchecked) {
-                        it->a.dedupe_status = NW_DEDUPE_UNCHECKED;
-                        loop->c.unchecked++;
-                        atomic_fetch_add(&loop->m.unchecked, 1);
-                } else if (it->reply.result == NW_CLAIM_DUPLICATE) {
+                if (!it->publish) {
                         handle_duplicate(loop, it);
                         continue;
-                } else if (it->reply.result == NW_CLAIM_OWN) {
-                        loop->c.redelivered_own++;
-                        atomic_fetch_add(&loop->m.redelivered_own, 1);
                 }
-                if (!it->unchecked && it->reply.near_of[0]) {
-                        nw_article_mark_near(&it->a, it->reply.near_of, it->reply.similarity);
-                        loop->c.near++;
-                        atomic_fetch_add(&loop->m.duplicates_near, 1);
+                if (it->unchecked) {
+                        loop->c.unchecked++;
+                        atomic_fetch_add(&loop->m.unchecked, 1);
+                } else {
+                        if (it->reply.result == NW_CLAIM_OWN) {
+                                loop->c.redelivered_own++;
+                                atomic_fetch_add(&loop->m.redelivered_own, 1);
+                        }
+                        if (it->reply.near_of[0]) {
+                                loop->c.near++;
+                                atomic_fetch_add(&loop->m.duplicates_near, 1);
+                        }
                 }
-                produce_record(loop, it, processed_at);
+                produce_record(loop, it);
         }
 }
 
