@@ -769,30 +769,59 @@ enum ctx_kind {
         CK_LOCAL        /* a country with its own dollar (code in the row) */
 };
 
-/* Whole words that tell which "$", "¥" and "R" the text means, sorted by nothing: rows are
- * found by their first letter. Rows are lower case and match any case, except `cs` rows
- * (short codes such as "Rs" and "RMB"), which match only as written. A row with `next` needs
- * that word right after it ("Hong Kong"). */
-static const struct ctx_word {
+/* Whole words that tell which "$", "¥" and "R" the text means. Rows are lower case and
+ * match any case, except `cs` rows (short codes such as "Rs" and "RMB"), which match only as
+ * written. A row with `next` needs that word right after it ("Hong Kong"). Every word of the
+ * text is looked up, so rows carry their length and are found by a switch on the first
+ * letter (see ctx_rows). */
+struct ctx_word {
         const char *w;
+        unsigned char n;        /* strlen(w) */
         const char *next;
         int cs;
         enum ctx_kind kind;
         const char *code;
-} ctx_words[] = {
-        {"yuan", NULL, 0, CK_YUAN, NULL},           {"renminbi", NULL, 0, CK_YUAN, NULL},
-        {"RMB", NULL, 1, CK_YUAN, NULL},            {"yen", NULL, 0, CK_YEN, NULL},
-        {"china", NULL, 0, CK_CHINA, NULL},         {"chinese", NULL, 0, CK_CHINA, NULL},
-        {"beijing", NULL, 0, CK_CHINA, NULL},       {"shanghai", NULL, 0, CK_CHINA, NULL},
-        {"japan", NULL, 0, CK_JAPAN, NULL},         {"japanese", NULL, 0, CK_JAPAN, NULL},
-        {"tokyo", NULL, 0, CK_JAPAN, NULL},         {"crore", NULL, 0, CK_RUPEE, NULL},
-        {"lakh", NULL, 0, CK_RUPEE, NULL},          {"rupees", NULL, 0, CK_RUPEE, NULL},
-        {"Rs", NULL, 1, CK_RUPEE, NULL},            {"singapore", NULL, 0, CK_LOCAL, "SGD"},
-        {"hong", "kong", 0, CK_LOCAL, "HKD"},       {"australia", NULL, 0, CK_LOCAL, "AUD"},
-        {"australian", NULL, 0, CK_LOCAL, "AUD"},   {"canada", NULL, 0, CK_LOCAL, "CAD"},
-        {"canadian", NULL, 0, CK_LOCAL, "CAD"},     {"taiwan", NULL, 0, CK_LOCAL, "TWD"},
-        {"new", "zealand", 0, CK_LOCAL, "NZD"},     {NULL, NULL, 0, CK_YUAN, NULL},
 };
+
+#define CW(w, next, cs, kind, code) {w, sizeof(w) - 1, next, cs, kind, code}
+
+static const struct ctx_word ctx_words[] = {
+        CW("australia", NULL, 0, CK_LOCAL, "AUD"),  CW("australian", NULL, 0, CK_LOCAL, "AUD"),
+        CW("beijing", NULL, 0, CK_CHINA, NULL),     CW("canada", NULL, 0, CK_LOCAL, "CAD"),
+        CW("canadian", NULL, 0, CK_LOCAL, "CAD"),   CW("china", NULL, 0, CK_CHINA, NULL),
+        CW("chinese", NULL, 0, CK_CHINA, NULL),     CW("crore", NULL, 0, CK_RUPEE, NULL),
+        CW("hong", "kong", 0, CK_LOCAL, "HKD"),     CW("japan", NULL, 0, CK_JAPAN, NULL),
+        CW("japanese", NULL, 0, CK_JAPAN, NULL),    CW("lakh", NULL, 0, CK_RUPEE, NULL),
+        CW("new", "zealand", 0, CK_LOCAL, "NZD"),   CW("renminbi", NULL, 0, CK_YUAN, NULL),
+        CW("rupees", NULL, 0, CK_RUPEE, NULL),      CW("RMB", NULL, 1, CK_YUAN, NULL),
+        CW("Rs", NULL, 1, CK_RUPEE, NULL),          CW("shanghai", NULL, 0, CK_CHINA, NULL),
+        CW("singapore", NULL, 0, CK_LOCAL, "SGD"),  CW("taiwan", NULL, 0, CK_LOCAL, "TWD"),
+        CW("tokyo", NULL, 0, CK_JAPAN, NULL),       CW("yen", NULL, 0, CK_YEN, NULL),
+        CW("yuan", NULL, 0, CK_YUAN, NULL),
+};
+
+/* ctx_rows() below indexes these rows by position */
+_Static_assert(sizeof(ctx_words) / sizeof(ctx_words[0]) == 23, "ctx_rows() needs updating");
+
+/* The rows [*first, *first + count) whose word starts with the lower-case letter @p c0.
+ * Most words of a text start with a letter no row has and cost one switch. */
+static size_t ctx_rows(unsigned char c0, size_t *first)
+{
+        switch (c0) {
+        case 'a': *first = 0; return 2;
+        case 'b': *first = 2; return 1;
+        case 'c': *first = 3; return 5;
+        case 'h': *first = 8; return 1;
+        case 'j': *first = 9; return 2;
+        case 'l': *first = 11; return 1;
+        case 'n': *first = 12; return 1;
+        case 'r': *first = 13; return 4;
+        case 's': *first = 17; return 2;
+        case 't': *first = 19; return 2;
+        case 'y': *first = 21; return 2;
+        default: return 0;
+        }
+}
 
 #define CTX_LOCALS 8
 
@@ -806,7 +835,7 @@ struct ctx_counts {
 /* Whether ctx_words row @p w matches the word s[i, e). */
 static int ctx_word_at(const struct ctx_word *w, const char *s, size_t len, size_t i, size_t e)
 {
-        size_t n = strlen(w->w);
+        size_t n = w->n;
 
         if (n != e - i) {
                 return 0;
@@ -824,8 +853,7 @@ static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
 
         memset(c, 0, sizeof(*c));
         while (i < len) {
-                size_t e = i;
-                unsigned char c0;
+                size_t e = i, first = 0, rows;
                 if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                         i++;
                         continue;
@@ -833,10 +861,9 @@ static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
                 while (e < len && nw_scan_wordc((unsigned char)s[e])) {
                         e++;
                 }
-                c0 = nw_scan_lower((unsigned char)s[i]);
-                for (const struct ctx_word *w = ctx_words; e - i >= 2 && e - i <= 10 && w->w; w++) {
-                        if ((unsigned char)nw_scan_lower((unsigned char)w->w[0]) != c0 ||
-                            !ctx_word_at(w, s, len, i, e)) {
+                rows = e - i >= 2 && e - i <= 10 ? ctx_rows(nw_scan_lower((unsigned char)s[i]), &first) : 0;
+                for (const struct ctx_word *w = ctx_words + first; rows; w++, rows--) {
+                        if (!ctx_word_at(w, s, len, i, e)) {
                                 continue;
                         }
                         c->kind[w->kind]++;
