@@ -63,9 +63,16 @@ struct ex {
 
 /* ---------------------------------------------------------------- small text helpers */
 
+/* Whether s[0, n) is @p w in any case. One pass: no strlen, since the lists are walked
+ * for nearly every word of a sentence. */
 static int lower_eq(const char *s, size_t n, const char *w)
 {
-        return strlen(w) == n && nw_scan_word_at(s, n, 0, w) == n;
+        for (size_t i = 0; i < n; i++) {
+                if (w[i] == '\0' || nw_scan_lower((unsigned char)s[i]) != (unsigned char)w[i]) {
+                        return 0;
+                }
+        }
+        return w[n] == '\0';
 }
 
 static int in_list(const char *s, size_t n, const char *const *list)

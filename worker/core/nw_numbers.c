@@ -89,38 +89,85 @@ static int has_at(const char *s, size_t len, size_t pos, const char *lit)
 static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *out);
 
 /* Every word a spelled number can start with: units, tens, ordinals, "a" (a dozen, a
- * million) and "dozen", sorted for bsearch. Most words of a text are none of these, and this
- * one lookup spares them the table walks of parse_words(). */
-static const char *const number_starts[] = {
-        "a", "dozen", "eight", "eighteen", "eighth", "eighty", "eleven", "eleventh", "fifteen",
-        "fifteenth", "fifth", "fifty", "first", "five", "forty", "four", "fourteen",
-        "fourteenth", "fourth", "nine", "nineteen", "ninety", "ninth", "one", "second",
-        "seven", "seventeen", "seventh", "seventy", "six", "sixteen", "sixth", "sixty", "ten",
-        "tenth", "third", "thirteen", "thirteenth", "thirtieth", "thirty", "three", "twelfth",
-        "twelve", "twentieth", "twenty", "two", "zero",
+ * million) and "dozen", sorted. Most words of a text are none of these, and this one lookup
+ * spares them the table walks of parse_words(); it is asked for every word of a sentence
+ * with figures, so it goes by the first letter (number_rows) and compares lengths first. */
+static const struct {
+        const char *w;
+        unsigned char n;        /* strlen(w) */
+} number_starts[] = {
+        {"a", 1}, {"dozen", 5}, {"eight", 5}, {"eighteen", 8}, {"eighth", 6}, {"eighty", 6},
+        {"eleven", 6}, {"eleventh", 8}, {"fifteen", 7}, {"fifteenth", 9}, {"fifth", 5},
+        {"fifty", 5}, {"first", 5}, {"five", 4}, {"forty", 5}, {"four", 4}, {"fourteen", 8},
+        {"fourteenth", 10}, {"fourth", 6}, {"nine", 4}, {"nineteen", 8}, {"ninety", 6},
+        {"ninth", 5}, {"one", 3}, {"second", 6}, {"seven", 5}, {"seventeen", 9}, {"seventh", 7},
+        {"seventy", 7}, {"six", 3}, {"sixteen", 7}, {"sixth", 5}, {"sixty", 5}, {"ten", 3},
+        {"tenth", 5}, {"third", 5}, {"thirteen", 8}, {"thirteenth", 10}, {"thirtieth", 9},
+        {"thirty", 6}, {"three", 5}, {"twelfth", 7}, {"twelve", 6}, {"twentieth", 9}, {"twenty", 6},
+        {"two", 3}, {"zero", 4},
 };
 
-static int cmp_word(const void *k, const void *e)
+/* number_rows() below indexes these rows by position */
+_Static_assert(sizeof(number_starts) / sizeof(number_starts[0]) == 47,
+               "number_rows() needs updating");
+
+/* The rows [*first, *first + count) of number_starts[] that start with the letter @p c0. */
+static size_t number_rows(unsigned char c0, size_t *first)
 {
-        return strcmp(k, *(const char *const *)e);
+        switch (c0) {
+        case 'a':
+                *first = 0;
+                return 1;
+        case 'd':
+                *first = 1;
+                return 1;
+        case 'e':
+                *first = 2;
+                return 6;
+        case 'f':
+                *first = 8;
+                return 11;
+        case 'n':
+                *first = 19;
+                return 4;
+        case 'o':
+                *first = 23;
+                return 1;
+        case 's':
+                *first = 24;
+                return 9;
+        case 't':
+                *first = 33;
+                return 13;
+        case 'z':
+                *first = 46;
+                return 1;
+        default:
+                return 0;
+        }
 }
 
 /* Whether the letters at pos (up to the first non-letter) are in number_starts[]. */
 static int starts_number_word(const char *s, size_t len, size_t pos)
 {
-        char w[12];
-        size_t n = 0;
+        size_t n = 0, first = 0, rows;
 
         while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
-                if (n + 1 >= sizeof(w)) {
-                        return 0;
+                if (n + 1 >= 12) {
+                        return 0; /* longer than any row */
                 }
-                w[n] = (char)nw_scan_lower((unsigned char)s[pos + n]);
                 n++;
         }
-        w[n] = '\0';
-        return n > 0 && bsearch(w, number_starts, sizeof(number_starts) / sizeof(number_starts[0]),
-                                sizeof(number_starts[0]), cmp_word) != NULL;
+        if (n == 0) {
+                return 0;
+        }
+        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
+        for (size_t r = first; r < first + rows; r++) {
+                if (number_starts[r].n == n && nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
+                        return 1;
+                }
+        }
+        return 0;
 }
 
 /* Separate scale words after a number at *end, multiplied together ("lakh crore").
@@ -861,7 +908,9 @@ static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
                 while (e < len && nw_scan_wordc((unsigned char)s[e])) {
                         e++;
                 }
-                rows = e - i >= 2 && e - i <= 10 ? ctx_rows(nw_scan_lower((unsigned char)s[i]), &first) : 0;
+                rows = e - i >= 2 && e - i <= 10
+                               ? ctx_rows(nw_scan_lower((unsigned char)s[i]), &first)
+                               : 0;
                 for (const struct ctx_word *w = ctx_words + first; rows; w++, rows--) {
                         if (!ctx_word_at(w, s, len, i, e)) {
                                 continue;
