@@ -2645,7 +2645,11 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         x->len = strlen(text);
         x->main_event = -1;
         x->last_inv = -1;
-        nw_money_ctx_init(&x->mc, text, x->len);
+        if (nw_money_ctx_matters(text, x->len)) {
+                nw_money_ctx_init(&x->mc, text, x->len);
+        } else {
+                nw_money_ctx_default(&x->mc);
+        }
         reference_date(x);
         split_sentences(x);
         for (size_t si = 0; si < x->n_sents; si++) {

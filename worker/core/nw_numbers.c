@@ -978,6 +978,36 @@ static int dollar_with_us_conversion(const char *s, size_t len)
         return 0;
 }
 
+void nw_money_ctx_default(struct nw_money_ctx *ctx)
+{
+        memset(ctx, 0, sizeof(*ctx));
+        memcpy(ctx->dollar, "USD", 4);
+        memcpy(ctx->yen, "JPY", 4);
+}
+
+/* Mirrors the readers of the context: resolve() reads `dollar` only for "$" and for dollar
+ * words, and `dollar` leaves "USD" only when the text has a "$" (dollar_with_us_conversion);
+ * `yen` only for "¥" (C2 A5); `indian` only for "R" + digit and for a bare "crore";
+ * `local_dollar` only for a bare "$" (nw_extract). */
+int nw_money_ctx_matters(const char *s, size_t len)
+{
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)s[i];
+                if (c == '$' || c == 0xa5) {
+                        return 1;
+                }
+                if (c == 'R' && i + 1 < len && nw_scan_digit((unsigned char)s[i + 1])) {
+                        return 1;
+                }
+                if ((c | 0x20) == 'c' && i + 4 < len && (s[i + 1] | 0x20) == 'r' &&
+                    (s[i + 2] | 0x20) == 'o' && (s[i + 3] | 0x20) == 'r' &&
+                    (s[i + 4] | 0x20) == 'e') {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
 {
         struct ctx_counts c;
@@ -985,9 +1015,7 @@ void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
         unsigned cn, jp;
 
         ctx_scan(s, len, &c);
-        memset(ctx, 0, sizeof(*ctx));
-        memcpy(ctx->dollar, "USD", 4);
-        memcpy(ctx->yen, "JPY", 4);
+        nw_money_ctx_default(ctx);
         /* "¥" is the yuan sign in copy that writes yuan and is more about China than Japan;
          * any "yen" keeps it the yen */
         cn = 3 * c.kind[CK_YUAN] + c.kind[CK_CHINA];

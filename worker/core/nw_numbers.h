@@ -52,6 +52,17 @@ struct nw_money_ctx {
 /** @brief Fill @p ctx from the whole text: which dollar and which ¥ it means. */
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len);
 
+/** @brief Fill @p ctx with what nw_money_ctx_init() says of a text without context words:
+ *  "USD" for "$", "JPY" for "¥", no local dollar, not Indian copy. */
+void nw_money_ctx_default(struct nw_money_ctx *ctx);
+
+/** @brief Whether money read from @p s can depend on a context made from @p s itself. It can
+ *  only through a "$", a "¥", an "R" before a digit or the word "crore"; a text with none of
+ *  them parses the same with nw_money_ctx_default() as with nw_money_ctx_init(), and this
+ *  test is one cheap pass where nw_money_ctx_init() looks up every word.
+ *  @returns 1 when the context may matter, 0 when the defaults do. */
+int nw_money_ctx_matters(const char *s, size_t len);
+
 struct nw_money {
         double value;           /* in currency units */
         char currency[4];       /* ISO 4217 */
