@@ -473,7 +473,8 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 /* A word can start a figure only as a currency code with a digit within the
                  * next few bytes ("US$ 5", "Rs 26") or as a spelled number, and a sentence
                  * without number words has none: skip it as the failed parses below would. */
-                if (!numwords && nw_scan_alpha(c) && !digit_soon(s, lim, i + 1)) {
+                if (nw_scan_alpha(c) && !digit_soon(s, lim, i + 1) &&
+                    (!numwords || !nw_num_word_start(s, lim, i))) {
                         i = nw_scan_word_end(s, lim, i);
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;

@@ -147,8 +147,7 @@ static size_t number_rows(unsigned char c0, size_t *first)
         }
 }
 
-/* Whether the letters at pos (up to the first non-letter) are in number_starts[]. */
-static int starts_number_word(const char *s, size_t len, size_t pos)
+int nw_num_word_start(const char *s, size_t len, size_t pos)
 {
         size_t n = 0, first = 0, rows;
 
@@ -433,7 +432,7 @@ int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out)
                 out->value = read_scales(s, len, &p, &out->flags, out->value);
                 out->end = p;
         } else if (nw_scan_alpha((unsigned char)s[pos]) && nw_scan_at_word_start(s, pos) &&
-                   starts_number_word(s, len, pos)) {
+                   nw_num_word_start(s, len, pos)) {
                 size_t we = nw_scan_word_end(s, len, pos);
                 const struct word_val *o = lookup(ordinals, s, pos, we);
                 if (o) {

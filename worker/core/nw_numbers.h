@@ -33,6 +33,12 @@ struct nw_num {
  *  @returns 1 and fills @p out, or 0 when no number starts at @p pos. */
 int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
 
+/** @brief Whether the letters at @p pos (up to the first non-letter) are a word a spelled
+ *  number can start with ("seven", "first", "a", "dozen"). nw_num_parse() reads letters only
+ *  when they are, so a 0 here means it finds no number at @p pos; a cheap test that spares
+ *  a scanner the full parse on ordinary words. */
+int nw_num_word_start(const char *s, size_t len, size_t pos);
+
 /** @brief The qualifier written just before @p pos ("more than", "over", "nearly", "up to",
  *  "about"...). @returns the qualifier (NW_Q_EXACT when none) and sets *start to where its
  *  words begin (== pos when none). */
