@@ -186,21 +186,15 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
                         continue;
                 }
                 for (const char *const *st = stems; *st; st++) {
-                        size_t n, k = 0;
+                        size_t k = 0;
                         if ((*st)[0] != (char)nw_scan_lower((unsigned char)s[i])) {
                                 continue;
                         }
-                        n = strlen(*st);
-                        for (; k < n && i + k < sp->b; k++) {
-                                char c = s[i + k];
-                                if (c >= 'A' && c <= 'Z') {
-                                        c = (char)(c + 32);
-                                }
-                                if (c != (*st)[k]) {
-                                        break;
-                                }
+                        while ((*st)[k] && i + k < sp->b &&
+                               (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                                k++;
                         }
-                        if (k == n) {
+                        if ((*st)[k] == '\0') {
                                 return 1;
                         }
                 }
@@ -1771,7 +1765,7 @@ static void events_in(struct ex *x, size_t si)
                 we = nw_scan_word_end(s, sp->b, i);
                 for (const struct ev_kw *k = ev_keywords; k->w; k++) {
                         size_t a, b = we;
-                        if (we - i != strlen(k->w) || !nw_scan_word_at(s, we, i, k->w)) {
+                        if (!lower_eq(s + i, we - i, k->w)) {
                                 continue;
                         }
                         a = name_start(x, sp, i);
