@@ -222,7 +222,13 @@ static void split_sentences(struct ex *x)
         x->n_sents = 0;
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
-                size_t next = i + 1;
+                size_t next;
+                /* only these bytes can end a sentence; the text is a C string, so strcspn
+                 * stops at len too */
+                if (i < len) {
+                        i += strcspn(s + i, "\n.?!");
+                }
+                next = i + 1;
                 if (i == len || s[i] == '\n') {
                         cut = 1;
                 } else if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && i + 2 < len &&
