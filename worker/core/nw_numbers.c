@@ -990,8 +990,15 @@ void nw_money_ctx_default(struct nw_money_ctx *ctx)
  * `local_dollar` only for a bare "$" (nw_extract). */
 int nw_money_ctx_matters(const char *s, size_t len)
 {
+        /* strcspn jumps over the bytes that cannot start a mark (an embedded NUL stops it
+         * too, and the loop steps over it) */
         for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char)s[i];
+                unsigned char c;
+                i += strcspn(s + i, "$\xa5RcC");
+                if (i >= len) {
+                        break;
+                }
+                c = (unsigned char)s[i];
                 if (c == '$' || c == 0xa5) {
                         return 1;
                 }

@@ -66,6 +66,7 @@ void nw_money_ctx_default(struct nw_money_ctx *ctx);
  *  only through a "$", a "¥", an "R" before a digit or the word "crore"; a text with none of
  *  them parses the same with nw_money_ctx_default() as with nw_money_ctx_init(), and this
  *  test is one cheap pass where nw_money_ctx_init() looks up every word.
+ *  @p s must have a NUL at or after @p len (a C string of length @p len will do).
  *  @returns 1 when the context may matter, 0 when the defaults do. */
 int nw_money_ctx_matters(const char *s, size_t len);
 
