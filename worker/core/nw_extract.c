@@ -645,15 +645,17 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
                 for (int w = 0; w < 4; w++) {
                         size_t we = nw_scan_word_end(s, b, e);
                         const struct nw_place *p;
+                        int next, more = 0;
                         if (we == e) {
                                 break;
                         }
-                        p = nw_gazetteer_find(s + i, we - i);
+                        next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
+                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
                         if (p) {
                                 hit = p;
                         }
-                        if (we >= b || s[we] != ' ' || !nw_scan_upper(s, b, we + 1)) {
-                                break;
+                        if (!more) {
+                                break; /* no name goes on with the next word */
                         }
                         e = we + 1;
                 }
@@ -2542,16 +2544,19 @@ static void places_in(struct ex *x, const struct span *sp)
                 for (int w = 0; w < 4; w++) {
                         size_t we = nw_scan_word_end(s, sp->b, e);
                         const struct nw_place *p;
+                        int next, more = 0;
                         if (we == e) {
                                 break;
                         }
-                        p = nw_gazetteer_find(s + i, we - i);
+                        next = w < 3 && we < sp->b && s[we] == ' ' &&
+                               nw_scan_upper(s, sp->b, we + 1);
+                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
                         if (p) {
                                 hit = p;
                                 hit_end = we;
                         }
-                        if (we >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1)) {
-                                break;
+                        if (!more) {
+                                break; /* no name goes on with the next word */
                         }
                         e = we + 1;
                 }
