@@ -162,7 +162,8 @@ int nw_num_word_start(const char *s, size_t len, size_t pos)
         }
         rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
         for (size_t r = first; r < first + rows; r++) {
-                if (number_starts[r].n == n && nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
+                if (number_starts[r].n == n &&
+                    nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
                         return 1;
                 }
         }
