@@ -63,9 +63,16 @@ struct ex {
 
 /* ---------------------------------------------------------------- small text helpers */
 
+/* Whether s[0, n) is @p w in any case. One pass: no strlen, since the lists are walked
+ * for nearly every word of a sentence. */
 static int lower_eq(const char *s, size_t n, const char *w)
 {
-        return strlen(w) == n && nw_scan_word_at(s, n, 0, w) == n;
+        for (size_t i = 0; i < n; i++) {
+                if (w[i] == '\0' || nw_scan_lower((unsigned char)s[i]) != (unsigned char)w[i]) {
+                        return 0;
+                }
+        }
+        return w[n] == '\0';
 }
 
 static int in_list(const char *s, size_t n, const char *const *list)
@@ -179,21 +186,15 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
                         continue;
                 }
                 for (const char *const *st = stems; *st; st++) {
-                        size_t n, k = 0;
+                        size_t k = 0;
                         if ((*st)[0] != (char)nw_scan_lower((unsigned char)s[i])) {
                                 continue;
                         }
-                        n = strlen(*st);
-                        for (; k < n && i + k < sp->b; k++) {
-                                char c = s[i + k];
-                                if (c >= 'A' && c <= 'Z') {
-                                        c = (char)(c + 32);
-                                }
-                                if (c != (*st)[k]) {
-                                        break;
-                                }
+                        while ((*st)[k] && i + k < sp->b &&
+                               (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                                k++;
                         }
-                        if (k == n) {
+                        if ((*st)[k] == '\0') {
                                 return 1;
                         }
                 }
@@ -221,7 +222,13 @@ static void split_sentences(struct ex *x)
         x->n_sents = 0;
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
-                size_t next = i + 1;
+                size_t next;
+                /* only these bytes can end a sentence; the text is a C string, so strcspn
+                 * stops at len too */
+                if (i < len) {
+                        i += strcspn(s + i, "\n.?!");
+                }
+                next = i + 1;
                 if (i == len || s[i] == '\n') {
                         cut = 1;
                 } else if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && i + 2 < len &&
@@ -466,7 +473,8 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 /* A word can start a figure only as a currency code with a digit within the
                  * next few bytes ("US$ 5", "Rs 26") or as a spelled number, and a sentence
                  * without number words has none: skip it as the failed parses below would. */
-                if (!numwords && nw_scan_alpha(c) && !digit_soon(s, lim, i + 1)) {
+                if (nw_scan_alpha(c) && !digit_soon(s, lim, i + 1) &&
+                    (!numwords || !nw_num_word_start(s, lim, i))) {
                         i = nw_scan_word_end(s, lim, i);
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
@@ -637,15 +645,17 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
                 for (int w = 0; w < 4; w++) {
                         size_t we = nw_scan_word_end(s, b, e);
                         const struct nw_place *p;
+                        int next, more = 0;
                         if (we == e) {
                                 break;
                         }
-                        p = nw_gazetteer_find(s + i, we - i);
+                        next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
+                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
                         if (p) {
                                 hit = p;
                         }
-                        if (we >= b || s[we] != ' ' || !nw_scan_upper(s, b, we + 1)) {
-                                break;
+                        if (!more) {
+                                break; /* no name goes on with the next word */
                         }
                         e = we + 1;
                 }
@@ -1763,7 +1773,7 @@ static void events_in(struct ex *x, size_t si)
                 we = nw_scan_word_end(s, sp->b, i);
                 for (const struct ev_kw *k = ev_keywords; k->w; k++) {
                         size_t a, b = we;
-                        if (we - i != strlen(k->w) || !nw_scan_word_at(s, we, i, k->w)) {
+                        if (!lower_eq(s + i, we - i, k->w)) {
                                 continue;
                         }
                         a = name_start(x, sp, i);
@@ -2534,16 +2544,19 @@ static void places_in(struct ex *x, const struct span *sp)
                 for (int w = 0; w < 4; w++) {
                         size_t we = nw_scan_word_end(s, sp->b, e);
                         const struct nw_place *p;
+                        int next, more = 0;
                         if (we == e) {
                                 break;
                         }
-                        p = nw_gazetteer_find(s + i, we - i);
+                        next = w < 3 && we < sp->b && s[we] == ' ' &&
+                               nw_scan_upper(s, sp->b, we + 1);
+                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
                         if (p) {
                                 hit = p;
                                 hit_end = we;
                         }
-                        if (we >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1)) {
-                                break;
+                        if (!more) {
+                                break; /* no name goes on with the next word */
                         }
                         e = we + 1;
                 }
@@ -2638,7 +2651,11 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         x->len = strlen(text);
         x->main_event = -1;
         x->last_inv = -1;
-        nw_money_ctx_init(&x->mc, text, x->len);
+        if (nw_money_ctx_matters(text, x->len)) {
+                nw_money_ctx_init(&x->mc, text, x->len);
+        } else {
+                nw_money_ctx_default(&x->mc);
+        }
         reference_date(x);
         split_sentences(x);
         for (size_t si = 0; si < x->n_sents; si++) {

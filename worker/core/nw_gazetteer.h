@@ -27,4 +27,10 @@ extern const size_t nw_places_count;
  *  @returns the place (static data), or NULL. */
 const struct nw_place *nw_gazetteer_find(const char *s, size_t len);
 
+/** @brief Look up s[0..len) as nw_gazetteer_find() does, and set *more to whether some name
+ *  goes on from it after a space ("new" -> "new york"): when none does, a caller reading a
+ *  name word by word can stop. @p more may be NULL (then this is nw_gazetteer_find()).
+ *  @returns the place (static data), or NULL. */
+const struct nw_place *nw_gazetteer_find_more(const char *s, size_t len, int *more);
+
 #endif

@@ -89,38 +89,85 @@ static int has_at(const char *s, size_t len, size_t pos, const char *lit)
 static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *out);
 
 /* Every word a spelled number can start with: units, tens, ordinals, "a" (a dozen, a
- * million) and "dozen", sorted for bsearch. Most words of a text are none of these, and this
- * one lookup spares them the table walks of parse_words(). */
-static const char *const number_starts[] = {
-        "a", "dozen", "eight", "eighteen", "eighth", "eighty", "eleven", "eleventh", "fifteen",
-        "fifteenth", "fifth", "fifty", "first", "five", "forty", "four", "fourteen",
-        "fourteenth", "fourth", "nine", "nineteen", "ninety", "ninth", "one", "second",
-        "seven", "seventeen", "seventh", "seventy", "six", "sixteen", "sixth", "sixty", "ten",
-        "tenth", "third", "thirteen", "thirteenth", "thirtieth", "thirty", "three", "twelfth",
-        "twelve", "twentieth", "twenty", "two", "zero",
+ * million) and "dozen", sorted. Most words of a text are none of these, and this one lookup
+ * spares them the table walks of parse_words(); it is asked for every word of a sentence
+ * with figures, so it goes by the first letter (number_rows) and compares lengths first. */
+static const struct {
+        const char *w;
+        unsigned char n;        /* strlen(w) */
+} number_starts[] = {
+        {"a", 1}, {"dozen", 5}, {"eight", 5}, {"eighteen", 8}, {"eighth", 6}, {"eighty", 6},
+        {"eleven", 6}, {"eleventh", 8}, {"fifteen", 7}, {"fifteenth", 9}, {"fifth", 5},
+        {"fifty", 5}, {"first", 5}, {"five", 4}, {"forty", 5}, {"four", 4}, {"fourteen", 8},
+        {"fourteenth", 10}, {"fourth", 6}, {"nine", 4}, {"nineteen", 8}, {"ninety", 6},
+        {"ninth", 5}, {"one", 3}, {"second", 6}, {"seven", 5}, {"seventeen", 9}, {"seventh", 7},
+        {"seventy", 7}, {"six", 3}, {"sixteen", 7}, {"sixth", 5}, {"sixty", 5}, {"ten", 3},
+        {"tenth", 5}, {"third", 5}, {"thirteen", 8}, {"thirteenth", 10}, {"thirtieth", 9},
+        {"thirty", 6}, {"three", 5}, {"twelfth", 7}, {"twelve", 6}, {"twentieth", 9}, {"twenty", 6},
+        {"two", 3}, {"zero", 4},
 };
 
-static int cmp_word(const void *k, const void *e)
+/* number_rows() below indexes these rows by position */
+_Static_assert(sizeof(number_starts) / sizeof(number_starts[0]) == 47,
+               "number_rows() needs updating");
+
+/* The rows [*first, *first + count) of number_starts[] that start with the letter @p c0. */
+static size_t number_rows(unsigned char c0, size_t *first)
 {
-        return strcmp(k, *(const char *const *)e);
+        switch (c0) {
+        case 'a':
+                *first = 0;
+                return 1;
+        case 'd':
+                *first = 1;
+                return 1;
+        case 'e':
+                *first = 2;
+                return 6;
+        case 'f':
+                *first = 8;
+                return 11;
+        case 'n':
+                *first = 19;
+                return 4;
+        case 'o':
+                *first = 23;
+                return 1;
+        case 's':
+                *first = 24;
+                return 9;
+        case 't':
+                *first = 33;
+                return 13;
+        case 'z':
+                *first = 46;
+                return 1;
+        default:
+                return 0;
+        }
 }
 
-/* Whether the letters at pos (up to the first non-letter) are in number_starts[]. */
-static int starts_number_word(const char *s, size_t len, size_t pos)
+int nw_num_word_start(const char *s, size_t len, size_t pos)
 {
-        char w[12];
-        size_t n = 0;
+        size_t n = 0, first = 0, rows;
 
         while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
-                if (n + 1 >= sizeof(w)) {
-                        return 0;
+                if (n + 1 >= 12) {
+                        return 0; /* longer than any row */
                 }
-                w[n] = (char)nw_scan_lower((unsigned char)s[pos + n]);
                 n++;
         }
-        w[n] = '\0';
-        return n > 0 && bsearch(w, number_starts, sizeof(number_starts) / sizeof(number_starts[0]),
-                                sizeof(number_starts[0]), cmp_word) != NULL;
+        if (n == 0) {
+                return 0;
+        }
+        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
+        for (size_t r = first; r < first + rows; r++) {
+                if (number_starts[r].n == n &&
+                    nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
+                        return 1;
+                }
+        }
+        return 0;
 }
 
 /* Separate scale words after a number at *end, multiplied together ("lakh crore").
@@ -386,7 +433,7 @@ int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out)
                 out->value = read_scales(s, len, &p, &out->flags, out->value);
                 out->end = p;
         } else if (nw_scan_alpha((unsigned char)s[pos]) && nw_scan_at_word_start(s, pos) &&
-                   starts_number_word(s, len, pos)) {
+                   nw_num_word_start(s, len, pos)) {
                 size_t we = nw_scan_word_end(s, len, pos);
                 const struct word_val *o = lookup(ordinals, s, pos, we);
                 if (o) {
@@ -769,30 +816,59 @@ enum ctx_kind {
         CK_LOCAL        /* a country with its own dollar (code in the row) */
 };
 
-/* Whole words that tell which "$", "¥" and "R" the text means, sorted by nothing: rows are
- * found by their first letter. Rows are lower case and match any case, except `cs` rows
- * (short codes such as "Rs" and "RMB"), which match only as written. A row with `next` needs
- * that word right after it ("Hong Kong"). */
-static const struct ctx_word {
+/* Whole words that tell which "$", "¥" and "R" the text means. Rows are lower case and
+ * match any case, except `cs` rows (short codes such as "Rs" and "RMB"), which match only as
+ * written. A row with `next` needs that word right after it ("Hong Kong"). Every word of the
+ * text is looked up, so rows carry their length and are found by a switch on the first
+ * letter (see ctx_rows). */
+struct ctx_word {
         const char *w;
+        unsigned char n;        /* strlen(w) */
         const char *next;
         int cs;
         enum ctx_kind kind;
         const char *code;
-} ctx_words[] = {
-        {"yuan", NULL, 0, CK_YUAN, NULL},           {"renminbi", NULL, 0, CK_YUAN, NULL},
-        {"RMB", NULL, 1, CK_YUAN, NULL},            {"yen", NULL, 0, CK_YEN, NULL},
-        {"china", NULL, 0, CK_CHINA, NULL},         {"chinese", NULL, 0, CK_CHINA, NULL},
-        {"beijing", NULL, 0, CK_CHINA, NULL},       {"shanghai", NULL, 0, CK_CHINA, NULL},
-        {"japan", NULL, 0, CK_JAPAN, NULL},         {"japanese", NULL, 0, CK_JAPAN, NULL},
-        {"tokyo", NULL, 0, CK_JAPAN, NULL},         {"crore", NULL, 0, CK_RUPEE, NULL},
-        {"lakh", NULL, 0, CK_RUPEE, NULL},          {"rupees", NULL, 0, CK_RUPEE, NULL},
-        {"Rs", NULL, 1, CK_RUPEE, NULL},            {"singapore", NULL, 0, CK_LOCAL, "SGD"},
-        {"hong", "kong", 0, CK_LOCAL, "HKD"},       {"australia", NULL, 0, CK_LOCAL, "AUD"},
-        {"australian", NULL, 0, CK_LOCAL, "AUD"},   {"canada", NULL, 0, CK_LOCAL, "CAD"},
-        {"canadian", NULL, 0, CK_LOCAL, "CAD"},     {"taiwan", NULL, 0, CK_LOCAL, "TWD"},
-        {"new", "zealand", 0, CK_LOCAL, "NZD"},     {NULL, NULL, 0, CK_YUAN, NULL},
 };
+
+#define CW(w, next, cs, kind, code) {w, sizeof(w) - 1, next, cs, kind, code}
+
+static const struct ctx_word ctx_words[] = {
+        CW("australia", NULL, 0, CK_LOCAL, "AUD"),  CW("australian", NULL, 0, CK_LOCAL, "AUD"),
+        CW("beijing", NULL, 0, CK_CHINA, NULL),     CW("canada", NULL, 0, CK_LOCAL, "CAD"),
+        CW("canadian", NULL, 0, CK_LOCAL, "CAD"),   CW("china", NULL, 0, CK_CHINA, NULL),
+        CW("chinese", NULL, 0, CK_CHINA, NULL),     CW("crore", NULL, 0, CK_RUPEE, NULL),
+        CW("hong", "kong", 0, CK_LOCAL, "HKD"),     CW("japan", NULL, 0, CK_JAPAN, NULL),
+        CW("japanese", NULL, 0, CK_JAPAN, NULL),    CW("lakh", NULL, 0, CK_RUPEE, NULL),
+        CW("new", "zealand", 0, CK_LOCAL, "NZD"),   CW("renminbi", NULL, 0, CK_YUAN, NULL),
+        CW("rupees", NULL, 0, CK_RUPEE, NULL),      CW("RMB", NULL, 1, CK_YUAN, NULL),
+        CW("Rs", NULL, 1, CK_RUPEE, NULL),          CW("shanghai", NULL, 0, CK_CHINA, NULL),
+        CW("singapore", NULL, 0, CK_LOCAL, "SGD"),  CW("taiwan", NULL, 0, CK_LOCAL, "TWD"),
+        CW("tokyo", NULL, 0, CK_JAPAN, NULL),       CW("yen", NULL, 0, CK_YEN, NULL),
+        CW("yuan", NULL, 0, CK_YUAN, NULL),
+};
+
+/* ctx_rows() below indexes these rows by position */
+_Static_assert(sizeof(ctx_words) / sizeof(ctx_words[0]) == 23, "ctx_rows() needs updating");
+
+/* The rows [*first, *first + count) whose word starts with the lower-case letter @p c0.
+ * Most words of a text start with a letter no row has and cost one switch. */
+static size_t ctx_rows(unsigned char c0, size_t *first)
+{
+        switch (c0) {
+        case 'a': *first = 0; return 2;
+        case 'b': *first = 2; return 1;
+        case 'c': *first = 3; return 5;
+        case 'h': *first = 8; return 1;
+        case 'j': *first = 9; return 2;
+        case 'l': *first = 11; return 1;
+        case 'n': *first = 12; return 1;
+        case 'r': *first = 13; return 4;
+        case 's': *first = 17; return 2;
+        case 't': *first = 19; return 2;
+        case 'y': *first = 21; return 2;
+        default: return 0;
+        }
+}
 
 #define CTX_LOCALS 8
 
@@ -806,7 +882,7 @@ struct ctx_counts {
 /* Whether ctx_words row @p w matches the word s[i, e). */
 static int ctx_word_at(const struct ctx_word *w, const char *s, size_t len, size_t i, size_t e)
 {
-        size_t n = strlen(w->w);
+        size_t n = w->n;
 
         if (n != e - i) {
                 return 0;
@@ -824,8 +900,7 @@ static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
 
         memset(c, 0, sizeof(*c));
         while (i < len) {
-                size_t e = i;
-                unsigned char c0;
+                size_t e = i, first = 0, rows;
                 if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                         i++;
                         continue;
@@ -833,10 +908,11 @@ static void ctx_scan(const char *s, size_t len, struct ctx_counts *c)
                 while (e < len && nw_scan_wordc((unsigned char)s[e])) {
                         e++;
                 }
-                c0 = nw_scan_lower((unsigned char)s[i]);
-                for (const struct ctx_word *w = ctx_words; e - i >= 2 && e - i <= 10 && w->w; w++) {
-                        if ((unsigned char)nw_scan_lower((unsigned char)w->w[0]) != c0 ||
-                            !ctx_word_at(w, s, len, i, e)) {
+                rows = e - i >= 2 && e - i <= 10
+                               ? ctx_rows(nw_scan_lower((unsigned char)s[i]), &first)
+                               : 0;
+                for (const struct ctx_word *w = ctx_words + first; rows; w++, rows--) {
+                        if (!ctx_word_at(w, s, len, i, e)) {
                                 continue;
                         }
                         c->kind[w->kind]++;
@@ -902,6 +978,43 @@ static int dollar_with_us_conversion(const char *s, size_t len)
         return 0;
 }
 
+void nw_money_ctx_default(struct nw_money_ctx *ctx)
+{
+        memset(ctx, 0, sizeof(*ctx));
+        memcpy(ctx->dollar, "USD", 4);
+        memcpy(ctx->yen, "JPY", 4);
+}
+
+/* Mirrors the readers of the context: resolve() reads `dollar` only for "$" and for dollar
+ * words, and `dollar` leaves "USD" only when the text has a "$" (dollar_with_us_conversion);
+ * `yen` only for "¥" (C2 A5); `indian` only for "R" + digit and for a bare "crore";
+ * `local_dollar` only for a bare "$" (nw_extract). */
+int nw_money_ctx_matters(const char *s, size_t len)
+{
+        /* strcspn jumps over the bytes that cannot start a mark (an embedded NUL stops it
+         * too, and the loop steps over it) */
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c;
+                i += strcspn(s + i, "$\xa5RcC");
+                if (i >= len) {
+                        break;
+                }
+                c = (unsigned char)s[i];
+                if (c == '$' || c == 0xa5) {
+                        return 1;
+                }
+                if (c == 'R' && i + 1 < len && nw_scan_digit((unsigned char)s[i + 1])) {
+                        return 1;
+                }
+                if ((c | 0x20) == 'c' && i + 4 < len && (s[i + 1] | 0x20) == 'r' &&
+                    (s[i + 2] | 0x20) == 'o' && (s[i + 3] | 0x20) == 'r' &&
+                    (s[i + 4] | 0x20) == 'e') {
+                        return 1;
+                }
+        }
+        return 0;
+}
+
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
 {
         struct ctx_counts c;
@@ -909,9 +1022,7 @@ void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
         unsigned cn, jp;
 
         ctx_scan(s, len, &c);
-        memset(ctx, 0, sizeof(*ctx));
-        memcpy(ctx->dollar, "USD", 4);
-        memcpy(ctx->yen, "JPY", 4);
+        nw_money_ctx_default(ctx);
         /* "¥" is the yuan sign in copy that writes yuan and is more about China than Japan;
          * any "yen" keeps it the yen */
         cn = 3 * c.kind[CK_YUAN] + c.kind[CK_CHINA];

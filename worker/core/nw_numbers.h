@@ -33,6 +33,12 @@ struct nw_num {
  *  @returns 1 and fills @p out, or 0 when no number starts at @p pos. */
 int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
 
+/** @brief Whether the letters at @p pos (up to the first non-letter) are a word a spelled
+ *  number can start with ("seven", "first", "a", "dozen"). nw_num_parse() reads letters only
+ *  when they are, so a 0 here means it finds no number at @p pos; a cheap test that spares
+ *  a scanner the full parse on ordinary words. */
+int nw_num_word_start(const char *s, size_t len, size_t pos);
+
 /** @brief The qualifier written just before @p pos ("more than", "over", "nearly", "up to",
  *  "about"...). @returns the qualifier (NW_Q_EXACT when none) and sets *start to where its
  *  words begin (== pos when none). */
@@ -51,6 +57,18 @@ struct nw_money_ctx {
 
 /** @brief Fill @p ctx from the whole text: which dollar and which ¥ it means. */
 void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len);
+
+/** @brief Fill @p ctx with what nw_money_ctx_init() says of a text without context words:
+ *  "USD" for "$", "JPY" for "¥", no local dollar, not Indian copy. */
+void nw_money_ctx_default(struct nw_money_ctx *ctx);
+
+/** @brief Whether money read from @p s can depend on a context made from @p s itself. It can
+ *  only through a "$", a "¥", an "R" before a digit or the word "crore"; a text with none of
+ *  them parses the same with nw_money_ctx_default() as with nw_money_ctx_init(), and this
+ *  test is one cheap pass where nw_money_ctx_init() looks up every word.
+ *  @p s must have a NUL at or after @p len (a C string of length @p len will do).
+ *  @returns 1 when the context may matter, 0 when the defaults do. */
+int nw_money_ctx_matters(const char *s, size_t len);
 
 struct nw_money {
         double value;           /* in currency units */

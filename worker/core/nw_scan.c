@@ -45,16 +45,13 @@ size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word)
 {
         size_t n;
 
-        /* most calls fail on the first byte: test it before measuring the word */
+        /* most calls fail on the first byte; the rest compare up to the word's NUL, which
+         * measures it on the way instead of a strlen per call */
         if (pos >= len || lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
                 return 0;
         }
-        n = strlen(word);
-        if (pos + n > len) {
-                return 0;
-        }
-        for (size_t i = 0; i < n; i++) {
-                if (lower((unsigned char)s[pos + i]) != (unsigned char)word[i]) {
+        for (n = 1; word[n]; n++) {
+                if (pos + n >= len || lower((unsigned char)s[pos + n]) != (unsigned char)word[n]) {
                         return 0;
                 }
         }
