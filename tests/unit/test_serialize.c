@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "nw_article.h"
@@ -344,6 +347,148 @@ static void test_non_finite_number_is_null(void)
         nw_article_free(&a);
 }
 
+/* Deterministic bytes for the randomized tests below (xorshift64*). */
+static uint64_t rnd_next(uint64_t *st)
+{
+        *st ^= *st >> 12;
+        *st ^= *st << 25;
+        *st ^= *st >> 27;
+        return *st * 0x2545F4914F6CDD1DULL;
+}
+
+/* A random valid UTF-8 string without NUL: control characters, the bytes JSON escapes,
+ * ASCII, and two- to four-byte sequences. */
+static size_t random_text(uint64_t *st, char *out, size_t cap)
+{
+        size_t n = 0, want = rnd_next(st) % 60;
+
+        while (n < want && n + 4 < cap) {
+                unsigned r = (unsigned)(rnd_next(st) % 10);
+                uint32_t cp;
+                if (r < 2) {
+                        cp = 1 + (uint32_t)(rnd_next(st) % 0x1F);       /* control */
+                } else if (r < 4) {
+                        cp = (uint32_t)"\"\\/\x7f<>&'"[rnd_next(st) % 8];
+                } else if (r < 7) {
+                        cp = 0x20 + (uint32_t)(rnd_next(st) % 0x5F);
+                } else if (r < 8) {
+                        cp = 0x80 + (uint32_t)(rnd_next(st) % 0x780);
+                } else if (r < 9) {
+                        cp = 0x800 + (uint32_t)(rnd_next(st) % 0xF800);
+                        if (cp >= 0xD800 && cp <= 0xDFFF) {
+                                cp = 0x2028 + (cp & 1);         /* line/paragraph separators */
+                        }
+                } else {
+                        cp = 0x10000 + (uint32_t)(rnd_next(st) % 0x100000);
+                }
+                if (cp < 0x80) {
+                        out[n++] = (char)cp;
+                } else if (cp < 0x800) {
+                        out[n++] = (char)(0xC0 | cp >> 6);
+                        out[n++] = (char)(0x80 | (cp & 0x3F));
+                } else if (cp < 0x10000) {
+                        out[n++] = (char)(0xE0 | cp >> 12);
+                        out[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                        out[n++] = (char)(0x80 | (cp & 0x3F));
+                } else {
+                        out[n++] = (char)(0xF0 | cp >> 18);
+                        out[n++] = (char)(0x80 | (cp >> 12 & 0x3F));
+                        out[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                        out[n++] = (char)(0x80 | (cp & 0x3F));
+                }
+        }
+        out[n] = '\0';
+        return n;
+}
+
+/* yajl_gen is the reference for how a string is written: the record must carry exactly what
+ * it makes of the same bytes, and parse back to them. */
+static void test_random_strings_match_yajl(void)
+{
+        uint64_t st = 0x9E3779B97F4A7C15ULL;
+        int mismatches = 0;
+
+        for (int i = 0; i < 2000; i++) {
+                char title[512], *text = NULL, want[2048];
+                const unsigned char *g;
+                size_t glen;
+                struct nw_article a;
+                yajl_val root;
+                yajl_gen gen = yajl_gen_alloc(NULL);
+
+                random_text(&st, title, sizeof(title));
+                yajl_gen_string(gen, (const unsigned char *)title, strlen(title));
+                yajl_gen_get_buf(gen, &g, &glen);
+                snprintf(want, sizeof(want), "\"title\":%.*s,", (int)glen, (const char *)g);
+                minimal(&a);
+                free(a.title);
+                a.title = nw_xstrdup(title);
+                root = record(&a, &text);
+                if (!root || !get_str(root, "title", NULL) ||
+                    strcmp(get_str(root, "title", NULL), title) != 0 || !strstr(text, want)) {
+                        if (mismatches++ < 3) {
+                                fprintf(stderr, "\nstring %d: want %s in\n%s\n", i, want, text);
+                        }
+                }
+                yajl_tree_free(root);
+                free(text);
+                nw_article_free(&a);
+                yajl_gen_free(gen);
+        }
+        CU_ASSERT_EQUAL(mismatches, 0);
+}
+
+/* Numbers as the record promises them: a whole number below 2^53 in plain digits, anything
+ * else to 15 significant digits ("%.15g": 6.15 stays 6.15, not 6.1500000000000003553), so a
+ * faster writer must print exactly what printf prints. */
+static void test_random_numbers_as_printf(void)
+{
+        uint64_t st = 0xD1B54A32D192ED03ULL;
+        int mismatches = 0;
+
+        for (int i = 0; i < 3000; i++) {
+                double v;
+                char want[80], num[40], *text = NULL;
+                struct nw_article a;
+                yajl_val root, st0;
+                uint64_t r = rnd_next(&st);
+
+                switch (r % 5) {
+                case 0: v = (double)(int64_t)(rnd_next(&st) % 2000001) - 1000000; break;
+                case 1: v = (double)(rnd_next(&st) % 100000) / 100.0; break;
+                case 2: v = (double)(rnd_next(&st) % 1000000007) * 1e6; break;
+                case 3: v = (double)(rnd_next(&st) >> 11) / 9007199254740992.0; break;
+                default: v = ldexp((double)(rnd_next(&st) >> 11), (int)(rnd_next(&st) % 120) - 80);
+                }
+                if (r & 0x100) {
+                        v = -v;
+                }
+                if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+                        snprintf(num, sizeof(num), "%.0f", v);
+                } else {
+                        snprintf(num, sizeof(num), "%.15g", v);
+                }
+                snprintf(want, sizeof(want), "\"value\":%s,", num);
+                minimal(&a);
+                a.statistics = nw_xcalloc(1, sizeof(*a.statistics));
+                a.n_statistics = 1;
+                a.statistics[0].value = v;
+                root = record(&a, &text);
+                st0 = root ? get(root, "statistics", NULL, yajl_t_array) : NULL;
+                if (!st0 || YAJL_GET_ARRAY(st0)->len != 1 || !strstr(text, want) ||
+                    YAJL_GET_DOUBLE(get(YAJL_GET_ARRAY(st0)->values[0], "value", NULL,
+                                        yajl_t_number)) != strtod(num, NULL)) {
+                        if (mismatches++ < 3) {
+                                fprintf(stderr, "\nnumber %.17g: want %s in\n%s\n", v, want, text);
+                        }
+                }
+                yajl_tree_free(root);
+                free(text);
+                nw_article_free(&a);
+        }
+        CU_ASSERT_EQUAL(mismatches, 0);
+}
+
 static void test_cap_leaves_output_unchanged(void)
 {
         struct nw_article a;
@@ -369,6 +514,8 @@ int nw_test_register_serialize(void)
                 {"statistics, events, people, dedupe", test_statistics_events_people_numbers},
                 {"non-finite number is null", test_non_finite_number_is_null},
                 {"cap leaves output unchanged", test_cap_leaves_output_unchanged},
+                {"random strings written as yajl_gen writes them", test_random_strings_match_yajl},
+                {"random numbers written as printf writes them", test_random_numbers_as_printf},
                 {NULL, NULL},
         };
         return nw_test_add_suite("serialize", tests);
