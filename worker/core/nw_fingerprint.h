@@ -17,6 +17,20 @@ void nw_fp_sha256_hex(const char *s, size_t len, char hex[65]);
  *  letters and digits, or runs of non-ASCII bytes); 0 for text with no words. */
 uint64_t nw_fp_simhash(const char *text, size_t len);
 
+/* The words both near-duplicate fingerprints read: maximal runs of ASCII letters and digits
+ * and non-ASCII bytes, each hashed (FNV-1a over its case-folded bytes) exactly once. */
+struct nw_fp_words {
+        const char *text;
+        size_t len, pos;
+};
+
+/** @brief Start reading the words of @p len bytes at @p text (borrowed). */
+void nw_fp_words_init(struct nw_fp_words *it, const char *text, size_t len);
+
+/** @brief Hash the next words, at most @p cap, into @p out.
+ *  @returns how many; fewer than @p cap only at the end of the text. */
+size_t nw_fp_words_next(struct nw_fp_words *it, uint64_t *out, size_t cap);
+
 /** @returns the number of differing bits. */
 int nw_fp_hamming(uint64_t a, uint64_t b);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nw_buf.h"
+#include "nw_fingerprint.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -13,25 +14,6 @@ static uint64_t mix64(uint64_t h)
         h ^= h >> 33;
         h *= 0xc4ceb9fe1a85ec53ULL;
         h ^= h >> 33;
-        return h;
-}
-
-static int word_byte(unsigned char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c >= 0x80;
-}
-
-static uint64_t word_hash(const char *s, size_t n)
-{
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (size_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c >= 'A' && c <= 'Z') {
-                        c = (unsigned char)(c + 32);
-                }
-                h = (h ^ c) * 0x100000001b3ULL;
-        }
         return h;
 }
 
@@ -117,11 +99,19 @@ static void densify(struct nw_near_sig *sig)
         }
 }
 
+#define WORDS_AT_ONCE 256
+#define BEFORE (NW_NEAR_SHINGLE - 1)    /* words a shingle reaches back */
+
 void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
 {
-        uint64_t w[NW_NEAR_SHINGLE] = {0};
-        uint32_t nwords = 0;
-        size_t i = 0;
+        /* the words before this batch, then the batch: shingles span batches. The shingle
+         * hashes of a batch are independent of each other, so the processor overlaps their
+         * multiplication chains instead of waiting out one chain per word. */
+        uint64_t w[BEFORE + WORDS_AT_ONCE];
+        /* each word's mix64, the first step of the shingle it starts */
+        uint64_t m[BEFORE + WORDS_AT_ONCE];
+        struct nw_fp_words it;
+        size_t nwords = 0, n;
 
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 sig->h[k] = UINT32_MAX;
@@ -131,39 +121,35 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
         }
         sig->shingles = 0;
         sig->nnum = 0;
-        while (i < len) {
-                size_t start;
-                uint64_t sh;
-                while (i < len && !word_byte((unsigned char)text[i])) {
-                        i++;
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, w + BEFORE, WORDS_AT_ONCE);
+                for (size_t j = BEFORE; j < BEFORE + n; j++) {
+                        m[j] = mix64(w[j]);
                 }
-                start = i;
-                while (i < len && word_byte((unsigned char)text[i])) {
-                        i++;
-                }
-                if (i == start) {
-                        break;
-                }
-                memmove(w, w + 1, sizeof(w) - sizeof(w[0]));
-                w[NW_NEAR_SHINGLE - 1] = word_hash(text + start, i - start);
-                if (++nwords < NW_NEAR_SHINGLE) {
-                        continue;
-                }
-                sh = 0;
-                for (int k = 0; k < NW_NEAR_SHINGLE; k++) {
-                        sh = mix64(sh ^ w[k]) + (uint64_t)k;
-                }
-                /* one-permutation hashing: the top bits pick a bin, the rest compete for
-                 * its minimum -- one update per shingle instead of one per hash function */
-                {
-                        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
-                        uint32_t v = (uint32_t)(sh >> 16);
-                        if (v < sig->h[bin]) {
-                                sig->h[bin] = v;
+                /* the first shingle ends at the fifth word of the text */
+                for (size_t j = nwords ? BEFORE : 2 * BEFORE; j < BEFORE + n; j++) {
+                        const uint64_t *sw = w + j - BEFORE;
+                        uint64_t sh = m[j - BEFORE];
+                        for (int k = 1; k < NW_NEAR_SHINGLE; k++) {
+                                sh = mix64(sh ^ sw[k]) + (uint64_t)k;
                         }
+                        /* one-permutation hashing: the top bits pick a bin, the rest compete
+                         * for its minimum -- one update per shingle instead of one per hash
+                         * function */
+                        {
+                                unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
+                                uint32_t v = (uint32_t)(sh >> 16);
+                                sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
+                        }
+                        sig->shingles++;
                 }
-                sig->shingles++;
-        }
+                nwords += n;
+                if (n == WORDS_AT_ONCE) {
+                        memcpy(w, w + n, sizeof(w[0]) * BEFORE);
+                        memcpy(m, m + n, sizeof(m[0]) * BEFORE);
+                }
+        } while (n == WORDS_AT_ONCE);
         densify(sig);
         if (sig->shingles < NW_NEAR_MIN_SHINGLES) {
                 sig->shingles = 0;
