@@ -20,11 +20,6 @@ static int is_cjk(uint32_t cp)
                (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0xF900 && cp <= 0xFAFF);
 }
 
-static int ascii_letter(unsigned char c)
-{
-        return (unsigned char)((c | 0x20) - 'a') < 26;
-}
-
 /* The common English words (the and of to in is for said was on with that), lower case and
  * packed big-endian into an integer each, at the slot a multiplicative hash gives them: one
  * probe per word instead of a search. The multiplier is one that gives the twelve distinct
@@ -87,6 +82,48 @@ static uint64_t letters8(uint64_t x)
         return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
 }
 
+/* The words of eight ASCII bytes at once. Letters and word ends are counted from bit masks;
+ * only the words that end here and are short enough to be common are looked at one by one,
+ * their letters taken from the two blocks around them. No step waits on the one before it,
+ * so the processor overlaps the blocks. */
+struct blocks {
+        uint64_t prev;          /* the eight bytes before the block */
+        unsigned prev_letters;  /* which of them are letters: bit k for byte k */
+};
+
+static void count_block(struct script_counts *k, struct blocks *b, uint64_t x)
+{
+        uint64_t letters = letters8(x);
+        /* bit k of l is byte k's letter bit */
+        unsigned l = (unsigned)(((letters >> 7) * 0x0102040810204080ULL) >> 56);
+        /* a word ends at a non-letter after a letter */
+        unsigned ends = ~l & (l << 1 | b->prev_letters >> 7) & 0xFF;
+        /* the letter bits of both blocks, the earlier below */
+        unsigned both = l << 8 | b->prev_letters;
+
+        /* counted by a multiplication that sums the bytes: without -mpopcnt a popcount is a
+         * library call */
+        k->latin += (size_t)((letters >> 7) * ONES8 >> 56);
+        k->words += (size_t)(((uint64_t)ends * 0x8040201008040201ULL >> 7 & ONES8) * ONES8 >> 56);
+        while (ends) {
+                unsigned j = (unsigned)__builtin_ctz(ends);
+                /* the five bytes before j, the nearest as bit 4: all letters is too long */
+                unsigned v = both >> (j + 3) & 0x1F;
+                ends &= ends - 1;
+                if (v != 0x1F) {
+                        unsigned n = (unsigned)__builtin_clz((~v & 0x1F) << 27);
+                        uint32_t four = j >= 4 ? (uint32_t)(x >> (8 * (j - 4)))
+                                               : (uint32_t)(b->prev >> (8 * (j + 4)) | x << (8 * (4 - j)));
+                        /* packed big-endian, lower case, its last n bytes */
+                        uint32_t key = __builtin_bswap32(four | 0x20202020u) &
+                                       0xFFFFFFFFu >> (8 * (4 - n));
+                        k->hits += common_words[COMMON_SLOT(key)] == key;
+                }
+        }
+        b->prev = x;
+        b->prev_letters = l;
+}
+
 const char *nw_detect_language(const char *text, size_t len)
 {
         const unsigned char *p = (const unsigned char *)text;
@@ -97,49 +134,24 @@ const char *nw_detect_language(const char *text, size_t len)
         uint32_t key = 0, run = 0;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* a word at a time, its letters told apart eight bytes at once: a branch per byte
-         * mispredicts at every word boundary of ordinary text */
-        while (i + 8 <= len) {
-                uint64_t x, m;
-                memcpy(&x, p + i, 8);
-                m = letters8(x) | (x & HIGH8);
-                if (!m) {
+        {
+                struct blocks b = {0, 0};
+                while (len - i >= 8) {
+                        uint64_t x;
+                        memcpy(&x, p + i, 8);
+                        if (x & HIGH8) {
+                                break;  /* the rest byte by byte */
+                        }
+                        count_block(&k, &b, x);
                         i += 8;
-                        continue;
                 }
-                i += (size_t)__builtin_ctzll(m) >> 3;
-                if (p[i] >= 0x80) {
-                        n = count_char(&k, p + i, len - i);
-                        if (!n) {
-                                goto done;
-                        }
-                        i += n;
-                        continue;
+                /* hand the word in progress to the byte loop */
+                run = (uint32_t)__builtin_clz(~b.prev_letters << 24 | 0xFFFFFFu);
+                if (run >= 1 && run <= 4) {
+                        key = __builtin_bswap32((uint32_t)(b.prev >> 32) | 0x20202020u) &
+                              0xFFFFFFFFu >> (8 * (4 - run));
                 }
-                if (i + 8 > len) {
-                        break;
-                }
-                /* a word starts at i */
-                memcpy(&x, p + i, 8);
-                m = ~letters8(x) & HIGH8;
-                if (!m) {
-                        /* eight letters or more: too long to be a common word */
-                        size_t start = i;
-                        while (i < len && ascii_letter(p[i])) {
-                                i++;
-                        }
-                        k.latin += i - start;
-                        word_end(&k, i - start, 0);
-                        continue;
-                }
-                n = (size_t)__builtin_ctzll(m) >> 3;
-                /* the first letters, lower case, packed big-endian */
-                key = __builtin_bswap32((uint32_t)(x | ONES8 * 0x20)) >> (8 * (4 - (n < 4 ? n : 4)));
-                k.latin += n;
-                word_end(&k, n, key);
-                i += n;
         }
-        key = 0;
 #endif
         while (i < len) {
                 if (p[i] < 0x80) {
@@ -168,7 +180,6 @@ const char *nw_detect_language(const char *text, size_t len)
         if (run) {
                 word_end(&k, run, key);
         }
-done:
         latin = k.latin;
         cjk = k.cjk;
         kana = k.kana;
