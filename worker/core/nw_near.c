@@ -44,6 +44,16 @@ static void add_figure(struct nw_near_sig *sig, uint32_t h)
         }
 }
 
+/* The high bit of each byte of @p x that is an ASCII digit (bytes cut to 7 bits first so
+ * that no sum carries into the next byte). */
+static uint64_t digits8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+        uint64_t t = x & ones * 0x7F;
+
+        return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
+}
+
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
 {
         size_t i = 0;
@@ -52,6 +62,22 @@ static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
                 size_t start;
                 uint64_t h = 0xcbf29ce484222325ULL;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* most text holds no digit: pass it eight bytes a step */
+                while (len - i >= 8) {
+                        uint64_t x, m;
+                        memcpy(&x, text + i, 8);
+                        m = digits8(x);
+                        if (m) {
+                                i += (size_t)__builtin_ctzll(m) >> 3;
+                                break;
+                        }
+                        i += 8;
+                }
+                if (i >= len) {
+                        break;
+                }
+#endif
                 if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
                                                       (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
                                                       (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {
@@ -131,9 +157,12 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
                 for (size_t j = nwords ? BEFORE : 2 * BEFORE; j < BEFORE + n; j++) {
                         const uint64_t *sw = w + j - BEFORE;
                         uint64_t sh = m[j - BEFORE];
-                        for (int k = 1; k < NW_NEAR_SHINGLE; k++) {
-                                sh = mix64(sh ^ sw[k]) + (uint64_t)k;
-                        }
+                        /* written out: the loop is not unrolled otherwise */
+                        _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
+                        sh = mix64(sh ^ sw[1]) + 1;
+                        sh = mix64(sh ^ sw[2]) + 2;
+                        sh = mix64(sh ^ sw[3]) + 3;
+                        sh = mix64(sh ^ sw[4]) + 4;
                         /* one-permutation hashing: the top bits pick a bin, the rest compete
                          * for its minimum -- one update per shingle instead of one per hash
                          * function */
