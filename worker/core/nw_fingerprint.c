@@ -127,57 +127,103 @@ static void flush(uint64_t acc[8], uint32_t ones[64])
         }
 }
 
-#define WORDS_AT_ONCE 256
-
-uint64_t nw_fp_simhash(const char *text, size_t len)
+void nw_simhash_init(struct nw_simhash *sh)
 {
-        uint32_t ones[64] = {0};
-        uint64_t acc[8] = {0};
-        /* the two words before this batch, then the batch: shingles span batches */
-        uint64_t w[2 + WORDS_AT_ONCE];
-        struct nw_fp_words it;
-        size_t nwords = 0, pending = 0, n;
+        memset(sh, 0, sizeof(*sh));
+}
+
+static void add_shingle(struct nw_simhash *sh, uint64_t h)
+{
+        /* written out: as a loop the counters stay in memory */
+        sh->acc[0] += spread[h & 0xFF];
+        sh->acc[1] += spread[h >> 8 & 0xFF];
+        sh->acc[2] += spread[h >> 16 & 0xFF];
+        sh->acc[3] += spread[h >> 24 & 0xFF];
+        sh->acc[4] += spread[h >> 32 & 0xFF];
+        sh->acc[5] += spread[h >> 40 & 0xFF];
+        sh->acc[6] += spread[h >> 48 & 0xFF];
+        sh->acc[7] += spread[h >> 56];
+        if (++sh->pending == 255) {
+                flush(sh->acc, sh->ones);
+                sh->pending = 0;
+        }
+}
+
+void nw_simhash_add(struct nw_simhash *sh, const uint64_t *words, size_t n)
+{
+        uint64_t acc[8];
+        size_t j = 0;
+
+        /* the shingles that reach back into the batch before (none before the third word) */
+        for (; j < n && j < 2; j++) {
+                uint64_t a = j == 0 ? sh->last[0] : sh->last[1];
+                uint64_t b = j == 0 ? sh->last[1] : words[0];
+                if (sh->nwords + j >= 2) {
+                        add_shingle(sh, mix(a * 31 * 31 + b * 31 + words[j]));
+                }
+        }
+        /* the counters in registers for the bulk of the batch */
+        memcpy(acc, sh->acc, sizeof(acc));
+        for (; j < n; j++) {
+                uint64_t h = mix(words[j - 2] * 31 * 31 + words[j - 1] * 31 + words[j]);
+                acc[0] += spread[h & 0xFF];
+                acc[1] += spread[h >> 8 & 0xFF];
+                acc[2] += spread[h >> 16 & 0xFF];
+                acc[3] += spread[h >> 24 & 0xFF];
+                acc[4] += spread[h >> 32 & 0xFF];
+                acc[5] += spread[h >> 40 & 0xFF];
+                acc[6] += spread[h >> 48 & 0xFF];
+                acc[7] += spread[h >> 56];
+                if (++sh->pending == 255) {
+                        flush(acc, sh->ones);
+                        sh->pending = 0;
+                }
+        }
+        memcpy(sh->acc, acc, sizeof(acc));
+        if (n >= 2) {
+                sh->last[0] = words[n - 2];
+                sh->last[1] = words[n - 1];
+        } else if (n == 1) {
+                sh->last[0] = sh->last[1];
+                sh->last[1] = words[0];
+        }
+        sh->nwords += n;
+}
+
+uint64_t nw_simhash_end(struct nw_simhash *sh)
+{
         uint64_t out = 0;
 
-        w[0] = w[1] = 0;
-        nw_fp_words_init(&it, text, len);
-        do {
-                n = nw_fp_words_next(&it, w + 2, WORDS_AT_ONCE);
-                /* the first shingle ends at the third word of the text */
-                for (size_t j = nwords ? 2 : 4; j < 2 + n; j++) {
-                        uint64_t h = mix(w[j - 2] * 31 * 31 + w[j - 1] * 31 + w[j]);
-                        /* written out: as a loop the counters stay in memory */
-                        acc[0] += spread[h & 0xFF];
-                        acc[1] += spread[h >> 8 & 0xFF];
-                        acc[2] += spread[h >> 16 & 0xFF];
-                        acc[3] += spread[h >> 24 & 0xFF];
-                        acc[4] += spread[h >> 32 & 0xFF];
-                        acc[5] += spread[h >> 40 & 0xFF];
-                        acc[6] += spread[h >> 48 & 0xFF];
-                        acc[7] += spread[h >> 56];
-                        if (++pending == 255) {
-                                flush(acc, ones);
-                                pending = 0;
-                        }
-                }
-                nwords += n;
-                if (n == WORDS_AT_ONCE) {
-                        w[0] = w[n];
-                        w[1] = w[n + 1];
-                }
-        } while (n == WORDS_AT_ONCE);
-        if (nwords > 0 && nwords < 3) {
+        if (sh->nwords > 0 && sh->nwords < 3) {
                 /* too short for a shingle: hash what there is, the missing words as 0 */
-                return mix(w[nwords - 1] * 31 * 31 + w[nwords] * 31 + w[nwords + 1]);
+                return mix(sh->last[0] * 31 + sh->last[1]);
         }
-        flush(acc, ones);
+        flush(sh->acc, sh->ones);
         for (int b = 0; b < 64; b++) {
                 /* more shingles with the bit set than without */
-                if (2 * (uint64_t)ones[b] > (uint64_t)(nwords - 2)) {
+                if (2 * (uint64_t)sh->ones[b] > (uint64_t)(sh->nwords - 2)) {
                         out |= 1ULL << b;
                 }
         }
         return out;
+}
+
+#define WORDS_AT_ONCE 256
+
+uint64_t nw_fp_simhash(const char *text, size_t len)
+{
+        uint64_t w[WORDS_AT_ONCE];
+        struct nw_simhash sh;
+        struct nw_fp_words it;
+        size_t n;
+
+        nw_simhash_init(&sh);
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, w, WORDS_AT_ONCE);
+                nw_simhash_add(&sh, w, n);
+        } while (n == WORDS_AT_ONCE);
+        return nw_simhash_end(&sh);
 }
 
 int nw_fp_hamming(uint64_t a, uint64_t b)

@@ -128,17 +128,18 @@ static void densify(struct nw_near_sig *sig)
 #define WORDS_AT_ONCE 256
 #define BEFORE (NW_NEAR_SHINGLE - 1)    /* words a shingle reaches back */
 
-void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
-{
-        /* the words before this batch, then the batch: shingles span batches. The shingle
-         * hashes of a batch are independent of each other, so the processor overlaps their
-         * multiplication chains instead of waiting out one chain per word. */
+/* A signature in the making: the words before the next batch, then the batch. The shingle
+ * hashes of a batch are independent of each other, so the processor overlaps their
+ * multiplication chains instead of waiting out one chain per word. */
+struct builder {
         uint64_t w[BEFORE + WORDS_AT_ONCE];
         /* each word's mix64, the first step of the shingle it starts */
         uint64_t m[BEFORE + WORDS_AT_ONCE];
-        struct nw_fp_words it;
-        size_t nwords = 0, n;
+        size_t nwords;
+};
 
+static void sig_begin(struct nw_near_sig *sig, struct builder *b)
+{
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 sig->h[k] = UINT32_MAX;
         }
@@ -147,44 +148,87 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
         }
         sig->shingles = 0;
         sig->nnum = 0;
-        nw_fp_words_init(&it, text, len);
-        do {
-                n = nw_fp_words_next(&it, w + BEFORE, WORDS_AT_ONCE);
-                for (size_t j = BEFORE; j < BEFORE + n; j++) {
-                        m[j] = mix64(w[j]);
+        b->nwords = 0;
+}
+
+/* The batch of @p n words at b->w + BEFORE. */
+static void sig_add(struct nw_near_sig *sig, struct builder *b, size_t n)
+{
+        uint64_t *w = b->w, *m = b->m;
+
+        for (size_t j = BEFORE; j < BEFORE + n; j++) {
+                m[j] = mix64(w[j]);
+        }
+        /* the first shingle ends at the fifth word of the text */
+        for (size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords; j < BEFORE + n; j++) {
+                const uint64_t *sw = w + j - BEFORE;
+                uint64_t sh = m[j - BEFORE];
+                /* written out: the loop is not unrolled otherwise */
+                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
+                sh = mix64(sh ^ sw[1]) + 1;
+                sh = mix64(sh ^ sw[2]) + 2;
+                sh = mix64(sh ^ sw[3]) + 3;
+                sh = mix64(sh ^ sw[4]) + 4;
+                /* one-permutation hashing: the top bits pick a bin, the rest compete for its
+                 * minimum -- one update per shingle instead of one per hash function */
+                {
+                        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
+                        uint32_t v = (uint32_t)(sh >> 16);
+                        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
                 }
-                /* the first shingle ends at the fifth word of the text */
-                for (size_t j = nwords ? BEFORE : 2 * BEFORE; j < BEFORE + n; j++) {
-                        const uint64_t *sw = w + j - BEFORE;
-                        uint64_t sh = m[j - BEFORE];
-                        /* written out: the loop is not unrolled otherwise */
-                        _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
-                        sh = mix64(sh ^ sw[1]) + 1;
-                        sh = mix64(sh ^ sw[2]) + 2;
-                        sh = mix64(sh ^ sw[3]) + 3;
-                        sh = mix64(sh ^ sw[4]) + 4;
-                        /* one-permutation hashing: the top bits pick a bin, the rest compete
-                         * for its minimum -- one update per shingle instead of one per hash
-                         * function */
-                        {
-                                unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
-                                uint32_t v = (uint32_t)(sh >> 16);
-                                sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
-                        }
-                        sig->shingles++;
-                }
-                nwords += n;
-                if (n == WORDS_AT_ONCE) {
-                        memcpy(w, w + n, sizeof(w[0]) * BEFORE);
-                        memcpy(m, m + n, sizeof(m[0]) * BEFORE);
-                }
-        } while (n == WORDS_AT_ONCE);
+                sig->shingles++;
+        }
+        b->nwords += n;
+        if (n == WORDS_AT_ONCE) {
+                /* not the last batch: its last words begin the next one's shingles */
+                memcpy(w, w + n, sizeof(w[0]) * BEFORE);
+                memcpy(m, m + n, sizeof(m[0]) * BEFORE);
+        }
+}
+
+static void sig_end(struct nw_near_sig *sig, const char *text, size_t len)
+{
         densify(sig);
         if (sig->shingles < NW_NEAR_MIN_SHINGLES) {
                 sig->shingles = 0;
                 return;
         }
         add_figures(sig, text, len);
+}
+
+void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
+{
+        struct builder b;
+        struct nw_fp_words it;
+        size_t n;
+
+        sig_begin(sig, &b);
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, b.w + BEFORE, WORDS_AT_ONCE);
+                sig_add(sig, &b, n);
+        } while (n == WORDS_AT_ONCE);
+        sig_end(sig, text, len);
+}
+
+void nw_near_fingerprints(const char *text, size_t len, uint64_t *simhash,
+                          struct nw_near_sig *sig)
+{
+        struct builder b;
+        struct nw_simhash sh;
+        struct nw_fp_words it;
+        size_t n;
+
+        sig_begin(sig, &b);
+        nw_simhash_init(&sh);
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, b.w + BEFORE, WORDS_AT_ONCE);
+                nw_simhash_add(&sh, b.w + BEFORE, n);
+                sig_add(sig, &b, n);
+        } while (n == WORDS_AT_ONCE);
+        sig_end(sig, text, len);
+        *simhash = nw_simhash_end(&sh);
 }
 
 uint32_t nw_near_band(const struct nw_near_sig *sig, int band)
