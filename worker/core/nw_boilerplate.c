@@ -74,23 +74,33 @@ static int eq_ci(const char *a, const char *b, size_t k)
         return 1;
 }
 
-/* Candidates for the needle's first byte are found eight bytes at a time: with the case bit
- * forced on for a letter, 'A' and 'a' both become zero bytes of (x | fold) ^ want, and the
- * lowest flagged byte of a zero-byte test is always a real one. */
-static int contains_ci(const char *p, size_t n, const char *needle, size_t k)
+/* Candidates for the needle's first two bytes are found eight positions at a time: with the
+ * case bit forced on for a letter, 'A' and 'a' both become zero bytes of (x | fold) ^ want,
+ * and the lowest flagged byte of a zero-byte test is always a real one. Two bytes, because a
+ * single letter ("a" of "All rights reserved") turns up every few words. */
+static uint64_t match8(const char *p, unsigned char c)
 {
         const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+        uint64_t fold = c >= 'a' && c <= 'z' ? ones * 0x20 : 0, x, y;
+
+        memcpy(&x, p, 8);
+        y = (x | fold) ^ (ones * c);
+        return (y - ones) & ~y & high;
+}
+
+static int contains_ci(const char *p, size_t n, const char *needle, size_t k)
+{
         unsigned char first = lower((unsigned char)needle[0]);
-        uint64_t fold = first >= 'a' && first <= 'z' ? ones * 0x20 : 0, want = ones * first;
+        unsigned char second = k > 1 ? lower((unsigned char)needle[1]) : 0;
         size_t i = 0;
 
         while (i + k <= n) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                if (n - i >= 8) {
-                        uint64_t x, y, m;
-                        memcpy(&x, p + i, 8);
-                        y = (x | fold) ^ want;
-                        m = (y - ones) & ~y & high;
+                if (k > 1 && n - i >= 9) {
+                        /* the lowest set bit of both tests together may be a false one of
+                         * either (above a real one of the other), so it is only a
+                         * candidate: eq_ci decides */
+                        uint64_t m = match8(p + i, first) & match8(p + i + 1, second);
                         if (!m) {
                                 i += 8;
                                 continue;
