@@ -150,12 +150,22 @@ static void null(struct gen *w)
         atom(w, "null", 4);
 }
 
+/* "%lld" by hand: the record has a few numbers and printf is most of their cost. */
 static void integer(struct gen *w, long long v)
 {
-        char buf[32];
-        int n = snprintf(buf, sizeof(buf), "%lld", v);
+        char buf[24];
+        size_t at = sizeof(buf);
+        /* the magnitude in unsigned arithmetic, which LLONG_MIN also fits */
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
-        atom(w, buf, (size_t)n);
+        do {
+                buf[--at] = (char)('0' + u % 10);
+                u /= 10;
+        } while (u);
+        if (v < 0) {
+                buf[--at] = '-';
+        }
+        atom(w, buf + at, sizeof(buf) - at);
 }
 
 /* "%.15g" for the common figures ("5.93", "-0.25") without printf, or 0 to leave it to
@@ -221,7 +231,13 @@ static void number(struct gen *w, double v)
                 return;
         }
         if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-                n = snprintf(buf, sizeof(buf), "%.0f", v);
+                /* exactly an integer, which "%.0f" prints as such; -0 keeps its sign */
+                if (v == 0 && signbit(v)) {
+                        atom(w, "-0", 2);
+                } else {
+                        integer(w, (long long)v);
+                }
+                return;
         } else if (!short_decimal(v, buf, &n)) {
                 n = snprintf(buf, sizeof(buf), "%.15g", v);
         }
