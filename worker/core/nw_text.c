@@ -1,6 +1,7 @@
 /* nw_text.c -- UTF-8 validation and NFKC/whitespace normalization (utf8proc does the Unicode). */
 #include "nw_text.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -99,12 +100,18 @@ static int line_starts_continuation(unsigned char first)
 
 static int is_ascii(const char *s, size_t len)
 {
-        unsigned char acc = 0;
+        uint64_t acc = 0, x;
+        size_t i = 0;
 
-        for (size_t i = 0; i < len; i++) {
+        /* eight bytes a step: a byte at a time this was a third of the normalization */
+        for (; len - i >= 8; i += 8) {
+                memcpy(&x, s + i, 8);
+                acc |= x;
+        }
+        for (; i < len; i++) {
                 acc |= (unsigned char)s[i];
         }
-        return acc < 0x80;
+        return (acc & 0x8080808080808080ULL) == 0;
 }
 
 struct lines {
