@@ -60,7 +60,7 @@ static uint64_t mix(uint64_t h)
 
 /* Each byte's part in a word: 0 ends a word, anything else is the byte folded to lower case.
  * One table lookup answers both questions the tokenizer asks of every byte. */
-#define WB(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 :                                          \
+#define WB(c) ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 :                                        \
                ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80 ? (c) : 0)
 #define WB4(c) WB(c), WB((c) + 1), WB((c) + 2), WB((c) + 3)
 #define WB16(c) WB4(c), WB4((c) + 4), WB4((c) + 8), WB4((c) + 12)
