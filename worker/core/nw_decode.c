@@ -386,11 +386,13 @@ static uint64_t special8(uint64_t x)
 
 /* The string whose opening quote is at p[-1]: its decoded bytes as a new string in @p *val,
  * the byte after the closing quote returned; NULL to give up. */
-static const char *fast_string(const char *p, const char *end, char **val, size_t *vlen)
+static const char *fast_string(const char *p, const char *end, char **val)
 {
         const char *q = p;
         char *d, *out;
+        int escapes = 0;
 
+        /* find the closing quote, runs of plain bytes eight at a time */
         for (;;) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                 while (end - q >= 8) {
@@ -404,41 +406,35 @@ static const char *fast_string(const char *p, const char *end, char **val, size_
                         q += 8;
                 }
 #endif
-                if (q >= end) {
-                        return NULL;
+                if (q >= end || (unsigned char)*q < 0x20) {
+                        return NULL;    /* yajl refuses a raw control byte: let it say so */
                 }
                 if (*q == '"') {
                         break;
                 }
-                if ((unsigned char)*q < 0x20) {
-                        return NULL;    /* yajl refuses it: let it say so */
-                }
                 if (*q == '\\') {
-                        goto escaped;
+                        escapes = 1;
+                        q++;            /* the escaped byte cannot end the string */
                 }
                 q++;
         }
-        *val = nw_xstrndup(p, (size_t)(q - p));
-        *vlen = (size_t)(q - p);
-        return q + 1;
-escaped:
-        /* decoding only shortens: the bytes up to the closing quote are enough room */
-        out = d = nw_xmalloc((size_t)(end - p) + 1);
-        memcpy(d, p, (size_t)(q - p));
-        d += q - p;
-        while (q < end && *q != '"') {
-                unsigned char c = (unsigned char)*q++;
-                if (c < 0x20) {
-                        goto give_up;
+        if (!escapes) {
+                *val = nw_xstrndup(p, (size_t)(q - p));
+                return q + 1;
+        }
+        /* decoding only shortens */
+        out = d = nw_xmalloc((size_t)(q - p) + 1);
+        while (p < q) {
+                const char *bs = memchr(p, '\\', (size_t)(q - p));
+                size_t run = bs ? (size_t)(bs - p) : (size_t)(q - p);
+
+                memcpy(d, p, run);
+                d += run;
+                p += run;
+                if (p == q) {
+                        break;
                 }
-                if (c != '\\') {
-                        *d++ = (char)c;
-                        continue;
-                }
-                if (q >= end) {
-                        goto give_up;
-                }
-                switch (*q++) {
+                switch (p[1]) {
                 case '"': *d++ = '"'; break;
                 case '\\': *d++ = '\\'; break;
                 case '/': *d++ = '/'; break;
@@ -447,19 +443,15 @@ escaped:
                 case 'n': *d++ = '\n'; break;
                 case 'r': *d++ = '\r'; break;
                 case 't': *d++ = '\t'; break;
-                default: goto give_up;  /* \u, or not an escape at all */
+                default:
+                        free(out);      /* \u, or not an escape at all */
+                        return NULL;
                 }
-        }
-        if (q >= end) {
-                goto give_up;
+                p += 2;
         }
         *d = '\0';
         *val = out;
-        *vlen = (size_t)(d - out);
         return q + 1;
-give_up:
-        free(out);
-        return NULL;
 }
 
 /* @returns 1 with @p out filled, or 0 (out empty) when yajl must read the value. */
@@ -482,7 +474,7 @@ static int decode_fast(const char *value, size_t len, const struct nw_limits *li
         }
         for (;;) {
                 const char *k;
-                size_t klen, vlen;
+                size_t klen;
                 char **slot = NULL, *val;
 
                 if (p == end || *p != '"') {
@@ -524,7 +516,7 @@ static int decode_fast(const char *value, size_t len, const struct nw_limits *li
                         /* null means absent: an earlier value stays */
                         p += 4;
                 } else if (p < end && *p == '"') {
-                        p = fast_string(p + 1, end, &val, &vlen);
+                        p = fast_string(p + 1, end, &val);
                         if (!p) {
                                 goto give_up;
                         }
