@@ -72,41 +72,61 @@ static const char *escape_of(unsigned char c, char hex[7])
         }
 }
 
+static int special(unsigned char c)
+{
+        return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The first byte at or after @p i that needs escaping, or @p n. */
+static size_t plain_up_to(const char *s, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (n - i >= 8) {
+                uint64_t x, m;
+                memcpy(&x, s + i, 8);
+                m = special8(x);
+                if (m) {
+                        return i + ((size_t)__builtin_ctzll(m) >> 3);
+                }
+                i += 8;
+        }
+#endif
+        while (i < n && !special((unsigned char)s[i])) {
+                i++;
+        }
+        return i;
+}
+
 /* A JSON string: runs of plain bytes are copied whole, only the bytes that need it escaped.
  * Bytes past 0x7F go through untouched, valid UTF-8 or not, as yajl_gen does by default. */
 static void string_n(struct gen *w, const char *s, size_t n)
 {
-        size_t run = 0, i = 0;
+        struct nw_buf *b = w->out;
+        size_t run = 0, i = plain_up_to(s, 0, n);
         char hex[7];
 
+        if (i == n && n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
+                /* nothing to escape and room for it all (most strings): one copy, no appends */
+                char *d = b->data + b->len;
+                *d = ',';
+                d += w->comma;
+                *d++ = '"';
+                memcpy(d, s, n);
+                d += n;
+                *d++ = '"';
+                *d = '\0';
+                b->len = (size_t)(d - b->data);
+                w->comma = 1;
+                return;
+        }
         sep(w);
         put(w, "\"", 1);
-        for (;;) {
-                const char *esc;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                /* skip to the first byte that needs escaping, eight bytes a step */
-                while (n - i >= 8) {
-                        uint64_t x, m;
-                        memcpy(&x, s + i, 8);
-                        m = special8(x);
-                        if (m) {
-                                i += (size_t)__builtin_ctzll(m) >> 3;
-                                break;
-                        }
-                        i += 8;
-                }
-#endif
-                if (i >= n) {
-                        break;
-                }
-                esc = escape_of((unsigned char)s[i], hex);
-                if (!esc) {
-                        i++;
-                        continue;
-                }
+        while (i < n) {
+                const char *esc = escape_of((unsigned char)s[i], hex);
                 put(w, s + run, i - run);
                 put(w, esc, strlen(esc));
                 run = ++i;
+                i = plain_up_to(s, i, n);
         }
         put(w, s + run, n - run);
         put(w, "\"", 1);
