@@ -21,6 +21,10 @@ void nw_buf_init(struct nw_buf *b, size_t max);
 void nw_buf_free(struct nw_buf *b);
 /** @brief Forget the contents, keep the memory (for reuse in a hot loop). */
 void nw_buf_reset(struct nw_buf *b);
+/** @brief Make room for @p n more bytes, so that appends of up to that many allocate nothing.
+ *  @returns NW_OK or NW_ERR_TOO_BIG (past the cap), the contents unchanged either way. */
+enum nw_err nw_buf_reserve(struct nw_buf *b, size_t n);
+
 /** @returns NW_OK or NW_ERR_TOO_BIG. */
 enum nw_err nw_buf_append_slow(struct nw_buf *b, const void *p, size_t n);
 

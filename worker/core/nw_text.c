@@ -254,6 +254,9 @@ enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct n
                 }
                 text = nfkc;
         }
+        /* the output is about as long as the text: one allocation instead of a doubling
+         * series (past the cap nothing is reserved, and the appends report it) */
+        (void)nw_buf_reserve(out, (size_t)nlen);
 
         for (utf8proc_ssize_t i = 0; i < nlen;) {
                 utf8proc_int32_t cp;
