@@ -3,9 +3,8 @@
  * ignoring case. Long paragraphs never match, so a story that quotes "Source:" survives. */
 #include "nw_boilerplate.h"
 
-#include <ctype.h>
+#include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 enum where { START, ANYWHERE, WHOLE };
 
@@ -13,92 +12,145 @@ struct rule {
         const char *name;
         enum where where;
         const char *text;
+        size_t len;             /* of text */
         size_t max_len;
 };
 
+#define RULE(name, where, text, max_len) {name, where, text, sizeof(text) - 1, max_len}
+
 static const struct rule rules[] = {
-        {"navigation", START, "Prev:", 300},
-        {"navigation", START, "Previous:", 300},
-        {"navigation", START, "Next:", 300},
-        {"navigation", START, "Previous article", 300},
-        {"navigation", START, "Next article", 300},
-        {"navigation", START, "Back to top", 40},
-        {"editor", START, "Editor:", 120},
-        {"editor", START, "Editors:", 120},
-        {"editor", START, "Edited by ", 120},
-        {"editor", START, "Responsible editor", 120},
-        {"source", START, "Source:", 120},
-        {"source", START, "Sources:", 120},
-        {"copyright", START, "Copyright", 300},
-        {"copyright", ANYWHERE, "\xC2\xA9", 300},       /* the copyright sign */
-        {"copyright", ANYWHERE, "All rights reserved", 300},
-        {"photo", START, "Photo:", 200},
-        {"photo", START, "Photos:", 200},
-        {"photo", START, "Photo credit", 200},
-        {"photo", START, "File photo", 200},
-        {"photo", START, "(Photo", 200},
-        {"photo", START, "Image:", 200},
-        {"photo", START, "Image credit", 200},
-        {"share", START, "Share this", 120},
-        {"share", START, "Share on", 120},
-        {"share", START, "Share:", 120},
-        {"share", START, "Follow us on", 160},
-        {"share", START, "Subscribe to", 160},
-        {"share", START, "Sign up for", 160},
-        {"share", START, "Click here", 160},
-        {"share", START, "Read more", 160},
-        {"share", START, "Related:", 160},
-        {"share", START, "Also read", 160},
-        {"advert", WHOLE, "Advertisement", 0},
-        {"advert", WHOLE, "Sponsored", 0},
-        {"advert", WHOLE, "Sponsored content", 0},
+        RULE("navigation", START, "Prev:", 300),
+        RULE("navigation", START, "Previous:", 300),
+        RULE("navigation", START, "Next:", 300),
+        RULE("navigation", START, "Previous article", 300),
+        RULE("navigation", START, "Next article", 300),
+        RULE("navigation", START, "Back to top", 40),
+        RULE("editor", START, "Editor:", 120),
+        RULE("editor", START, "Editors:", 120),
+        RULE("editor", START, "Edited by ", 120),
+        RULE("editor", START, "Responsible editor", 120),
+        RULE("source", START, "Source:", 120),
+        RULE("source", START, "Sources:", 120),
+        RULE("copyright", START, "Copyright", 300),
+        RULE("copyright", ANYWHERE, "\xC2\xA9", 300),       /* the copyright sign */
+        RULE("copyright", ANYWHERE, "All rights reserved", 300),
+        RULE("photo", START, "Photo:", 200),
+        RULE("photo", START, "Photos:", 200),
+        RULE("photo", START, "Photo credit", 200),
+        RULE("photo", START, "File photo", 200),
+        RULE("photo", START, "(Photo", 200),
+        RULE("photo", START, "Image:", 200),
+        RULE("photo", START, "Image credit", 200),
+        RULE("share", START, "Share this", 120),
+        RULE("share", START, "Share on", 120),
+        RULE("share", START, "Share:", 120),
+        RULE("share", START, "Follow us on", 160),
+        RULE("share", START, "Subscribe to", 160),
+        RULE("share", START, "Sign up for", 160),
+        RULE("share", START, "Click here", 160),
+        RULE("share", START, "Read more", 160),
+        RULE("share", START, "Related:", 160),
+        RULE("share", START, "Also read", 160),
+        RULE("advert", WHOLE, "Advertisement", 0),
+        RULE("advert", WHOLE, "Sponsored", 0),
+        RULE("advert", WHOLE, "Sponsored content", 0),
 };
 
 #define MAX_RULE_LEN 300 /* the largest max_len above, and longer than any WHOLE text */
 
-static int contains_ci(const char *p, size_t n, const char *needle)
+/* Case is folded as strncasecmp() does in the C locale the worker runs in: ASCII only. */
+static unsigned char lower(unsigned char c)
 {
-        size_t k = strlen(needle);
-        int first = tolower((unsigned char)needle[0]);
+        return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
 
-        for (size_t i = 0; i + k <= n; i++) {
-                /* compare only where the first letter matches */
-                if (tolower((unsigned char)p[i]) == first && strncasecmp(p + i, needle, k) == 0) {
+static int eq_ci(const char *a, const char *b, size_t k)
+{
+        for (size_t i = 0; i < k; i++) {
+                if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
+/* Candidates for the needle's first two bytes are found eight positions at a time: with the
+ * case bit forced on for a letter, 'A' and 'a' both become zero bytes of (x | fold) ^ want,
+ * and the lowest flagged byte of a zero-byte test is always a real one. Two bytes, because a
+ * single letter ("a" of "All rights reserved") turns up every few words. */
+static uint64_t match8(const char *p, unsigned char c)
+{
+        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+        uint64_t fold = c >= 'a' && c <= 'z' ? ones * 0x20 : 0, x, y;
+
+        memcpy(&x, p, 8);
+        y = (x | fold) ^ (ones * c);
+        return (y - ones) & ~y & high;
+}
+
+static int contains_ci(const char *p, size_t n, const char *needle, size_t k)
+{
+        unsigned char first = lower((unsigned char)needle[0]);
+        unsigned char second = k > 1 ? lower((unsigned char)needle[1]) : 0;
+        size_t i = 0;
+
+        while (i + k <= n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                if (k > 1 && n - i >= 9) {
+                        /* the lowest set bit of both tests together may be a false one of
+                         * either (above a real one of the other), so it is only a
+                         * candidate: eq_ci decides */
+                        uint64_t m = match8(p + i, first) & match8(p + i + 1, second);
+                        if (!m) {
+                                i += 8;
+                                continue;
+                        }
+                        i += (size_t)__builtin_ctzll(m) >> 3;
+                        if (i + k > n) {
+                                return 0;
+                        }
+                } else
+#endif
+                if (lower((unsigned char)p[i]) != first) {
+                        i++;
+                        continue;
+                }
+                if (eq_ci(p + i, needle, k)) {
                         return 1;
                 }
+                i++;
         }
         return 0;
 }
 
 const char *nw_boilerplate_match(const char *p, size_t n)
 {
-        int first;
+        unsigned char first;
 
         /* every rule is for short paragraphs; most content is longer */
         if (n > MAX_RULE_LEN || n == 0) {
                 return NULL;
         }
-        first = tolower((unsigned char)p[0]);
+        first = lower((unsigned char)p[0]);
         for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
                 const struct rule *r = &rules[i];
-                size_t k;
-                if (r->where != ANYWHERE && tolower((unsigned char)r->text[0]) != first) {
+                size_t k = r->len;
+                if (r->where != ANYWHERE && lower((unsigned char)r->text[0]) != first) {
                         continue;       /* cheap first-letter gate */
                 }
-                k = strlen(r->text);
                 switch (r->where) {
                 case START:
-                        if (n <= r->max_len && n >= k && strncasecmp(p, r->text, k) == 0) {
+                        if (n <= r->max_len && n >= k && eq_ci(p, r->text, k)) {
                                 return r->name;
                         }
                         break;
                 case ANYWHERE:
-                        if (n <= r->max_len && contains_ci(p, n, r->text)) {
+                        if (n <= r->max_len && contains_ci(p, n, r->text, k)) {
                                 return r->name;
                         }
                         break;
                 case WHOLE:
-                        if (n == k && strncasecmp(p, r->text, k) == 0) {
+                        if (n == k && eq_ci(p, r->text, k)) {
                                 return r->name;
                         }
                         break;

@@ -98,7 +98,18 @@ static enum nw_err reserve(struct nw_buf *b, size_t n)
         return NW_OK;
 }
 
-enum nw_err nw_buf_append(struct nw_buf *b, const void *p, size_t n)
+enum nw_err nw_buf_reserve(struct nw_buf *b, size_t n)
+{
+        if (reserve(b, n) != NW_OK) {
+                return NW_ERR_TOO_BIG;
+        }
+        if (b->data) {
+                b->data[b->len] = '\0';        /* a new allocation reads as "" too */
+        }
+        return NW_OK;
+}
+
+enum nw_err nw_buf_append_slow(struct nw_buf *b, const void *p, size_t n)
 {
         if (reserve(b, n) != NW_OK) {
                 return NW_ERR_TOO_BIG;
@@ -109,11 +120,6 @@ enum nw_err nw_buf_append(struct nw_buf *b, const void *p, size_t n)
         b->len += n;
         b->data[b->len] = '\0';
         return NW_OK;
-}
-
-enum nw_err nw_buf_putc(struct nw_buf *b, char c)
-{
-        return nw_buf_append(b, &c, 1);
 }
 
 enum nw_err nw_buf_puts(struct nw_buf *b, const char *s)

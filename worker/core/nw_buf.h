@@ -5,6 +5,7 @@
 #define NW_CORE_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 #include "nw_err.h"
 
 struct nw_buf {
@@ -20,9 +21,39 @@ void nw_buf_init(struct nw_buf *b, size_t max);
 void nw_buf_free(struct nw_buf *b);
 /** @brief Forget the contents, keep the memory (for reuse in a hot loop). */
 void nw_buf_reset(struct nw_buf *b);
+/** @brief Make room for @p n more bytes, so that appends of up to that many allocate nothing.
+ *  @returns NW_OK or NW_ERR_TOO_BIG (past the cap), the contents unchanged either way. */
+enum nw_err nw_buf_reserve(struct nw_buf *b, size_t n);
+
 /** @returns NW_OK or NW_ERR_TOO_BIG. */
-enum nw_err nw_buf_append(struct nw_buf *b, const void *p, size_t n);
-enum nw_err nw_buf_putc(struct nw_buf *b, char c);
+enum nw_err nw_buf_append_slow(struct nw_buf *b, const void *p, size_t n);
+
+/* Appends are inline when the bytes fit: text clean-up and the serializer append a few bytes
+ * at a time, and a call plus the cap arithmetic cost more than the copy. (len never exceeds
+ * max, and an allocated buffer always has room past len for the NUL.) */
+static inline enum nw_err nw_buf_append(struct nw_buf *b, const void *p, size_t n)
+{
+        if (n < b->cap - b->len && (!b->max || n <= b->max - b->len)) {
+                if (n) {
+                        memcpy(b->data + b->len, p, n);
+                }
+                b->len += n;
+                b->data[b->len] = '\0';
+                return NW_OK;
+        }
+        return nw_buf_append_slow(b, p, n);
+}
+
+static inline enum nw_err nw_buf_putc(struct nw_buf *b, char c)
+{
+        if (b->cap - b->len > 1 && (!b->max || b->len < b->max)) {
+                b->data[b->len++] = c;
+                b->data[b->len] = '\0';
+                return NW_OK;
+        }
+        return nw_buf_append_slow(b, &c, 1);
+}
+
 enum nw_err nw_buf_puts(struct nw_buf *b, const char *s);
 /** @brief printf-style append. @returns NW_OK or NW_ERR_TOO_BIG. */
 enum nw_err nw_buf_printf(struct nw_buf *b, const char *fmt, ...)

@@ -280,16 +280,13 @@ static void set_dateline(struct nw_article *a, const char *agency, char *locatio
         a->dateline->date = date;
 }
 
+/* The body from @p rest (inside it) on, moved in place: no copy to allocate. */
 static void cut_body(struct nw_article *a, const char *rest)
 {
-        char *body;
-
         while (*rest == ' ' || *rest == '\n') {
                 rest++;
         }
-        body = nw_xstrdup(rest);
-        free(a->body);
-        a->body = body;
+        memmove(a->body, rest, strlen(rest) + 1);
 }
 
 /* "Xinhua News Agency Sichuan Channel, May 20th (Chen Juwei, Feng Lei) ..." */

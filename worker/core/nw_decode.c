@@ -4,6 +4,7 @@
 #include "nw_decode.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -353,6 +354,199 @@ out:
         return err;
 }
 
+/* ---- the common case without yajl ------------------------------------------------------
+ * Most values are one flat object of known members with string (or null) values and only
+ * the short escapes. Such a value is read here in one pass, with exactly the result the
+ * event parser gives; anything else (numbers, nesting, unknown members, \u escapes, errors of
+ * any kind) makes the reader give up and leaves the value to yajl, so every message and
+ * every corner keeps yajl's behaviour. */
+
+static int json_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+        while (p < end && json_space(*p)) {
+                p++;
+        }
+        return p;
+}
+
+/* The high bit of each byte of @p x that ends a run of plain string bytes: a control byte,
+ * '"' or '\\'. The lowest set bit is exact (a borrow only runs upwards). */
+static uint64_t special8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+        return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+/* The string whose opening quote is at p[-1]: its decoded bytes as a new string in @p *val,
+ * the byte after the closing quote returned; NULL to give up. */
+static const char *fast_string(const char *p, const char *end, char **val)
+{
+        const char *q = p;
+        char *d, *out;
+        int escapes = 0;
+
+        /* find the closing quote, runs of plain bytes eight at a time */
+        for (;;) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                while (end - q >= 8) {
+                        uint64_t x, m;
+                        memcpy(&x, q, 8);
+                        m = special8(x);
+                        if (m) {
+                                q += __builtin_ctzll(m) >> 3;
+                                break;
+                        }
+                        q += 8;
+                }
+#endif
+                if (q >= end || (unsigned char)*q < 0x20) {
+                        return NULL;    /* yajl refuses a raw control byte: let it say so */
+                }
+                if (*q == '"') {
+                        break;
+                }
+                if (*q == '\\') {
+                        escapes = 1;
+                        q++;            /* the escaped byte cannot end the string */
+                }
+                q++;
+        }
+        if (!escapes) {
+                *val = nw_xstrndup(p, (size_t)(q - p));
+                return q + 1;
+        }
+        /* decoding only shortens */
+        out = d = nw_xmalloc((size_t)(q - p) + 1);
+        while (p < q) {
+                const char *bs = memchr(p, '\\', (size_t)(q - p));
+                size_t run = bs ? (size_t)(bs - p) : (size_t)(q - p);
+
+                memcpy(d, p, run);
+                d += run;
+                p += run;
+                if (p == q) {
+                        break;
+                }
+                switch (p[1]) {
+                case '"': *d++ = '"'; break;
+                case '\\': *d++ = '\\'; break;
+                case '/': *d++ = '/'; break;
+                case 'b': *d++ = '\b'; break;
+                case 'f': *d++ = '\f'; break;
+                case 'n': *d++ = '\n'; break;
+                case 'r': *d++ = '\r'; break;
+                case 't': *d++ = '\t'; break;
+                default:
+                        free(out);      /* \u, or not an escape at all */
+                        return NULL;
+                }
+                p += 2;
+        }
+        *d = '\0';
+        *val = out;
+        return q + 1;
+}
+
+/* @returns 1 with @p out filled, or 0 (out empty) when yajl must read the value. */
+static int decode_fast(const char *value, size_t len, const struct nw_limits *lim,
+                       struct nw_raw *out)
+{
+        const char *p = value, *end = value + len;
+
+        if (lim->max_depth < 1) {
+                return 0;
+        }
+        p = skip_space(p, end);
+        if (p == end || *p != '{') {
+                return 0;
+        }
+        p = skip_space(p + 1, end);
+        if (p < end && *p == '}') {
+                p++;
+                goto done;
+        }
+        for (;;) {
+                const char *k;
+                size_t klen;
+                char **slot = NULL, *val;
+
+                if (p == end || *p != '"') {
+                        goto give_up;
+                }
+                k = ++p;
+                while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20) {
+                        p++;
+                }
+                if (p == end || *p != '"') {
+                        goto give_up;
+                }
+                klen = (size_t)(p - k);
+                for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+                        if (strlen(known[i].name) == klen && memcmp(known[i].name, k, klen) == 0) {
+                                switch (known[i].f) {
+                                case F_ID: slot = &out->id; break;
+                                case F_SOURCE: slot = &out->source; break;
+                                case F_URL: slot = &out->url; break;
+                                case F_TITLE: slot = &out->title; break;
+                                case F_BODY: slot = &out->body; break;
+                                case F_PUBLISHED_AT: slot = &out->published_at; break;
+                                case F_LANGUAGE: slot = &out->language; break;
+                                case F_CONTENT_TYPE: slot = &out->content_type; break;
+                                default: break;
+                                }
+                                break;
+                        }
+                }
+                if (!slot) {
+                        goto give_up;   /* an unknown member: yajl re-encodes it */
+                }
+                p = skip_space(p + 1, end);
+                if (p == end || *p != ':') {
+                        goto give_up;
+                }
+                p = skip_space(p + 1, end);
+                if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+                        /* null means absent: an earlier value stays */
+                        p += 4;
+                } else if (p < end && *p == '"') {
+                        p = fast_string(p + 1, end, &val);
+                        if (!p) {
+                                goto give_up;
+                        }
+                        free(*slot);    /* a repeated member: the last one wins */
+                        *slot = val;
+                } else {
+                        goto give_up;
+                }
+                p = skip_space(p, end);
+                if (p < end && *p == ',') {
+                        p = skip_space(p + 1, end);
+                        continue;
+                }
+                if (p < end && *p == '}') {
+                        p++;
+                        break;
+                }
+                goto give_up;
+        }
+done:
+        if (skip_space(p, end) != end) {
+                goto give_up;
+        }
+        out->is_json = 1;
+        return 1;
+give_up:
+        nw_raw_free(out);
+        return 0;
+}
+
 /* Plain text: the first non-empty line is the title, everything after it the body. */
 static void decode_text(const char *value, size_t len, struct nw_raw *out)
 {
@@ -431,7 +625,9 @@ enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
         } else {
                 json = value[i] == '{' || value[i] == '[';
         }
-        if (json) {
+        if (json && decode_fast(value, len, lim, out)) {
+                err = NW_OK;
+        } else if (json) {
                 err = decode_json(value, len, lim, out, errstr, errstr_size);
                 if (err != NW_OK) {
                         nw_raw_free(out);

@@ -17,6 +17,35 @@ void nw_fp_sha256_hex(const char *s, size_t len, char hex[65]);
  *  letters and digits, or runs of non-ASCII bytes); 0 for text with no words. */
 uint64_t nw_fp_simhash(const char *text, size_t len);
 
+/* The words both near-duplicate fingerprints read: maximal runs of ASCII letters and digits
+ * and non-ASCII bytes, each hashed (FNV-1a over its case-folded bytes) exactly once. */
+struct nw_fp_words {
+        const char *text;
+        size_t len, pos;
+};
+
+/** @brief Start reading the words of @p len bytes at @p text (borrowed). */
+void nw_fp_words_init(struct nw_fp_words *it, const char *text, size_t len);
+
+/** @brief Hash the next words, at most @p cap, into @p out.
+ *  @returns how many; fewer than @p cap only at the end of the text. */
+size_t nw_fp_words_next(struct nw_fp_words *it, uint64_t *out, size_t cap);
+
+/* SimHash fed word hashes batch by batch (see nw_fp_words_next()), for a caller that reads
+ * the words once for several fingerprints. The result equals nw_fp_simhash() of the text. */
+struct nw_simhash {
+        uint32_t ones[64];
+        uint64_t acc[8];
+        uint64_t last[2];       /* the two words before the next batch (0 before the text) */
+        size_t nwords, pending;
+};
+
+void nw_simhash_init(struct nw_simhash *sh);
+/** @brief Add the next @p n word hashes of the text. */
+void nw_simhash_add(struct nw_simhash *sh, const uint64_t *words, size_t n);
+/** @returns the SimHash of all the words added. */
+uint64_t nw_simhash_end(struct nw_simhash *sh);
+
 /** @returns the number of differing bits. */
 int nw_fp_hamming(uint64_t a, uint64_t b);
 

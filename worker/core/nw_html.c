@@ -34,11 +34,13 @@ static int tag_at(const char *s, size_t len, size_t i, size_t *name_len)
 int nw_html_detect(const char *s, size_t len)
 {
         for (size_t i = 0; i + 1 < len; i++) {
+                const char *lt = memchr(s + i, '<', len - 1 - i);
                 size_t start, n;
 
-                if (s[i] != '<') {
-                        continue;
+                if (!lt) {
+                        break;
                 }
+                i = (size_t)(lt - s);
                 start = i + 1;
                 if (s[start] == '/') {
                         start++;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nw_buf.h"
+#include "nw_fingerprint.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -13,25 +14,6 @@ static uint64_t mix64(uint64_t h)
         h ^= h >> 33;
         h *= 0xc4ceb9fe1a85ec53ULL;
         h ^= h >> 33;
-        return h;
-}
-
-static int word_byte(unsigned char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c >= 0x80;
-}
-
-static uint64_t word_hash(const char *s, size_t n)
-{
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (size_t i = 0; i < n; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c >= 'A' && c <= 'Z') {
-                        c = (unsigned char)(c + 32);
-                }
-                h = (h ^ c) * 0x100000001b3ULL;
-        }
         return h;
 }
 
@@ -62,6 +44,16 @@ static void add_figure(struct nw_near_sig *sig, uint32_t h)
         }
 }
 
+/* The high bit of each byte of @p x that is an ASCII digit (bytes cut to 7 bits first so
+ * that no sum carries into the next byte). */
+static uint64_t digits8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+        uint64_t t = x & ones * 0x7F;
+
+        return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
+}
+
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
 {
         size_t i = 0;
@@ -70,6 +62,22 @@ static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
                 size_t start;
                 uint64_t h = 0xcbf29ce484222325ULL;
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                /* most text holds no digit: pass it eight bytes a step */
+                while (len - i >= 8) {
+                        uint64_t x, m;
+                        memcpy(&x, text + i, 8);
+                        m = digits8(x);
+                        if (m) {
+                                i += (size_t)__builtin_ctzll(m) >> 3;
+                                break;
+                        }
+                        i += 8;
+                }
+                if (i >= len) {
+                        break;
+                }
+#endif
                 if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
                                                       (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
                                                       (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {
@@ -117,12 +125,21 @@ static void densify(struct nw_near_sig *sig)
         }
 }
 
-void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
-{
-        uint64_t w[NW_NEAR_SHINGLE] = {0};
-        uint32_t nwords = 0;
-        size_t i = 0;
+#define WORDS_AT_ONCE 256
+#define BEFORE (NW_NEAR_SHINGLE - 1)    /* words a shingle reaches back */
 
+/* A signature in the making: the words before the next batch, then the batch. The shingle
+ * hashes of a batch are independent of each other, so the processor overlaps their
+ * multiplication chains instead of waiting out one chain per word. */
+struct builder {
+        uint64_t w[BEFORE + WORDS_AT_ONCE];
+        /* each word's mix64, the first step of the shingle it starts */
+        uint64_t m[BEFORE + WORDS_AT_ONCE];
+        size_t nwords;
+};
+
+static void sig_begin(struct nw_near_sig *sig, struct builder *b)
+{
         for (int k = 0; k < NW_NEAR_HASHES; k++) {
                 sig->h[k] = UINT32_MAX;
         }
@@ -131,45 +148,87 @@ void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
         }
         sig->shingles = 0;
         sig->nnum = 0;
-        while (i < len) {
-                size_t start;
-                uint64_t sh;
-                while (i < len && !word_byte((unsigned char)text[i])) {
-                        i++;
-                }
-                start = i;
-                while (i < len && word_byte((unsigned char)text[i])) {
-                        i++;
-                }
-                if (i == start) {
-                        break;
-                }
-                memmove(w, w + 1, sizeof(w) - sizeof(w[0]));
-                w[NW_NEAR_SHINGLE - 1] = word_hash(text + start, i - start);
-                if (++nwords < NW_NEAR_SHINGLE) {
-                        continue;
-                }
-                sh = 0;
-                for (int k = 0; k < NW_NEAR_SHINGLE; k++) {
-                        sh = mix64(sh ^ w[k]) + (uint64_t)k;
-                }
-                /* one-permutation hashing: the top bits pick a bin, the rest compete for
-                 * its minimum -- one update per shingle instead of one per hash function */
+        b->nwords = 0;
+}
+
+/* The batch of @p n words at b->w + BEFORE. */
+static void sig_add(struct nw_near_sig *sig, struct builder *b, size_t n)
+{
+        uint64_t *w = b->w, *m = b->m;
+
+        for (size_t j = BEFORE; j < BEFORE + n; j++) {
+                m[j] = mix64(w[j]);
+        }
+        /* the first shingle ends at the fifth word of the text */
+        for (size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords; j < BEFORE + n; j++) {
+                const uint64_t *sw = w + j - BEFORE;
+                uint64_t sh = m[j - BEFORE];
+                /* written out: the loop is not unrolled otherwise */
+                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
+                sh = mix64(sh ^ sw[1]) + 1;
+                sh = mix64(sh ^ sw[2]) + 2;
+                sh = mix64(sh ^ sw[3]) + 3;
+                sh = mix64(sh ^ sw[4]) + 4;
+                /* one-permutation hashing: the top bits pick a bin, the rest compete for its
+                 * minimum -- one update per shingle instead of one per hash function */
                 {
                         unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
                         uint32_t v = (uint32_t)(sh >> 16);
-                        if (v < sig->h[bin]) {
-                                sig->h[bin] = v;
-                        }
+                        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
                 }
                 sig->shingles++;
         }
+        b->nwords += n;
+        if (n == WORDS_AT_ONCE) {
+                /* not the last batch: its last words begin the next one's shingles */
+                memcpy(w, w + n, sizeof(w[0]) * BEFORE);
+                memcpy(m, m + n, sizeof(m[0]) * BEFORE);
+        }
+}
+
+static void sig_end(struct nw_near_sig *sig, const char *text, size_t len)
+{
         densify(sig);
         if (sig->shingles < NW_NEAR_MIN_SHINGLES) {
                 sig->shingles = 0;
                 return;
         }
         add_figures(sig, text, len);
+}
+
+void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig)
+{
+        struct builder b;
+        struct nw_fp_words it;
+        size_t n;
+
+        sig_begin(sig, &b);
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, b.w + BEFORE, WORDS_AT_ONCE);
+                sig_add(sig, &b, n);
+        } while (n == WORDS_AT_ONCE);
+        sig_end(sig, text, len);
+}
+
+void nw_near_fingerprints(const char *text, size_t len, uint64_t *simhash,
+                          struct nw_near_sig *sig)
+{
+        struct builder b;
+        struct nw_simhash sh;
+        struct nw_fp_words it;
+        size_t n;
+
+        sig_begin(sig, &b);
+        nw_simhash_init(&sh);
+        nw_fp_words_init(&it, text, len);
+        do {
+                n = nw_fp_words_next(&it, b.w + BEFORE, WORDS_AT_ONCE);
+                nw_simhash_add(&sh, b.w + BEFORE, n);
+                sig_add(sig, &b, n);
+        } while (n == WORDS_AT_ONCE);
+        sig_end(sig, text, len);
+        *simhash = nw_simhash_end(&sh);
 }
 
 uint32_t nw_near_band(const struct nw_near_sig *sig, int band)

@@ -40,6 +40,11 @@ struct nw_near_sig {
  *  NW_NEAR_MIN_SHINGLES shingles get shingles 0 and never match. */
 void nw_near_signature(const char *text, size_t len, struct nw_near_sig *sig);
 
+/** @brief nw_near_signature() of @p text and its nw_fp_simhash() in @p simhash, from one
+ *  reading of its words (both fingerprints hash the same words). */
+void nw_near_fingerprints(const char *text, size_t len, uint64_t *simhash,
+                          struct nw_near_sig *sig);
+
 /** @returns the 32-bit key of band @p band (0..NW_NEAR_BANDS-1) of @p sig. */
 uint32_t nw_near_band(const struct nw_near_sig *sig, int band);
 

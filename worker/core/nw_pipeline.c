@@ -51,10 +51,13 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
                 goto fail;
         }
         nw_fp_content_sha256(a->title, a->body, a->sha256_hex);
-        a->simhash = a->body[0] ? nw_fp_simhash(a->body, strlen(a->body))
-                                : nw_fp_simhash(a->title, strlen(a->title));
-        /* the body only: syndicated copies change headlines */
-        nw_near_signature(a->body, strlen(a->body), &a->near);
+        /* the MinHash signature of the body only: syndicated copies change headlines */
+        if (a->body[0]) {
+                nw_near_fingerprints(a->body, strlen(a->body), &a->simhash, &a->near);
+        } else {
+                a->simhash = nw_fp_simhash(a->title, strlen(a->title));
+                nw_near_signature(a->body, 0, &a->near);
+        }
         /* facts last: they read the normalized body and the dateline; an over-long body
          * keeps the record without facts rather than dead-lettering the article */
         (void)nw_extract(a, errstr, errstr_size);

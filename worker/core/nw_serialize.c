@@ -1,50 +1,242 @@
-/* nw_serialize.c -- the v1 record through yajl_gen. Every yajl_gen call's status is checked:
- * a record that is cut short must never reach Kafka. */
+/* nw_serialize.c -- the v1 record, written straight into the output buffer. The bytes are
+ * exactly what yajl_gen (compact, no UTF-8 check, solidus unescaped) makes of the same calls:
+ * consumers and the golden outputs compare records byte for byte. A record that cannot be
+ * completed leaves the output as it was: a record cut short must never reach Kafka. */
 #include "nw_serialize.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
 #include "nw_err.h"
 
+/* yajl_gen's nesting limit (YAJL_MAX_DEPTH), which the replayed `extra` object can reach */
+#define GEN_MAX_DEPTH 128
+
 struct gen {
-        yajl_gen g;
+        struct nw_buf *out;
         int ok;
+        int comma;      /* a value ended here: the next value or key needs a ',' first */
+        int depth;
 };
+
+static inline void put(struct gen *w, const char *s, size_t n)
+{
+        /* after a failure the record is dropped whole, so later appends need no guard */
+        if (nw_buf_append(w->out, s, n) != NW_OK) {
+                w->ok = 0;
+        }
+}
+
+static void sep(struct gen *w)
+{
+        if (w->comma) {
+                put(w, ",", 1);
+        }
+}
+
+/* The bytes that JSON (as yajl writes it) escapes, eight at a time: the high bit of a byte of
+ * the result is set for a control byte, '"' or '\\'. A set bit may be a false positive only
+ * above a true one (a borrow runs upwards), so the lowest set bit is always exact. */
+static uint64_t special8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+        uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+
+        return (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
+}
+
+static const char *escape_of(unsigned char c, char hex[7])
+{
+        switch (c) {
+        case '\r': return "\\r";
+        case '\n': return "\\n";
+        case '\\': return "\\\\";
+        case '"': return "\\\"";
+        case '\f': return "\\f";
+        case '\b': return "\\b";
+        case '\t': return "\\t";
+        default:
+                if (c < 0x20) {
+                        static const char digits[] = "0123456789ABCDEF";
+                        memcpy(hex, "\\u00", 4);
+                        hex[4] = digits[c >> 4];
+                        hex[5] = digits[c & 15];
+                        hex[6] = '\0';
+                        return hex;
+                }
+                return NULL;
+        }
+}
+
+static int special(unsigned char c)
+{
+        return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The first byte at or after @p i that needs escaping, or @p n. */
+static size_t plain_up_to(const char *s, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        while (n - i >= 8) {
+                uint64_t x, m;
+                memcpy(&x, s + i, 8);
+                m = special8(x);
+                if (m) {
+                        return i + ((size_t)__builtin_ctzll(m) >> 3);
+                }
+                i += 8;
+        }
+#endif
+        while (i < n && !special((unsigned char)s[i])) {
+                i++;
+        }
+        return i;
+}
+
+/* A JSON string: runs of plain bytes are copied whole, only the bytes that need it escaped.
+ * Bytes past 0x7F go through untouched, valid UTF-8 or not, as yajl_gen does by default. */
+static void string_n(struct gen *w, const char *s, size_t n)
+{
+        struct nw_buf *b = w->out;
+        size_t run = 0, i = plain_up_to(s, 0, n);
+        char hex[7];
+
+        if (i == n && n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
+                /* nothing to escape and room for it all (most strings): one copy, no appends */
+                char *d = b->data + b->len;
+                *d = ',';
+                d += w->comma;
+                *d++ = '"';
+                memcpy(d, s, n);
+                d += n;
+                *d++ = '"';
+                *d = '\0';
+                b->len = (size_t)(d - b->data);
+                w->comma = 1;
+                return;
+        }
+        sep(w);
+        put(w, "\"", 1);
+        while (i < n) {
+                const char *esc = escape_of((unsigned char)s[i], hex);
+                put(w, s + run, i - run);
+                put(w, esc, strlen(esc));
+                run = ++i;
+                i = plain_up_to(s, i, n);
+        }
+        put(w, s + run, n - run);
+        put(w, "\"", 1);
+        w->comma = 1;
+}
 
 static void str(struct gen *w, const char *s)
 {
-        if (!w->ok) {
-                return;
-        }
         if (!s) {
-                w->ok = yajl_gen_null(w->g) == yajl_gen_status_ok;
+                sep(w);
+                put(w, "null", 4);
+                w->comma = 1;
                 return;
         }
-        w->ok = yajl_gen_string(w->g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok;
+        string_n(w, s, strlen(s));
 }
 
-static void key(struct gen *w, const char *k)
+/* A member name of ours: plain ASCII, nothing to escape, so it goes out with its quotes,
+ * colon and any comma in one copy. */
+static void member(struct gen *w, const char *quoted, size_t n)
 {
-        str(w, k);
+        if (w->comma) {
+                put(w, quoted, n);
+        } else {
+                put(w, quoted + 1, n - 1);
+        }
+        w->comma = 0;
+}
+
+#define key(w, k) member(w, ",\"" k "\":", sizeof(",\"" k "\":") - 1)
+
+static void atom(struct gen *w, const char *s, size_t n)
+{
+        sep(w);
+        put(w, s, n);
+        w->comma = 1;
 }
 
 static void null(struct gen *w)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_null(w->g) == yajl_gen_status_ok;
-        }
+        atom(w, "null", 4);
 }
 
+/* "%lld" by hand: the record has a few numbers and printf is most of their cost. */
 static void integer(struct gen *w, long long v)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_integer(w->g, v) == yajl_gen_status_ok;
+        char buf[24];
+        size_t at = sizeof(buf);
+        /* the magnitude in unsigned arithmetic, which LLONG_MIN also fits */
+        unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+        do {
+                buf[--at] = (char)('0' + u % 10);
+                u /= 10;
+        } while (u);
+        if (v < 0) {
+                buf[--at] = '-';
         }
+        atom(w, buf + at, sizeof(buf) - at);
+}
+
+/* "%.15g" for the common figures ("5.93", "-0.25") without printf, or 0 to leave it to
+ * printf. When a decimal of at most 15 significant digits reads back as exactly @p v, it is
+ * what "%.15g" prints: a double carries more than 15 digits, so rounding @p v to 15 digits
+ * cannot land anywhere else. r / 10^k in double arithmetic is correctly rounded, so it reads
+ * back exactly as strtod() would. */
+static int short_decimal(double v, char *buf, int *len)
+{
+        static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+        double a = fabs(v);
+        char digits[24];
+        int k, nd = 0, n = 0;
+        long long r = 0;
+
+        /* below 1e-4 "%g" switches to an exponent */
+        if (!(a >= 1e-4 && a < 1e9)) {
+                return 0;
+        }
+        for (k = 1; k < 10; k++) {
+                double x = a * p10[k];
+                if (x >= 1e15) {
+                        return 0;
+                }
+                r = (long long)(x + 0.5);
+                if ((double)r / p10[k] == a) {
+                        break;
+                }
+        }
+        if (k == 10 || r % 10 == 0 || r >= 1000000000000000LL) {
+                return 0;
+        }
+        for (long long q = r; q; q /= 10) {
+                digits[nd++] = (char)('0' + q % 10);
+        }
+        while (nd <= k) {
+                digits[nd++] = '0';     /* "0.05": zeros up to the point */
+        }
+        if (v < 0) {
+                buf[n++] = '-';
+        }
+        while (nd > k) {
+                buf[n++] = digits[--nd];
+        }
+        buf[n++] = '.';
+        while (nd > 0) {
+                buf[n++] = digits[--nd];
+        }
+        buf[n] = '\0';
+        *len = n;
+        return 1;
 }
 
 /* Whole numbers print without a fraction ("6150000000", not "6.15e9"): consumers compare
@@ -54,47 +246,59 @@ static void number(struct gen *w, double v)
         char buf[40];
         int n;
 
-        if (!w->ok) {
-                return;
-        }
         if (!isfinite(v)) {
                 null(w);
                 return;
         }
         if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-                n = snprintf(buf, sizeof(buf), "%.0f", v);
-        } else {
+                /* exactly an integer, which "%.0f" prints as such; -0 keeps its sign */
+                if (v == 0 && signbit(v)) {
+                        atom(w, "-0", 2);
+                } else {
+                        integer(w, (long long)v);
+                }
+                return;
+        } else if (!short_decimal(v, buf, &n)) {
                 n = snprintf(buf, sizeof(buf), "%.15g", v);
         }
-        w->ok = yajl_gen_number(w->g, buf, (size_t)n) == yajl_gen_status_ok;
+        atom(w, buf, (size_t)n);
+}
+
+static void open_c(struct gen *w, const char *c)
+{
+        sep(w);
+        if (++w->depth >= GEN_MAX_DEPTH) {
+                w->ok = 0;
+        }
+        put(w, c, 1);
+        w->comma = 0;
+}
+
+static void close_c(struct gen *w, const char *c)
+{
+        w->depth--;
+        put(w, c, 1);
+        w->comma = 1;
 }
 
 static void open_map(struct gen *w)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_map_open(w->g) == yajl_gen_status_ok;
-        }
+        open_c(w, "{");
 }
 
 static void close_map(struct gen *w)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_map_close(w->g) == yajl_gen_status_ok;
-        }
+        close_c(w, "}");
 }
 
 static void open_array(struct gen *w)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_array_open(w->g) == yajl_gen_status_ok;
-        }
+        open_c(w, "[");
 }
 
 static void close_array(struct gen *w)
 {
-        if (w->ok) {
-                w->ok = yajl_gen_array_close(w->g) == yajl_gen_status_ok;
-        }
+        close_c(w, "]");
 }
 
 static void strv(struct gen *w, const struct nw_strv *sv)
@@ -127,25 +331,68 @@ static void quantity(struct gen *w, const struct nw_quantity *q, int money)
 }
 
 /* Splice an already-serialized JSON object (the input's unknown members) into the output by
- * replaying it through a parser into our generator, so it is re-validated on the way. */
-static int replay_null(void *ctx) { return yajl_gen_null(ctx) == yajl_gen_status_ok; }
-static int replay_bool(void *ctx, int b) { return yajl_gen_bool(ctx, b) == yajl_gen_status_ok; }
+ * replaying it through a parser into our writer, so it is re-validated on the way. */
+static int replay_null(void *ctx)
+{
+        null(ctx);
+        return ((struct gen *)ctx)->ok;
+}
+
+static int replay_bool(void *ctx, int b)
+{
+        atom(ctx, b ? "true" : "false", b ? 4 : 5);
+        return ((struct gen *)ctx)->ok;
+}
+
 static int replay_number(void *ctx, const char *s, size_t n)
 {
-        return yajl_gen_number(ctx, s, n) == yajl_gen_status_ok;
+        atom(ctx, s, n);
+        return ((struct gen *)ctx)->ok;
 }
+
 static int replay_string(void *ctx, const unsigned char *s, size_t n)
 {
-        return yajl_gen_string(ctx, s, n) == yajl_gen_status_ok;
+        string_n(ctx, (const char *)s, n);
+        return ((struct gen *)ctx)->ok;
 }
-static int replay_map_open(void *ctx) { return yajl_gen_map_open(ctx) == yajl_gen_status_ok; }
-static int replay_map_close(void *ctx) { return yajl_gen_map_close(ctx) == yajl_gen_status_ok; }
-static int replay_array_open(void *ctx) { return yajl_gen_array_open(ctx) == yajl_gen_status_ok; }
-static int replay_array_close(void *ctx) { return yajl_gen_array_close(ctx) == yajl_gen_status_ok; }
+
+static int replay_key(void *ctx, const unsigned char *s, size_t n)
+{
+        struct gen *w = ctx;
+
+        string_n(w, (const char *)s, n);
+        put(w, ":", 1);
+        w->comma = 0;
+        return w->ok;
+}
+
+static int replay_map_open(void *ctx)
+{
+        open_map(ctx);
+        return ((struct gen *)ctx)->ok;
+}
+
+static int replay_map_close(void *ctx)
+{
+        close_map(ctx);
+        return ((struct gen *)ctx)->ok;
+}
+
+static int replay_array_open(void *ctx)
+{
+        open_array(ctx);
+        return ((struct gen *)ctx)->ok;
+}
+
+static int replay_array_close(void *ctx)
+{
+        close_array(ctx);
+        return ((struct gen *)ctx)->ok;
+}
 
 static const yajl_callbacks replay = {
         replay_null, replay_bool, NULL, NULL, replay_number, replay_string, replay_map_open,
-        replay_string, replay_map_close, replay_array_open, replay_array_close,
+        replay_key, replay_map_close, replay_array_open, replay_array_close,
 };
 
 static void raw_json(struct gen *w, const char *json)
@@ -155,13 +402,15 @@ static void raw_json(struct gen *w, const char *json)
         if (!w->ok) {
                 return;
         }
-        h = yajl_alloc(&replay, NULL, w->g);
+        h = yajl_alloc(&replay, NULL, w);
         if (!h) {
                 w->ok = 0;
                 return;
         }
-        w->ok = yajl_parse(h, (const unsigned char *)json, strlen(json)) == yajl_status_ok &&
-                yajl_complete_parse(h) == yajl_status_ok;
+        if (yajl_parse(h, (const unsigned char *)json, strlen(json)) != yajl_status_ok ||
+            yajl_complete_parse(h) != yajl_status_ok) {
+                w->ok = 0;
+        }
         yajl_free(h);
 }
 
@@ -254,15 +503,10 @@ static const char *dedupe_status(enum nw_dedupe_status s)
 enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
                          const char *version, struct nw_buf *out)
 {
-        struct gen w = {yajl_gen_alloc(NULL), 1};
+        struct gen w = {out, 1, 0, 0};
+        size_t start = out->len;
         char simhash[17];
-        const unsigned char *buf;
-        size_t blen;
-        enum nw_err err = NW_OK;
 
-        if (!w.g) {
-                abort();
-        }
         snprintf(simhash, sizeof(simhash), "%016llx", (unsigned long long)a->simhash);
         open_map(&w);
         key(&w, "schema"); str(&w, NW_RECORD_SCHEMA);
@@ -335,12 +579,12 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
                 raw_json(&w, a->extra_json);
         }
         close_map(&w);
-        if (!w.ok || yajl_gen_get_buf(w.g, &buf, &blen) != yajl_gen_status_ok) {
-                err = NW_ERR_TOO_BIG;
-                goto out;
+        if (!w.ok) {
+                out->len = start;
+                if (out->data) {
+                        out->data[start] = '\0';
+                }
+                return NW_ERR_TOO_BIG;
         }
-        err = nw_buf_append(out, buf, blen);
-out:
-        yajl_gen_free(w.g);
-        return err;
+        return NW_OK;
 }

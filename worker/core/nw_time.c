@@ -37,6 +37,16 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
         *y += *m <= 2;
 }
 
+/* @p v in exactly @p width decimal digits (it fits); @returns the end. */
+static char *put_digits(char *p, unsigned v, int width)
+{
+        for (int i = width - 1; i >= 0; i--) {
+                p[i] = (char)('0' + v % 10);
+                v /= 10;
+        }
+        return p + width;
+}
+
 void nw_time_format(int64_t unix_ms, int with_ms, char *out, size_t out_size)
 {
         int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
@@ -47,6 +57,28 @@ void nw_time_format(int64_t unix_ms, int with_ms, char *out, size_t out_size)
         unsigned m, d;
 
         civil_from_days(days, &y, &m, &d);
+        if (y >= 0 && y <= 9999 && out_size >= 25) {
+                /* what the formats below print, without printf: every field has its width */
+                char *p = out;
+                p = put_digits(p, (unsigned)y, 4);
+                *p++ = '-';
+                p = put_digits(p, m, 2);
+                *p++ = '-';
+                p = put_digits(p, d, 2);
+                *p++ = 'T';
+                p = put_digits(p, (unsigned)(rem / 3600), 2);
+                *p++ = ':';
+                p = put_digits(p, (unsigned)(rem / 60 % 60), 2);
+                *p++ = ':';
+                p = put_digits(p, (unsigned)(rem % 60), 2);
+                if (with_ms) {
+                        *p++ = '.';
+                        p = put_digits(p, (unsigned)ms, 3);
+                }
+                *p++ = 'Z';
+                *p = '\0';
+                return;
+        }
         if (with_ms) {
                 snprintf(out, out_size, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
                          (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)ms);
