@@ -579,8 +579,14 @@ def cmd_table(a):
                 row("redis", "round trips per batch", f"{num('worker_redis_round_trips') / cb:.2f}",
                     f"{int(num('worker_redis_round_trips'))} round trips / {int(cb)} claim batches "
                     "(includes connect and script load)")
-                row("redis", "commands per batch", f"{num('worker_claims') / cb:.1f}",
-                    f"one EVALSHA per claimed article ({int(num('worker_claims'))} claims)")
+                stats = dict(kv.split(":", 1) for kv in
+                             r.get("e2e_redis_server_cmdstats", "").split(",") if ":" in kv)
+                evalsha = int(stats.get("evalsha", 0))
+                if evalsha:
+                    row("redis", "script calls per batch", f"{evalsha / cb:.1f}",
+                        f"{evalsha} EVALSHA for {int(num('worker_claims'))} claims "
+                        f"({num('worker_claims') / evalsha:.0f} per call): a batch's claims go out "
+                        "in up to 8 parts, one script call each, as the pipelines finish them")
                 sc = num("e2e_redis_server_commands")
                 if sc:
                     row("redis", "server commands per article", f"{sc / n:.1f}",
