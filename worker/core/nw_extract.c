@@ -461,6 +461,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 struct nw_money mo;
                 struct nw_num n;
                 size_t e;
+                int num_ok;
 
                 if (!(nw_scan_at_word_start(s, i) || c == '$' || c >= 0x80) || c == ' ') {
                         i++;
@@ -481,12 +482,18 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         }
                         continue;
                 }
+                /* the money parse reads the number at i when no sign opens it; a failed one
+                 * hands that number on instead of it being parsed twice */
+                num_ok = -1;
                 if ((c == '$' || c >= 0x80 || (c >= 'A' && c <= 'Z') || nw_scan_digit(c)) &&
-                    nw_money_parse(s, lim, i, &x->mc, &mo)) {
+                    nw_money_parse_num(s, lim, i, &x->mc, &mo, &n, &num_ok)) {
                         i = money_mention(x, &mo, i, lim);
                         continue;
                 }
-                if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !nw_num_parse(s, lim, i, &n)) {
+                if (num_ok < 0 && (nw_scan_digit(c) || nw_scan_alpha(c))) {
+                        num_ok = nw_num_parse(s, lim, i, &n);
+                }
+                if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !num_ok) {
                         i = nw_scan_alpha(c) ? nw_scan_word_end(s, lim, i) : i + 1;
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;

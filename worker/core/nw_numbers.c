@@ -683,12 +683,22 @@ static int count_noun_follows(const char *s, size_t len, size_t end)
 int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
                    struct nw_money *out)
 {
+        int num_ok;
+        struct nw_num num;
+
+        return nw_money_parse_num(s, len, pos, ctx, out, &num, &num_ok);
+}
+
+int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
+                       struct nw_money *out, struct nw_num *num_at, int *num_ok)
+{
         struct nw_num num;
         const char *code = NULL;
         size_t p = pos, qs, qe;
-        int bare = 0;
+        int bare = 0, ok;
 
         memset(out, 0, sizeof(*out));
+        *num_ok = -1;
         if (pos >= len) {
                 return 0;
         }
@@ -723,8 +733,13 @@ int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_
                 code = "INR";
                 p = pos + 1;
         }
-        if (!nw_num_parse(s, len, p, &num) || (num.flags & (NW_NUM_ORDINAL | NW_NUM_RANGE) &&
-                                               !(num.flags & NW_NUM_RANGE && code))) {
+        ok = nw_num_parse(s, len, p, &num);
+        if (p == pos) {
+                *num_at = num;
+                *num_ok = ok;
+        }
+        if (!ok || (num.flags & (NW_NUM_ORDINAL | NW_NUM_RANGE) &&
+                    !(num.flags & NW_NUM_RANGE && code))) {
                 return 0;
         }
         if (num.flags & NW_NUM_ORDINAL) {
