@@ -398,23 +398,30 @@ int nw_cues_table_ok(void)
         return 1;
 }
 
+/* Look up the word s[0..n), compared lower-cased in place (no copy: every word of every
+ * sentence comes through here). */
 static void lookup(const char *w, size_t n, struct nw_cues *out)
 {
         size_t p, end;
+        unsigned char c1;
 
         /* a one-letter word or a second byte that is no letter matches no key */
-        if (n < 2 || w[1] < 'a' || w[1] > 'z') {
+        if (n < 2) {
                 return;
         }
-        p = (size_t)(w[0] - 'a') * 26 + (size_t)(w[1] - 'a');
+        c1 = nw_scan_lower((unsigned char)w[1]);
+        if (c1 < 'a' || c1 > 'z') {
+                return;
+        }
+        p = (size_t)(nw_scan_lower((unsigned char)w[0]) - 'a') * 26 + (size_t)(c1 - 'a');
         end = pair_start[p + 1];
         for (size_t i = pair_start[p]; i < end; i++) {
                 const struct cue *c = &cues[i];
                 size_t k = c->len < n ? c->len : n, j = 2;
-                while (j < k && c->key[j] == w[j]) {
+                while (j < k && (unsigned char)c->key[j] == nw_scan_lower((unsigned char)w[j])) {
                         j++;
                 }
-                if (j < k && c->key[j] > w[j]) {
+                if (j < k && (unsigned char)c->key[j] > nw_scan_lower((unsigned char)w[j])) {
                         break; /* every later key sorts after the word too */
                 }
                 if (j == k && (c->len == n || (c->prefix && c->len < n))) {
@@ -426,7 +433,6 @@ static void lookup(const char *w, size_t n, struct nw_cues *out)
 
 void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
 {
-        char w[32];
         size_t i = a;
 
         out->sure = out->maybe = 0;
@@ -437,24 +443,19 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
                 }
         }
         while (i < b) {
-                size_t n = 0, e = i;
+                size_t e = i + 1;
                 unsigned char c = (unsigned char)s[i];
                 if (!nw_scan_wordc(c)) {
                         i++;
                         continue;
                 }
-                /* the run of word bytes, lower-cased; keys are letters, so a run that starts
-                 * with a digit or a multi-byte character matches nothing */
                 while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                        if (n < sizeof(w)) {
-                                unsigned char d = (unsigned char)s[e];
-                                w[n++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
-                        }
                         e++;
                 }
+                /* keys are letters, so a run that starts with a digit or a multi-byte
+                 * character matches nothing */
                 if (nw_scan_alpha(c)) {
-                        /* a run longer than the buffer can only match a prefix key */
-                        lookup(w, e - i > sizeof(w) ? sizeof(w) + 1 : n, out);
+                        lookup(s + i, e - i, out);
                 }
                 i = e;
         }
