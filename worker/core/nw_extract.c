@@ -4,6 +4,8 @@
  * heavier matchers (events, people, organizers) run on it. All tables are const. */
 #include "nw_extract.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,12 +77,19 @@ static int lower_eq(const char *s, size_t n, const char *w)
         return w[n] == '\0';
 }
 
+static int in_hashed_list(const char *s, size_t n, const char *const *list);
+
 static int in_list(const char *s, size_t n, const char *const *list)
 {
         unsigned char c0;
+        int hashed;
 
         if (n == 0) {
                 return 0;
+        }
+        hashed = in_hashed_list(s, n, list);
+        if (hashed >= 0) {
+                return hashed;
         }
         /* the first byte rules out nearly every entry before its length is taken */
         c0 = nw_scan_lower((unsigned char)s[0]);
@@ -2574,6 +2583,103 @@ static void places_in(struct ex *x, const struct span *sp)
                         i = nw_scan_word_end(s, sp->b, i);
                 }
         }
+}
+
+/* ---------------------------------------------------------------- hashed word lists */
+
+/* The long lists asked about nearly every word of a sentence (title heads and stop words for
+ * people, organization suffixes, noun-phrase stops) are answered by one probe of a hash set
+ * built once from the lists themselves, instead of a walk over each list: a slot per distinct
+ * word, with a bit per list that holds it. */
+static const char *const *const hashed_lists[] = {title_heads, org_suffix, name_stop, np_stop};
+
+#define HASHED_SLOTS 1024       /* a power of two, over twice the words of the lists */
+
+struct hashed_word {
+        const char *w;          /* NULL: empty slot */
+        size_t len;
+        unsigned lists;         /* bit k: the word is in hashed_lists[k] */
+};
+
+static struct hashed_word hashed_words[HASHED_SLOTS];
+static size_t hashed_max_len;
+static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
+static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a over the bytes with A-Z lower-cased, as lower_eq() compares them. */
+static size_t hash_lower(const char *s, size_t n)
+{
+        uint32_t h = 2166136261u;
+
+        for (size_t i = 0; i < n; i++) {
+                h = (h ^ nw_scan_lower((unsigned char)s[i])) * 16777619u;
+        }
+        return (size_t)(h ^ (h >> 15));
+}
+
+/* The slot of the word s[0..n) compared as lower_eq() does, or the empty slot it would take. */
+static struct hashed_word *hashed_slot(const char *s, size_t n)
+{
+        for (size_t i = hash_lower(s, n) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
+                struct hashed_word *hw = &hashed_words[i];
+                if (!hw->w || (hw->len == n && lower_eq(s, n, hw->w))) {
+                        return hw;
+                }
+        }
+}
+
+static void hashed_build(void)
+{
+        size_t used = 0;
+
+        for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
+                for (const char *const *w = hashed_lists[k]; *w; w++) {
+                        size_t n = strlen(*w);
+                        struct hashed_word *hw;
+                        if (used >= HASHED_SLOTS / 2) {
+                                return; /* hashed_ready stays 0 */
+                        }
+                        /* a word with a capital never equals a lower-cased probe: leave it out,
+                         * as lower_eq() never matches it */
+                        if (!lower_eq(*w, n, *w)) {
+                                continue;
+                        }
+                        hw = hashed_slot(*w, n);
+                        if (!hw->w) {
+                                hw->w = *w;
+                                hw->len = n;
+                                used++;
+                        }
+                        hw->lists |= 1u << k;
+                        if (n > hashed_max_len) {
+                                hashed_max_len = n;
+                        }
+                }
+        }
+        hashed_ready = 1;
+}
+
+/* @returns 1 or 0 as in_list() for a hashed list, or -1 when @p list is not one of them. */
+static int in_hashed_list(const char *s, size_t n, const char *const *list)
+{
+        const struct hashed_word *hw;
+        size_t k = 0;
+
+        while (k < sizeof(hashed_lists) / sizeof(hashed_lists[0]) && hashed_lists[k] != list) {
+                k++;
+        }
+        if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
+                return -1;
+        }
+        pthread_once(&hashed_once, hashed_build);
+        if (!hashed_ready) {
+                return -1;
+        }
+        if (n > hashed_max_len) {
+                return 0;
+        }
+        hw = hashed_slot(s, n);
+        return hw->w && ((hw->lists >> k) & 1u);
 }
 
 /* ---------------------------------------------------------------- driver */
