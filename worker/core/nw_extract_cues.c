@@ -4,6 +4,7 @@
  * itself, never sorts after it. */
 #include "nw_extract_cues.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "nw_scan.h"
@@ -380,6 +381,18 @@ int nw_cues_table_ok(void)
                         return 0;
                 }
         }
+        for (size_t i = 0; i < n_cues; i++) {
+                /* lookup() skips words whose first three letters start no key, which needs
+                 * keys of letters only and no two-letter prefix key */
+                for (const char *k = cues[i].key; *k; k++) {
+                        if (*k < 'a' || *k > 'z') {
+                                return 0;
+                        }
+                }
+                if (cues[i].len < 3 && cues[i].prefix) {
+                        return 0;
+                }
+        }
         for (size_t p = 0; p <= 26 * 26; p++) {
                 /* the rows before pair_start[p] are exactly those whose two letters sort
                  * before pair p */
@@ -398,6 +411,25 @@ int nw_cues_table_ok(void)
         return 1;
 }
 
+/* Bit (c0 * 26 + c1) * 26 + c2 is set when a key of three or more letters starts with the
+ * letters c0 c1 c2. Built once from the table: most words of a sentence share their first two
+ * letters with some key but their first three with none, and are done after one bit test. */
+static uint64_t triples[(26 * 26 * 26 + 63) / 64];
+static pthread_once_t triples_once = PTHREAD_ONCE_INIT;
+
+static void triples_build(void)
+{
+        for (size_t i = 0; i < n_cues; i++) {
+                const char *k = cues[i].key;
+                if (cues[i].len >= 3 && k[0] >= 'a' && k[0] <= 'z' && k[1] >= 'a' &&
+                    k[1] <= 'z' && k[2] >= 'a' && k[2] <= 'z') {
+                        size_t t = ((size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a')) * 26 +
+                                   (size_t)(k[2] - 'a');
+                        triples[t / 64] |= (uint64_t)1 << (t % 64);
+                }
+        }
+}
+
 /* Look up the word s[0..n), compared lower-cased in place (no copy: every word of every
  * sentence comes through here). */
 static void lookup(const char *w, size_t n, struct nw_cues *out)
@@ -414,6 +446,15 @@ static void lookup(const char *w, size_t n, struct nw_cues *out)
                 return;
         }
         p = (size_t)(nw_scan_lower((unsigned char)w[0]) - 'a') * 26 + (size_t)(c1 - 'a');
+        if (n >= 3) {
+                /* no two-letter key is a prefix key, so only keys of three letters or more
+                 * can match here, and they all have a letter third */
+                unsigned char c2 = nw_scan_lower((unsigned char)w[2]);
+                size_t t = p * 26 + (size_t)(c2 - 'a');
+                if (c2 < 'a' || c2 > 'z' || !((triples[t / 64] >> (t % 64)) & 1u)) {
+                        return;
+                }
+        }
         end = pair_start[p + 1];
         for (size_t i = pair_start[p]; i < end; i++) {
                 const struct cue *c = &cues[i];
@@ -435,6 +476,7 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
 {
         size_t i = a;
 
+        pthread_once(&triples_once, triples_build);
         out->sure = out->maybe = 0;
         /* a word cut by the start of the span is not a word of the span */
         if (i < b && i > 0 && nw_scan_wordc((unsigned char)s[i - 1])) {

@@ -151,6 +151,14 @@ int nw_num_word_start(const char *s, size_t len, size_t pos)
 {
         size_t n = 0, first = 0, rows;
 
+        /* most words start with a letter no row starts with: decide that before measuring */
+        if (pos >= len) {
+                return 0;
+        }
+        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
+        if (rows == 0) {
+                return 0;
+        }
         while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
                 if (n + 1 >= 12) {
                         return 0; /* longer than any row */
@@ -160,7 +168,6 @@ int nw_num_word_start(const char *s, size_t len, size_t pos)
         if (n == 0) {
                 return 0;
         }
-        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
         for (size_t r = first; r < first + rows; r++) {
                 if (number_starts[r].n == n &&
                     nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
