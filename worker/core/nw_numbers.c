@@ -63,12 +63,16 @@ static const struct word_val *lookup(const struct word_val *t, const char *s, si
         c0 = (unsigned char)s[pos];
         c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
         for (; t->w; t++) {
-                size_t n;
+                size_t k = 1;
                 if ((unsigned char)t->w[0] != c0) {
                         continue;
                 }
-                n = strlen(t->w);
-                if (n == end - pos && nw_scan_word_at(s, end, pos, t->w) == end) {
+                /* the whole span equals the row (rows are lower case): one pass, no strlen */
+                while (pos + k < end && t->w[k] &&
+                       nw_scan_lower((unsigned char)s[pos + k]) == (unsigned char)t->w[k]) {
+                        k++;
+                }
+                if (pos + k == end && t->w[k] == '\0') {
                         return t;
                 }
         }
@@ -626,16 +630,18 @@ static const struct cur_sign suffixes[] = {
 
 static size_t sign_at(const char *s, size_t len, size_t pos, const struct cur_sign *c)
 {
-        size_t n = strlen(c->t);
+        size_t n = 0;
 
-        if (pos + n > len) {
-                return 0;
-        }
+        /* nw_scan_word_at() checks the bounds itself */
         if (c->ci) {
                 return nw_scan_word_at(s, len, pos, c->t);
         }
-        if (memcmp(s + pos, c->t, n) != 0) {
-                return 0;
+        /* bytes as written, measured while compared */
+        while (c->t[n]) {
+                if (pos + n >= len || s[pos + n] != c->t[n]) {
+                        return 0;
+                }
+                n++;
         }
         return pos + n;
 }
