@@ -24,6 +24,7 @@
 #define MAX_TEXT (1u << 20)
 #define MAX_FACTS 200
 #define MAX_MENTIONS 256
+#define MAX_CAPS 256
 
 struct span {
         size_t a, b;
@@ -55,6 +56,10 @@ struct ex {
         struct span *sents;
         size_t n_sents;
         struct nw_cues cues;    /* cue words of the sentence being read */
+        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
+         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
+        size_t caps[MAX_CAPS];
+        size_t n_caps;
         struct mention *m;      /* the sentence's mentions, grown up to MAX_MENTIONS */
         size_t n_m, cap_m;
         long main_event;        /* index of the story's main event, -1 */
@@ -2487,100 +2492,132 @@ static const char *const org_suffix[] = {
         NULL,
 };
 
+/* The organization whose suffix is the capitalized word @p i, if it is one, added to the
+ * article. @returns the end of what it read, where the scan goes on after. */
+static size_t org_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t we = nw_scan_word_end(s, sp->b, i);
+
+        if (we < sp->b && s[we] == '.') {
+                we++;
+        }
+        if (in_list(s + i, we - i, org_suffix)) {
+                size_t a = name_start(x, sp, i);
+                size_t an = nw_scan_find_word(s, a, i, "and");
+                /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
+                 * Commission" and "... Inspection and Insurance Co" are one */
+                while (an != (size_t)-1) {
+                        size_t w = an;
+                        while (w > a && s[w - 1] == ' ') {
+                                w--;
+                        }
+                        {
+                                size_t ws = w;
+                                while (ws > a && s[ws - 1] != ' ') {
+                                        ws--;
+                                }
+                                if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
+                                        a = nw_scan_skip_spaces(s, i, an + 3);
+                                }
+                        }
+                        an = nw_scan_find_word(s, an + 3, i, "and");
+                }
+                /* "Boston-based FMR Corp": the description is not the name */
+                {
+                        size_t fe = nw_scan_word_end(s, i, a);
+                        if (fe > a + 6 && fe < i && nw_scan_word_at(s, fe, fe - 6, "-based")) {
+                                a = nw_scan_skip_spaces(s, i, fe);
+                        }
+                }
+                if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
+                    nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {
+                        size_t oe = read_org(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3));
+                        if (oe > we) {
+                                we = oe;
+                        }
+                }
+                if (a < i && x->a->organizations.n < 60) {
+                        char *org = dup_clean(s, a, we);
+                        nw_strv_push_unique(&x->a->organizations, org, strlen(org));
+                        free(org);
+                }
+        }
+        return we;
+}
+
 static void orgs_in(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we;
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                we = nw_scan_word_end(s, sp->b, i);
-                if (we < sp->b && s[we] == '.') {
-                        we++;
-                }
-                if (in_list(s + i, we - i, org_suffix)) {
-                        size_t a = name_start(x, sp, i);
-                        size_t an = nw_scan_find_word(s, a, i, "and");
-                        /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
-                         * Commission" and "... Inspection and Insurance Co" are one */
-                        while (an != (size_t)-1) {
-                                size_t w = an;
-                                while (w > a && s[w - 1] == ' ') {
-                                        w--;
-                                }
-                                {
-                                        size_t ws = w;
-                                        while (ws > a && s[ws - 1] != ' ') {
-                                                ws--;
-                                        }
-                                        if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
-                                                a = nw_scan_skip_spaces(s, i, an + 3);
-                                        }
-                                }
-                                an = nw_scan_find_word(s, an + 3, i, "and");
-                        }
-                        /* "Boston-based FMR Corp": the description is not the name */
-                        {
-                                size_t fe = nw_scan_word_end(s, i, a);
-                                if (fe > a + 6 && fe < i && nw_scan_word_at(s, fe, fe - 6, "-based")) {
-                                        a = nw_scan_skip_spaces(s, i, fe);
-                                }
-                        }
-                        if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
-                            nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {
-                                size_t oe = read_org(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3));
-                                if (oe > we) {
-                                        we = oe;
-                                }
-                        }
-                        if (a < i && x->a->organizations.n < 60) {
-                                char *org = dup_clean(s, a, we);
-                                nw_strv_push_unique(&x->a->organizations, org, strlen(org));
-                                free(org);
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = org_at(x, sp, i);
                         }
                 }
-                i = we;
+                return;
         }
+        /* as places_in(): the capitalized word starts alone */
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                if (x->caps[k] >= next) {
+                        next = org_at(x, sp, x->caps[k]) + 1;
+                }
+        }
+}
+
+/* The place named at the capitalized word @p i, if any, added to the article.
+ * @returns the last position it read, where the scan goes on after. */
+static size_t place_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t e = i;
+        const struct nw_place *hit = NULL;
+        size_t hit_end = i;
+
+        for (int w = 0; w < 4; w++) {
+                size_t we = nw_scan_word_end(s, sp->b, e);
+                const struct nw_place *p;
+                int next, more = 0;
+                if (we == e) {
+                        break;
+                }
+                next = w < 3 && we < sp->b && s[we] == ' ' &&
+                       nw_scan_upper(s, sp->b, we + 1);
+                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
+                if (p) {
+                        hit = p;
+                        hit_end = we;
+                }
+                if (!more) {
+                        break; /* no name goes on with the next word */
+                }
+                e = we + 1;
+        }
+        if (hit) {
+                nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                return hit_end;
+        }
+        return nw_scan_word_end(s, sp->b, i);
 }
 
 static void places_in(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
-                size_t e = i;
-                const struct nw_place *hit = NULL;
-                size_t hit_end = i;
-
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = place_at(x, sp, i);
+                        }
                 }
-                for (int w = 0; w < 4; w++) {
-                        size_t we = nw_scan_word_end(s, sp->b, e);
-                        const struct nw_place *p;
-                        int next, more = 0;
-                        if (we == e) {
-                                break;
-                        }
-                        next = w < 3 && we < sp->b && s[we] == ' ' &&
-                               nw_scan_upper(s, sp->b, we + 1);
-                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                        if (p) {
-                                hit = p;
-                                hit_end = we;
-                        }
-                        if (!more) {
-                                break; /* no name goes on with the next word */
-                        }
-                        e = we + 1;
-                }
-                if (hit) {
-                        nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
-                        i = hit_end;
-                } else {
-                        i = nw_scan_word_end(s, sp->b, i);
+                return;
+        }
+        /* the same walk over the capitalized word starts alone: a start before `next` is
+         * inside what the previous one read */
+        for (size_t k = 0, next = sp->a; k < x->n_caps && x->a->locations.n < 60; k++) {
+                if (x->caps[k] >= next) {
+                        next = place_at(x, sp, x->caps[k]) + 1;
                 }
         }
 }
@@ -2777,7 +2814,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
 
                 /* one pass for the cue words; each matcher below runs only when its cues are
                  * there, and a `maybe` cue still goes through the matcher's exact check */
-                nw_cues_scan(x->s, sp->a, sp->b, &x->cues);
+                nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
                 scan_mentions(x, sp);
                 if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
                     nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {

@@ -474,7 +474,15 @@ static void lookup(const char *w, size_t n, struct nw_cues *out)
 
 void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
 {
-        size_t i = a;
+        size_t n_caps;
+
+        nw_cues_scan_caps(s, a, b, out, NULL, 0, &n_caps);
+}
+
+void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
+                       size_t max_caps, size_t *n_caps)
+{
+        size_t i = a, nc = 0;
 
         pthread_once(&triples_once, triples_build);
         out->sure = out->maybe = 0;
@@ -497,8 +505,15 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
                 /* keys are letters, so a run that starts with a digit or a multi-byte
                  * character matches nothing */
                 if (nw_scan_alpha(c)) {
+                        if (c >= 'A' && c <= 'Z') {
+                                if (nc < max_caps) {
+                                        caps[nc] = i;
+                                }
+                                nc++;
+                        }
                         lookup(s + i, e - i, out);
                 }
                 i = e;
         }
+        *n_caps = nc;
 }
