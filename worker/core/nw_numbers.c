@@ -540,12 +540,18 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
         for (const struct qual_phrase *q = qual_before; q->p; q++) {
-                size_t st;
-                if ((unsigned char)q->p[q->n - 1] != last) {
+                size_t k = 0;
+                if ((unsigned char)q->p[q->n - 1] != last || e < q->n) {
                         continue;
                 }
-                if (nw_scan_phrase_before(s, pos, q->p, &st)) {
-                        *start = st;
+                /* nw_scan_phrase_before(s, pos, q->p) with the spaces already skipped and the
+                 * length known */
+                while (k < q->n && nw_scan_lower((unsigned char)s[e - q->n + k]) ==
+                                           (unsigned char)q->p[k]) {
+                        k++;
+                }
+                if (k == q->n && nw_scan_at_word_start(s, e - q->n)) {
+                        *start = e - q->n;
                         return q->q;
                 }
         }
