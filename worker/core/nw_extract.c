@@ -194,9 +194,21 @@ static int sentence_has(const struct ex *x, const struct span *sp, const char *c
 static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
+        uint32_t firsts = 0;    /* bit c - 'a': some stem starts with the letter c */
 
+        /* stems are lower-case ASCII, so a word whose first letter starts none is passed
+         * after one bit test instead of a walk over the stems */
+        for (const char *const *st = stems; *st; st++) {
+                unsigned char c = (unsigned char)(*st)[0];
+                firsts |= c >= 'a' && c <= 'z' ? (uint32_t)1 << (c - 'a') : 0;
+        }
         for (size_t i = sp->a; i < sp->b; i++) {
+                unsigned char c;
                 if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                c = nw_scan_lower((unsigned char)s[i]);
+                if (!((firsts >> (c - 'a')) & 1u)) {
                         continue;
                 }
                 for (const char *const *st = stems; *st; st++) {
