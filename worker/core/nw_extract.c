@@ -4,6 +4,8 @@
  * heavier matchers (events, people, organizers) run on it. All tables are const. */
 #include "nw_extract.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #define MAX_TEXT (1u << 20)
 #define MAX_FACTS 200
 #define MAX_MENTIONS 256
+#define MAX_CAPS 256
 
 struct span {
         size_t a, b;
@@ -53,6 +56,10 @@ struct ex {
         struct span *sents;
         size_t n_sents;
         struct nw_cues cues;    /* cue words of the sentence being read */
+        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
+         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
+        size_t caps[MAX_CAPS];
+        size_t n_caps;
         struct mention *m;      /* the sentence's mentions, grown up to MAX_MENTIONS */
         size_t n_m, cap_m;
         long main_event;        /* index of the story's main event, -1 */
@@ -75,12 +82,19 @@ static int lower_eq(const char *s, size_t n, const char *w)
         return w[n] == '\0';
 }
 
+static int in_hashed_list(const char *s, size_t n, const char *const *list);
+
 static int in_list(const char *s, size_t n, const char *const *list)
 {
         unsigned char c0;
+        int hashed;
 
         if (n == 0) {
                 return 0;
+        }
+        hashed = in_hashed_list(s, n, list);
+        if (hashed >= 0) {
+                return hashed;
         }
         /* the first byte rules out nearly every entry before its length is taken */
         c0 = nw_scan_lower((unsigned char)s[0]);
@@ -180,9 +194,21 @@ static int sentence_has(const struct ex *x, const struct span *sp, const char *c
 static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
+        uint32_t firsts = 0;    /* bit c - 'a': some stem starts with the letter c */
 
+        /* stems are lower-case ASCII, so a word whose first letter starts none is passed
+         * after one bit test instead of a walk over the stems */
+        for (const char *const *st = stems; *st; st++) {
+                unsigned char c = (unsigned char)(*st)[0];
+                firsts |= c >= 'a' && c <= 'z' ? (uint32_t)1 << (c - 'a') : 0;
+        }
         for (size_t i = sp->a; i < sp->b; i++) {
+                unsigned char c;
                 if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                c = nw_scan_lower((unsigned char)s[i]);
+                if (!((firsts >> (c - 'a')) & 1u)) {
                         continue;
                 }
                 for (const char *const *st = stems; *st; st++) {
@@ -461,6 +487,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 struct nw_money mo;
                 struct nw_num n;
                 size_t e;
+                int num_ok;
 
                 if (!(nw_scan_at_word_start(s, i) || c == '$' || c >= 0x80) || c == ' ') {
                         i++;
@@ -481,12 +508,18 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         }
                         continue;
                 }
+                /* the money parse reads the number at i when no sign opens it; a failed one
+                 * hands that number on instead of it being parsed twice */
+                num_ok = -1;
                 if ((c == '$' || c >= 0x80 || (c >= 'A' && c <= 'Z') || nw_scan_digit(c)) &&
-                    nw_money_parse(s, lim, i, &x->mc, &mo)) {
+                    nw_money_parse_num(s, lim, i, &x->mc, &mo, &n, &num_ok)) {
                         i = money_mention(x, &mo, i, lim);
                         continue;
                 }
-                if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !nw_num_parse(s, lim, i, &n)) {
+                if (num_ok < 0 && (nw_scan_digit(c) || nw_scan_alpha(c))) {
+                        num_ok = nw_num_parse(s, lim, i, &n);
+                }
+                if (!(nw_scan_digit(c) || nw_scan_alpha(c)) || !num_ok) {
                         i = nw_scan_alpha(c) ? nw_scan_word_end(s, lim, i) : i + 1;
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
@@ -2471,102 +2504,231 @@ static const char *const org_suffix[] = {
         NULL,
 };
 
+/* The organization whose suffix is the capitalized word @p i, if it is one, added to the
+ * article. @returns the end of what it read, where the scan goes on after. */
+static size_t org_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t we = nw_scan_word_end(s, sp->b, i);
+
+        if (we < sp->b && s[we] == '.') {
+                we++;
+        }
+        if (in_list(s + i, we - i, org_suffix)) {
+                size_t a = name_start(x, sp, i);
+                size_t an = nw_scan_find_word(s, a, i, "and");
+                /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
+                 * Commission" and "... Inspection and Insurance Co" are one */
+                while (an != (size_t)-1) {
+                        size_t w = an;
+                        while (w > a && s[w - 1] == ' ') {
+                                w--;
+                        }
+                        {
+                                size_t ws = w;
+                                while (ws > a && s[ws - 1] != ' ') {
+                                        ws--;
+                                }
+                                if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
+                                        a = nw_scan_skip_spaces(s, i, an + 3);
+                                }
+                        }
+                        an = nw_scan_find_word(s, an + 3, i, "and");
+                }
+                /* "Boston-based FMR Corp": the description is not the name */
+                {
+                        size_t fe = nw_scan_word_end(s, i, a);
+                        if (fe > a + 6 && fe < i && nw_scan_word_at(s, fe, fe - 6, "-based")) {
+                                a = nw_scan_skip_spaces(s, i, fe);
+                        }
+                }
+                if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
+                    nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {
+                        size_t oe = read_org(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3));
+                        if (oe > we) {
+                                we = oe;
+                        }
+                }
+                if (a < i && x->a->organizations.n < 60) {
+                        char *org = dup_clean(s, a, we);
+                        nw_strv_push_unique(&x->a->organizations, org, strlen(org));
+                        free(org);
+                }
+        }
+        return we;
+}
+
 static void orgs_in(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we;
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                we = nw_scan_word_end(s, sp->b, i);
-                if (we < sp->b && s[we] == '.') {
-                        we++;
-                }
-                if (in_list(s + i, we - i, org_suffix)) {
-                        size_t a = name_start(x, sp, i);
-                        size_t an = nw_scan_find_word(s, a, i, "and");
-                        /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
-                         * Commission" and "... Inspection and Insurance Co" are one */
-                        while (an != (size_t)-1) {
-                                size_t w = an;
-                                while (w > a && s[w - 1] == ' ') {
-                                        w--;
-                                }
-                                {
-                                        size_t ws = w;
-                                        while (ws > a && s[ws - 1] != ' ') {
-                                                ws--;
-                                        }
-                                        if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
-                                                a = nw_scan_skip_spaces(s, i, an + 3);
-                                        }
-                                }
-                                an = nw_scan_find_word(s, an + 3, i, "and");
-                        }
-                        /* "Boston-based FMR Corp": the description is not the name */
-                        {
-                                size_t fe = nw_scan_word_end(s, i, a);
-                                if (fe > a + 6 && fe < i && nw_scan_word_at(s, fe, fe - 6, "-based")) {
-                                        a = nw_scan_skip_spaces(s, i, fe);
-                                }
-                        }
-                        if (we + 4 < sp->b && nw_scan_word_at(s, sp->b, we + 1, "of") &&
-                            nw_scan_upper(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3))) {
-                                size_t oe = read_org(s, sp->b, nw_scan_skip_spaces(s, sp->b, we + 3));
-                                if (oe > we) {
-                                        we = oe;
-                                }
-                        }
-                        if (a < i && x->a->organizations.n < 60) {
-                                char *org = dup_clean(s, a, we);
-                                nw_strv_push_unique(&x->a->organizations, org, strlen(org));
-                                free(org);
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = org_at(x, sp, i);
                         }
                 }
-                i = we;
+                return;
         }
+        /* as places_in(): the capitalized word starts alone */
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                if (x->caps[k] >= next) {
+                        next = org_at(x, sp, x->caps[k]) + 1;
+                }
+        }
+}
+
+/* The place named at the capitalized word @p i, if any, added to the article.
+ * @returns the last position it read, where the scan goes on after. */
+static size_t place_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t e = i;
+        const struct nw_place *hit = NULL;
+        size_t hit_end = i;
+
+        for (int w = 0; w < 4; w++) {
+                size_t we = nw_scan_word_end(s, sp->b, e);
+                const struct nw_place *p;
+                int next, more = 0;
+                if (we == e) {
+                        break;
+                }
+                next = w < 3 && we < sp->b && s[we] == ' ' &&
+                       nw_scan_upper(s, sp->b, we + 1);
+                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
+                if (p) {
+                        hit = p;
+                        hit_end = we;
+                }
+                if (!more) {
+                        break; /* no name goes on with the next word */
+                }
+                e = we + 1;
+        }
+        if (hit) {
+                nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                return hit_end;
+        }
+        return nw_scan_word_end(s, sp->b, i);
 }
 
 static void places_in(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
-                size_t e = i;
-                const struct nw_place *hit = NULL;
-                size_t hit_end = i;
-
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = place_at(x, sp, i);
+                        }
                 }
-                for (int w = 0; w < 4; w++) {
-                        size_t we = nw_scan_word_end(s, sp->b, e);
-                        const struct nw_place *p;
-                        int next, more = 0;
-                        if (we == e) {
-                                break;
-                        }
-                        next = w < 3 && we < sp->b && s[we] == ' ' &&
-                               nw_scan_upper(s, sp->b, we + 1);
-                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                        if (p) {
-                                hit = p;
-                                hit_end = we;
-                        }
-                        if (!more) {
-                                break; /* no name goes on with the next word */
-                        }
-                        e = we + 1;
-                }
-                if (hit) {
-                        nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
-                        i = hit_end;
-                } else {
-                        i = nw_scan_word_end(s, sp->b, i);
+                return;
+        }
+        /* the same walk over the capitalized word starts alone: a start before `next` is
+         * inside what the previous one read */
+        for (size_t k = 0, next = sp->a; k < x->n_caps && x->a->locations.n < 60; k++) {
+                if (x->caps[k] >= next) {
+                        next = place_at(x, sp, x->caps[k]) + 1;
                 }
         }
+}
+
+/* ---------------------------------------------------------------- hashed word lists */
+
+/* The long lists asked about nearly every word of a sentence (title heads and stop words for
+ * people, organization suffixes, noun-phrase stops) are answered by one probe of a hash set
+ * built once from the lists themselves, instead of a walk over each list: a slot per distinct
+ * word, with a bit per list that holds it. */
+static const char *const *const hashed_lists[] = {title_heads, org_suffix, name_stop, np_stop};
+
+#define HASHED_SLOTS 1024       /* a power of two, over twice the words of the lists */
+
+struct hashed_word {
+        const char *w;          /* NULL: empty slot */
+        size_t len;
+        unsigned lists;         /* bit k: the word is in hashed_lists[k] */
+};
+
+static struct hashed_word hashed_words[HASHED_SLOTS];
+static size_t hashed_max_len;
+static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
+static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
+
+/* FNV-1a over the bytes with A-Z lower-cased, as lower_eq() compares them. */
+static size_t hash_lower(const char *s, size_t n)
+{
+        uint32_t h = 2166136261u;
+
+        for (size_t i = 0; i < n; i++) {
+                h = (h ^ nw_scan_lower((unsigned char)s[i])) * 16777619u;
+        }
+        return (size_t)(h ^ (h >> 15));
+}
+
+/* The slot of the word s[0..n) compared as lower_eq() does, or the empty slot it would take. */
+static struct hashed_word *hashed_slot(const char *s, size_t n)
+{
+        for (size_t i = hash_lower(s, n) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
+                struct hashed_word *hw = &hashed_words[i];
+                if (!hw->w || (hw->len == n && lower_eq(s, n, hw->w))) {
+                        return hw;
+                }
+        }
+}
+
+static void hashed_build(void)
+{
+        size_t used = 0;
+
+        for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
+                for (const char *const *w = hashed_lists[k]; *w; w++) {
+                        size_t n = strlen(*w);
+                        struct hashed_word *hw;
+                        if (used >= HASHED_SLOTS / 2) {
+                                return; /* hashed_ready stays 0 */
+                        }
+                        /* a word with a capital never equals a lower-cased probe: leave it out,
+                         * as lower_eq() never matches it */
+                        if (!lower_eq(*w, n, *w)) {
+                                continue;
+                        }
+                        hw = hashed_slot(*w, n);
+                        if (!hw->w) {
+                                hw->w = *w;
+                                hw->len = n;
+                                used++;
+                        }
+                        hw->lists |= 1u << k;
+                        if (n > hashed_max_len) {
+                                hashed_max_len = n;
+                        }
+                }
+        }
+        hashed_ready = 1;
+}
+
+/* @returns 1 or 0 as in_list() for a hashed list, or -1 when @p list is not one of them. */
+static int in_hashed_list(const char *s, size_t n, const char *const *list)
+{
+        const struct hashed_word *hw;
+        size_t k = 0;
+
+        while (k < sizeof(hashed_lists) / sizeof(hashed_lists[0]) && hashed_lists[k] != list) {
+                k++;
+        }
+        if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
+                return -1;
+        }
+        pthread_once(&hashed_once, hashed_build);
+        if (!hashed_ready) {
+                return -1;
+        }
+        if (n > hashed_max_len) {
+                return 0;
+        }
+        hw = hashed_slot(s, n);
+        return hw->w && ((hw->lists >> k) & 1u);
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -2664,7 +2826,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
 
                 /* one pass for the cue words; each matcher below runs only when its cues are
                  * there, and a `maybe` cue still goes through the matcher's exact check */
-                nw_cues_scan(x->s, sp->a, sp->b, &x->cues);
+                nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
                 scan_mentions(x, sp);
                 if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
                     nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {

@@ -4,6 +4,7 @@
  * itself, never sorts after it. */
 #include "nw_extract_cues.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "nw_scan.h"
@@ -380,6 +381,18 @@ int nw_cues_table_ok(void)
                         return 0;
                 }
         }
+        for (size_t i = 0; i < n_cues; i++) {
+                /* lookup() skips words whose first three letters start no key, which needs
+                 * keys of letters only and no two-letter prefix key */
+                for (const char *k = cues[i].key; *k; k++) {
+                        if (*k < 'a' || *k > 'z') {
+                                return 0;
+                        }
+                }
+                if (cues[i].len < 3 && cues[i].prefix) {
+                        return 0;
+                }
+        }
         for (size_t p = 0; p <= 26 * 26; p++) {
                 /* the rows before pair_start[p] are exactly those whose two letters sort
                  * before pair p */
@@ -398,23 +411,58 @@ int nw_cues_table_ok(void)
         return 1;
 }
 
+/* Bit (c0 * 26 + c1) * 26 + c2 is set when a key of three or more letters starts with the
+ * letters c0 c1 c2. Built once from the table: most words of a sentence share their first two
+ * letters with some key but their first three with none, and are done after one bit test. */
+static uint64_t triples[(26 * 26 * 26 + 63) / 64];
+static pthread_once_t triples_once = PTHREAD_ONCE_INIT;
+
+static void triples_build(void)
+{
+        for (size_t i = 0; i < n_cues; i++) {
+                const char *k = cues[i].key;
+                if (cues[i].len >= 3 && k[0] >= 'a' && k[0] <= 'z' && k[1] >= 'a' &&
+                    k[1] <= 'z' && k[2] >= 'a' && k[2] <= 'z') {
+                        size_t t = ((size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a')) * 26 +
+                                   (size_t)(k[2] - 'a');
+                        triples[t / 64] |= (uint64_t)1 << (t % 64);
+                }
+        }
+}
+
+/* Look up the word s[0..n), compared lower-cased in place (no copy: every word of every
+ * sentence comes through here). */
 static void lookup(const char *w, size_t n, struct nw_cues *out)
 {
         size_t p, end;
+        unsigned char c1;
 
         /* a one-letter word or a second byte that is no letter matches no key */
-        if (n < 2 || w[1] < 'a' || w[1] > 'z') {
+        if (n < 2) {
                 return;
         }
-        p = (size_t)(w[0] - 'a') * 26 + (size_t)(w[1] - 'a');
+        c1 = nw_scan_lower((unsigned char)w[1]);
+        if (c1 < 'a' || c1 > 'z') {
+                return;
+        }
+        p = (size_t)(nw_scan_lower((unsigned char)w[0]) - 'a') * 26 + (size_t)(c1 - 'a');
+        if (n >= 3) {
+                /* no two-letter key is a prefix key, so only keys of three letters or more
+                 * can match here, and they all have a letter third */
+                unsigned char c2 = nw_scan_lower((unsigned char)w[2]);
+                size_t t = p * 26 + (size_t)(c2 - 'a');
+                if (c2 < 'a' || c2 > 'z' || !((triples[t / 64] >> (t % 64)) & 1u)) {
+                        return;
+                }
+        }
         end = pair_start[p + 1];
         for (size_t i = pair_start[p]; i < end; i++) {
                 const struct cue *c = &cues[i];
                 size_t k = c->len < n ? c->len : n, j = 2;
-                while (j < k && c->key[j] == w[j]) {
+                while (j < k && (unsigned char)c->key[j] == nw_scan_lower((unsigned char)w[j])) {
                         j++;
                 }
-                if (j < k && c->key[j] > w[j]) {
+                if (j < k && (unsigned char)c->key[j] > nw_scan_lower((unsigned char)w[j])) {
                         break; /* every later key sorts after the word too */
                 }
                 if (j == k && (c->len == n || (c->prefix && c->len < n))) {
@@ -426,9 +474,17 @@ static void lookup(const char *w, size_t n, struct nw_cues *out)
 
 void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
 {
-        char w[32];
-        size_t i = a;
+        size_t n_caps;
 
+        nw_cues_scan_caps(s, a, b, out, NULL, 0, &n_caps);
+}
+
+void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
+                       size_t max_caps, size_t *n_caps)
+{
+        size_t i = a, nc = 0;
+
+        pthread_once(&triples_once, triples_build);
         out->sure = out->maybe = 0;
         /* a word cut by the start of the span is not a word of the span */
         if (i < b && i > 0 && nw_scan_wordc((unsigned char)s[i - 1])) {
@@ -437,25 +493,27 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
                 }
         }
         while (i < b) {
-                size_t n = 0, e = i;
+                size_t e = i + 1;
                 unsigned char c = (unsigned char)s[i];
                 if (!nw_scan_wordc(c)) {
                         i++;
                         continue;
                 }
-                /* the run of word bytes, lower-cased; keys are letters, so a run that starts
-                 * with a digit or a multi-byte character matches nothing */
                 while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                        if (n < sizeof(w)) {
-                                unsigned char d = (unsigned char)s[e];
-                                w[n++] = (char)(d >= 'A' && d <= 'Z' ? d + 32 : d);
-                        }
                         e++;
                 }
+                /* keys are letters, so a run that starts with a digit or a multi-byte
+                 * character matches nothing */
                 if (nw_scan_alpha(c)) {
-                        /* a run longer than the buffer can only match a prefix key */
-                        lookup(w, e - i > sizeof(w) ? sizeof(w) + 1 : n, out);
+                        if (c >= 'A' && c <= 'Z') {
+                                if (nc < max_caps) {
+                                        caps[nc] = i;
+                                }
+                                nc++;
+                        }
+                        lookup(s + i, e - i, out);
                 }
                 i = e;
         }
+        *n_caps = nc;
 }

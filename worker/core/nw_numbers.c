@@ -63,12 +63,16 @@ static const struct word_val *lookup(const struct word_val *t, const char *s, si
         c0 = (unsigned char)s[pos];
         c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
         for (; t->w; t++) {
-                size_t n;
+                size_t k = 1;
                 if ((unsigned char)t->w[0] != c0) {
                         continue;
                 }
-                n = strlen(t->w);
-                if (n == end - pos && nw_scan_word_at(s, end, pos, t->w) == end) {
+                /* the whole span equals the row (rows are lower case): one pass, no strlen */
+                while (pos + k < end && t->w[k] &&
+                       nw_scan_lower((unsigned char)s[pos + k]) == (unsigned char)t->w[k]) {
+                        k++;
+                }
+                if (pos + k == end && t->w[k] == '\0') {
                         return t;
                 }
         }
@@ -151,6 +155,14 @@ int nw_num_word_start(const char *s, size_t len, size_t pos)
 {
         size_t n = 0, first = 0, rows;
 
+        /* most words start with a letter no row starts with: decide that before measuring */
+        if (pos >= len) {
+                return 0;
+        }
+        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
+        if (rows == 0) {
+                return 0;
+        }
         while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
                 if (n + 1 >= 12) {
                         return 0; /* longer than any row */
@@ -160,7 +172,6 @@ int nw_num_word_start(const char *s, size_t len, size_t pos)
         if (n == 0) {
                 return 0;
         }
-        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
         for (size_t r = first; r < first + rows; r++) {
                 if (number_starts[r].n == n &&
                     nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
@@ -529,12 +540,18 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
         for (const struct qual_phrase *q = qual_before; q->p; q++) {
-                size_t st;
-                if ((unsigned char)q->p[q->n - 1] != last) {
+                size_t k = 0;
+                if ((unsigned char)q->p[q->n - 1] != last || e < q->n) {
                         continue;
                 }
-                if (nw_scan_phrase_before(s, pos, q->p, &st)) {
-                        *start = st;
+                /* nw_scan_phrase_before(s, pos, q->p) with the spaces already skipped and the
+                 * length known */
+                while (k < q->n && nw_scan_lower((unsigned char)s[e - q->n + k]) ==
+                                           (unsigned char)q->p[k]) {
+                        k++;
+                }
+                if (k == q->n && nw_scan_at_word_start(s, e - q->n)) {
+                        *start = e - q->n;
                         return q->q;
                 }
         }
@@ -619,16 +636,18 @@ static const struct cur_sign suffixes[] = {
 
 static size_t sign_at(const char *s, size_t len, size_t pos, const struct cur_sign *c)
 {
-        size_t n = strlen(c->t);
+        size_t n = 0;
 
-        if (pos + n > len) {
-                return 0;
-        }
+        /* nw_scan_word_at() checks the bounds itself */
         if (c->ci) {
                 return nw_scan_word_at(s, len, pos, c->t);
         }
-        if (memcmp(s + pos, c->t, n) != 0) {
-                return 0;
+        /* bytes as written, measured while compared */
+        while (c->t[n]) {
+                if (pos + n >= len || s[pos + n] != c->t[n]) {
+                        return 0;
+                }
+                n++;
         }
         return pos + n;
 }
@@ -683,12 +702,22 @@ static int count_noun_follows(const char *s, size_t len, size_t end)
 int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
                    struct nw_money *out)
 {
+        int num_ok;
+        struct nw_num num;
+
+        return nw_money_parse_num(s, len, pos, ctx, out, &num, &num_ok);
+}
+
+int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
+                       struct nw_money *out, struct nw_num *num_at, int *num_ok)
+{
         struct nw_num num;
         const char *code = NULL;
         size_t p = pos, qs, qe;
-        int bare = 0;
+        int bare = 0, ok;
 
         memset(out, 0, sizeof(*out));
+        *num_ok = -1;
         if (pos >= len) {
                 return 0;
         }
@@ -723,8 +752,13 @@ int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_
                 code = "INR";
                 p = pos + 1;
         }
-        if (!nw_num_parse(s, len, p, &num) || (num.flags & (NW_NUM_ORDINAL | NW_NUM_RANGE) &&
-                                               !(num.flags & NW_NUM_RANGE && code))) {
+        ok = nw_num_parse(s, len, p, &num);
+        if (p == pos) {
+                *num_at = num;
+                *num_ok = ok;
+        }
+        if (!ok || (num.flags & (NW_NUM_ORDINAL | NW_NUM_RANGE) &&
+                    !(num.flags & NW_NUM_RANGE && code))) {
                 return 0;
         }
         if (num.flags & NW_NUM_ORDINAL) {

@@ -87,6 +87,14 @@ struct nw_money {
 int nw_money_parse(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
                    struct nw_money *out);
 
+/** @brief nw_money_parse(), which reads the number at @p pos itself when no currency sign or
+ *  code opens the amount; then *num_ok is what nw_num_parse(s, len, pos, num_at) returns and
+ *  *num_at what it fills, so a caller that falls back to a plain number when this fails need
+ *  not parse it again. Otherwise (a sign read, or @p pos past the end) *num_ok is -1 and
+ *  *num_at untouched. @returns as nw_money_parse(). */
+int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_money_ctx *ctx,
+                       struct nw_money *out, struct nw_num *num_at, int *num_ok);
+
 /** @brief Map a currency word or sign to ISO 4217 ("yuan" -> "CNY", "dlrs" -> "USD").
  *  @returns the code (static) or NULL. Used by the tests and the extractor alike. */
 const char *nw_currency_code(const char *word, size_t len);

@@ -23,22 +23,6 @@ size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
         return pos;
 }
 
-size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
-{
-        while (pos < len) {
-                unsigned char c = (unsigned char)s[pos];
-                if (nw_scan_wordc(c)) {
-                        pos++;
-                } else if ((c == '-' || c == '\'') && pos + 1 < len &&
-                           nw_scan_wordc((unsigned char)s[pos + 1])) {
-                        pos++;
-                } else {
-                        break;
-                }
-        }
-        return pos;
-}
-
 #define lower nw_scan_lower
 
 size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word)

@@ -43,8 +43,23 @@ static inline int nw_scan_at_word_start(const char *s, size_t pos)
 }
 /** @returns the first position at or after @p pos that is not a space. */
 size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos);
-/** @returns the end of the word (letters, digits, '-', '\'') starting at @p pos. */
-size_t nw_scan_word_end(const char *s, size_t len, size_t pos);
+/** @returns the end of the word (letters, digits, '-', '\'') starting at @p pos.
+ *  Inline: the extractors ask it for nearly every word they step over. */
+static inline size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
+{
+        for (;;) {
+                while (pos < len && nw_scan_wordc((unsigned char)s[pos])) {
+                        pos++;
+                }
+                /* a hyphen or apostrophe joins two runs of word bytes ("year-old", "Xi's") */
+                if (pos + 1 < len && (s[pos] == '-' || s[pos] == '\'') &&
+                    nw_scan_wordc((unsigned char)s[pos + 1])) {
+                        pos += 2;
+                        continue;
+                }
+                return pos;
+        }
+}
 /** @brief Case-insensitive match of @p word (ASCII, may contain spaces and dots) at @p pos,
  *  ending on a word boundary. @returns the end position, or 0 when it does not match. */
 size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word);
