@@ -3,6 +3,7 @@
 #include "nw_redis.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,13 @@
  *  1. exact: read every claim key of the item (content hash, canonical URL); if another
  *     message holds one, the item is an exact duplicate and nothing is written. A key held by
  *     this same message (a redelivery) counts as ours. Otherwise set them all with the TTL.
- *  2. near: read which items hold the item's LSH bands, compare its signature with each
- *     candidate's (skipping itself), and report the best containment if it reaches the
- *     threshold; then store the signature and claim the bands that are still free for this
- *     item (the first item of a story keeps its bands, so later copies and redeliveries are
- *     compared with the original).
+ *  2. near: read which items hold the item's LSH bands and return the first few of them
+ *     (skipping itself) with their signatures; then store the signature and claim the bands
+ *     that are still free for this item (the first item of a story keeps its bands, so later
+ *     copies and redeliveries are compared with the original). The worker compares the
+ *     signatures (nw_near_containment(), the offline mode's rule): the comparison writes
+ *     nothing, so it need not run inside Redis, whose one thread is the pipeline's narrowest
+ *     point, and one C function decides in both modes.
  *     Bands live as fields of time-bucketed hashes (one per ttl/2, kept ttl plus a bucket)
  *     rather than one key each: a handful of commands per item instead of two per band.
  *  Most of Redis's time per item is the cost of each redis.call and of starting a script, so
@@ -28,45 +31,22 @@
  *  newest bucket's expiry is set once per part.
  * KEYS: the band buckets, newest first (new bands go to the newest). Declared, so that Redis
  *       checks them against the user's ACL before the script runs (NOPERM).
- * ARGV: ttl, threshold in thousandths, signature key prefix (candidates' signature keys are
- *       built from it), the number of MinHash values and of figure slots in a signature
- *       (layout: nw_near_sig_bytes()), how many distinct candidates to compare, the newest
- *       bucket's lifetime in seconds; then per item: the number of claim keys, the
+ * ARGV: ttl, signature key prefix (candidates' signature keys are built from it), how many
+ *       distinct candidates to return, the newest bucket's lifetime in seconds; then per
+ *       item: the number of claim keys, the
  *       keys, the claim value, the id, the signature bytes ("" for none) and, with a
  *       signature, its key and the band fields ("<band>:<value>", NW_NEAR_BANDS of them).
- * The rule is nw_near_containment()'s: figures must agree, then containment decides.
- * Returns one reply per item: {0, holder} | {1|2, value} | {1|2, value, near_id, containment}. */
+ * Returns one reply per item: {0, holder} | {1|2, value[, candidate id, its signature]...}. */
 #define NW_STR_(x) #x
 #define NW_STR(x) NW_STR_(x)
 
 static const char claim_script[] =
-        "local ttl, thr, sp = ARGV[1], tonumber(ARGV[2]), ARGV[3]\n"
-        "local nh, nn, ncand, bttl = ARGV[4] + 0, ARGV[5] + 0, tonumber(ARGV[6]), ARGV[7]\n"
+        "local ttl, sp, ncand, bttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]\n"
         "local newest = KEYS[1]\n"
         "local nbands = " NW_STR(NW_NEAR_BANDS) "\n"
         "local function u32(s, i)\n"
         "  local a, b, c, d = string.byte(s, i, i + 3)\n"
         "  return a + b * 256 + c * 65536 + d * 16777216\n"
-        "end\n"
-        "local function figures(s)\n"
-        "  local t, n = {}, u32(s, 4 * nh + 5)\n"
-        "  for k = 1, n do t[k] = u32(s, 4 * nh + 5 + 4 * k) end\n"
-        "  return t\n"
-        "end\n"
-        "local function agree(fa, fb)\n"
-        "  if #fa == 0 or #fb == 0 then return true end\n"
-        "  local cut = 4294967295\n"
-        "  if #fa == nn and fa[nn] < cut then cut = fa[nn] end\n"
-        "  if #fb == nn and fb[nn] < cut then cut = fb[nn] end\n"
-        "  local ia, ib, i, j, common = 0, 0, 1, 1, 0\n"
-        "  for k = 1, #fa do if fa[k] <= cut then ia = ia + 1 end end\n"
-        "  for k = 1, #fb do if fb[k] <= cut then ib = ib + 1 end end\n"
-        "  if ia == 0 or ib == 0 then return false end\n"
-        "  while i <= ia and j <= ib do\n"
-        "    if fa[i] == fb[j] then common = common + 1; i = i + 1; j = j + 1\n"
-        "    elseif fa[i] < fb[j] then i = i + 1 else j = j + 1 end\n"
-        "  end\n"
-        "  return common / math.min(ia, ib) >= 0.5\n"
         "end\n"
         "local function near(id, sig, sigkey, f)\n"
         "  local na = u32(sig, 1)\n"
@@ -85,25 +65,15 @@ static const char claim_script[] =
         "      cands[#cands + 1] = c\n"
         "    end\n"
         "  end\n"
-        "  local best, bestc = nil, 0\n"
+        "  local found = {}\n"
         "  if #cands > 0 then\n"
         "    local keys = {}\n"
         "    for k = 1, #cands do keys[k] = sp .. cands[k] end\n"
         "    local sigs = redis.call('MGET', unpack(keys))\n"
-        "    local fa = figures(sig)\n"
         "    for k = 1, #cands do\n"
-        "      local cs = sigs[k]\n"
-        "      if cs and #cs == #sig and agree(fa, figures(cs)) then\n"
-        "        local eq = 0\n"
-        "        for q = 5, 4 * nh + 4, 4 do\n"
-        "          if string.sub(sig, q, q + 3) == string.sub(cs, q, q + 3) then eq = eq + 1 end\n"
-        "        end\n"
-        "        local j, nb2 = eq / nh, u32(cs, 1)\n"
-        "        local small = math.min(na, nb2)\n"
-        "        if small > 0 then\n"
-        "          local c = math.min(1, j * (na + nb2) / ((1 + j) * small))\n"
-        "          if c > bestc then best, bestc = cands[k], c end\n"
-        "        end\n"
+        "      if sigs[k] and #sigs[k] == #sig then\n"
+        "        found[#found + 1] = cands[k]\n"
+        "        found[#found + 1] = sigs[k]\n"
         "      end\n"
         "    end\n"
         "  end\n"
@@ -119,10 +89,10 @@ static const char claim_script[] =
         "      put = true\n"
         "    end\n"
         "  end\n"
-        "  return best, bestc, put\n"
+        "  return found, put\n"
         "end\n"
         "local out, touched = {}, false\n"
-        "local p = 8\n"
+        "local p = 5\n"
         "while p <= #ARGV do\n"
         "  local nex = tonumber(ARGV[p])\n"
         "  local v, id, sig = ARGV[p + nex + 1], ARGV[p + nex + 2], ARGV[p + nex + 3]\n"
@@ -144,11 +114,9 @@ static const char claim_script[] =
         "    if own == nex then res = 2 end\n"
         "    local r = {res, v}\n"
         "    if sig ~= '' then\n"
-        "      local best, bestc, put = near(id, sig, ARGV[p + nex + 4], p + nex + 5)\n"
+        "      local found, put = near(id, sig, ARGV[p + nex + 4], p + nex + 5)\n"
         "      touched = touched or put\n"
-        "      if best and bestc * 1000 >= thr then\n"
-        "        r = {res, v, best, tostring(math.floor(bestc * 1000 + 0.5))}\n"
-        "      end\n"
+        "      for k = 1, #found do r[k + 2] = found[k] end\n"
         "    end\n"
         "    out[#out + 1] = r\n"
         "  end\n"
@@ -172,6 +140,7 @@ struct nw_redis {
         size_t pending;
         size_t *parts;          /* items per EVALSHA sent this round, in order */
         size_t n_parts, cap_parts;
+        long near_thr;          /* near-duplicate threshold of this round, in thousandths */
         int failed;
         char failure[512];
 };
@@ -400,12 +369,19 @@ static enum nw_err send_failed(struct nw_redis *r, const char *why, char *errstr
         return NW_ERR_REDIS;
 }
 
-/* One item's claim reply, {result, value[, near_id, containment]}, into @p out.
+/* One item's claim reply, {result, value[, candidate id, signature]...}, into @p out: the
+ * candidates are compared with the item's own signature, and the best containment that
+ * reaches the threshold (thousandths) makes it a near duplicate; on a tie the first
+ * candidate, in band order, stays (as in the offline index).
  * @returns 0, or -1 when the reply does not have that shape. */
-static int item_reply(const redisReply *reply, struct nw_claim_reply *out)
+static int item_reply(const redisReply *reply, const struct nw_claim *c, long thr,
+                      struct nw_claim_reply *out)
 {
+        double best = 0;
+        const redisReply *best_id = NULL;
+
         memset(out, 0, sizeof(*out));
-        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 ||
+        if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2 || reply->elements % 2 ||
             reply->element[0]->type != REDIS_REPLY_INTEGER ||
             reply->element[1]->type != REDIS_REPLY_STRING) {
                 return -1;
@@ -413,11 +389,26 @@ static int item_reply(const redisReply *reply, struct nw_claim_reply *out)
         out->result = (enum nw_claim_result)reply->element[0]->integer;
         snprintf(out->holder, sizeof(out->holder), "%.*s", (int)reply->element[1]->len,
                  reply->element[1]->str);
-        if (reply->elements == 4 && reply->element[2]->type == REDIS_REPLY_STRING &&
-            reply->element[3]->type == REDIS_REPLY_STRING) {
-                snprintf(out->near_of, sizeof(out->near_of), "%.*s", (int)reply->element[2]->len,
-                         reply->element[2]->str);
-                out->similarity = strtod(reply->element[3]->str, NULL) / 1000.0;
+        for (size_t k = 2; k + 1 < reply->elements; k += 2) {
+                const redisReply *id = reply->element[k], *sig = reply->element[k + 1];
+                struct nw_near_sig theirs;
+                double v;
+                if (id->type != REDIS_REPLY_STRING || sig->type != REDIS_REPLY_STRING || !c->near) {
+                        return -1;
+                }
+                if (nw_near_sig_parse((const unsigned char *)sig->str, sig->len, &theirs) != 0) {
+                        continue;       /* not a signature of this version: no comparison */
+                }
+                v = nw_near_containment(c->near, &theirs);
+                if (v > best) {
+                        best = v;
+                        best_id = id;
+                }
+        }
+        if (best_id && best * 1000 >= (double)thr) {
+                snprintf(out->near_of, sizeof(out->near_of), "%.*s", (int)best_id->len,
+                         best_id->str);
+                out->similarity = floor(best * 1000 + 0.5) / 1000.0;
         }
         return 0;
 }
@@ -437,7 +428,7 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                                 long ttl_s, const char *prefix, double near_threshold,
                                 char *errstr, size_t errstr_size)
 {
-        char ttl[24], thr[24], sig_prefix[24], nhashes[8], nnums[8], ncand[8], bucket_ttl[24];
+        char ttl[24], sig_prefix[24], ncand[8], bucket_ttl[24];
         char nbuck[16];
         char buckets[MAXBUCKETS][64];
         size_t cap = HEAD_ARGS + n * ITEM_ARGS, k = 0;
@@ -469,10 +460,8 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                 return send_failed(r, "redis: connection lost", errstr, errstr_size);
         }
         snprintf(ttl, sizeof(ttl), "%ld", ttl_s);
-        snprintf(thr, sizeof(thr), "%ld", (long)(near_threshold * 1000 + 0.5));
+        r->near_thr = (long)(near_threshold * 1000 + 0.5);
         snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
-        snprintf(nhashes, sizeof(nhashes), "%d", NW_NEAR_HASHES);
-        snprintf(nnums, sizeof(nnums), "%d", NW_NEAR_NUMS);
         snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
         /* band buckets: half the TTL wide (at least a minute), so three HMGETs per item; an
          * item's bands are found for at least the TTL and at most half as long again. Eighths
@@ -497,10 +486,7 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                 argv[k++] = buckets[b];
         }
         argv[k++] = ttl;
-        argv[k++] = thr;
         argv[k++] = sig_prefix;
-        argv[k++] = nhashes;
-        argv[k++] = nnums;
         argv[k++] = ncand;
         argv[k++] = bucket_ttl;
         for (size_t a = 0; a < k; a++) {
@@ -567,8 +553,9 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         return NW_OK;
 }
 
-enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *replies, size_t n,
-                                char *errstr, size_t errstr_size)
+enum nw_err nw_redis_claim_recv(struct nw_redis *r, const struct nw_claim *claims,
+                                struct nw_claim_reply *replies, size_t n, char *errstr,
+                                size_t errstr_size)
 {
         enum nw_err err = NW_OK;
         int noscript = 0;
@@ -612,7 +599,8 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *repli
                         }
                 } else if (reply->type == REDIS_REPLY_ARRAY && reply->elements == m) {
                         for (size_t j = 0; j < m; j++) {
-                                if (item_reply(reply->element[j], &replies[got + j]) != 0 &&
+                                if (item_reply(reply->element[j], &claims[got + j], r->near_thr,
+                                               &replies[got + j]) != 0 &&
                                     err == NW_OK) {
                                         snprintf(errstr, errstr_size, "%s",
                                                  "redis claim: unexpected reply shape");
@@ -653,5 +641,5 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
                 r->failed = 0;
                 return err;
         }
-        return nw_redis_claim_recv(r, replies, n, errstr, errstr_size);
+        return nw_redis_claim_recv(r, claims, replies, n, errstr, errstr_size);
 }

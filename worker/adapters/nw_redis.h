@@ -71,9 +71,12 @@ enum nw_err nw_redis_claim_batch(struct nw_redis *r, const struct nw_claim *clai
 enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
                                 long ttl_s, const char *prefix, double near_threshold,
                                 char *errstr, size_t errstr_size);
-/** @brief Read the replies of the claims sent in this round (see nw_redis_claim_send()). */
-enum nw_err nw_redis_claim_recv(struct nw_redis *r, struct nw_claim_reply *replies, size_t n,
-                                char *errstr, size_t errstr_size);
+/** @brief Read the replies of the claims sent in this round (see nw_redis_claim_send()):
+ *  @p claims are the same claims, in the order sent (their signatures are compared with the
+ *  candidates Redis returns). */
+enum nw_err nw_redis_claim_recv(struct nw_redis *r, const struct nw_claim *claims,
+                                struct nw_claim_reply *replies, size_t n, char *errstr,
+                                size_t errstr_size);
 
 /** @brief PING. @returns NW_OK or NW_ERR_REDIS. */
 enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size);

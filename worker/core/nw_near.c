@@ -317,6 +317,31 @@ void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out)
         }
 }
 
+static uint32_t get32(const unsigned char *p)
+{
+        return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int nw_near_sig_parse(const unsigned char *in, size_t len, struct nw_near_sig *sig)
+{
+        if (len != NW_NEAR_SIG_BYTES) {
+                return -1;
+        }
+        sig->shingles = get32(in);
+        for (int k = 0; k < NW_NEAR_HASHES; k++) {
+                sig->h[k] = get32(in + 4 + 4 * k);
+        }
+        in += 4 * (NW_NEAR_HASHES + 1);
+        sig->nnum = get32(in);
+        if (sig->nnum > NW_NEAR_NUMS) {
+                return -1;      /* not a signature this code wrote */
+        }
+        for (int k = 0; k < NW_NEAR_NUMS; k++) {
+                sig->num[k] = get32(in + 4 + 4 * k);
+        }
+        return 0;
+}
+
 /* ---- offline index: band tables map band value -> the latest item holding it ---------- */
 
 struct entry {

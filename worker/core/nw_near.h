@@ -58,6 +58,9 @@ double nw_near_containment(const struct nw_near_sig *a, const struct nw_near_sig
  *  NW_NEAR_SIG_BYTES. */
 #define NW_NEAR_SIG_BYTES (4 * (NW_NEAR_HASHES + 2 + NW_NEAR_NUMS))
 void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out);
+/** @brief The inverse of nw_near_sig_bytes(). @returns 0, or -1 when @p len is not
+ *  NW_NEAR_SIG_BYTES or the bytes cannot be a signature. */
+int nw_near_sig_parse(const unsigned char *in, size_t len, struct nw_near_sig *sig);
 
 /* An in-memory index with the same decision rule as the Redis script, for the offline mode. */
 struct nw_near_index;

@@ -472,8 +472,8 @@ static enum nw_err claims_finish(struct nw_loop *loop, struct claims *cl)
 {
         char errstr[512];
         int64_t t0 = mono_us();
-        enum nw_err err = nw_redis_claim_recv(loop->redis, cl->replies, cl->sent, errstr,
-                                              sizeof(errstr));
+        enum nw_err err = nw_redis_claim_recv(loop->redis, cl->claims, cl->replies, cl->sent,
+                                              errstr, sizeof(errstr));
 
         cl->wait_us += mono_us() - t0;
         if (cl->err != NW_OK) {
