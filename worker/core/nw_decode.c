@@ -13,6 +13,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "nw_buf.h"
+#include "nw_swar.h"
 #include "nw_text.h"
 
 void nw_raw_free(struct nw_raw *raw)
@@ -390,22 +391,11 @@ static const char *fast_string(const char *p, const char *end, char **val)
 {
         const char *q = p;
         char *d, *out;
-        int escapes = 0;
+        int escapes = 0, found;
 
         /* find the closing quote, runs of plain bytes eight at a time */
         for (;;) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-                while (end - q >= 8) {
-                        uint64_t x, m;
-                        memcpy(&x, q, 8);
-                        m = special8(x);
-                        if (m) {
-                                q += __builtin_ctzll(m) >> 3;
-                                break;
-                        }
-                        q += 8;
-                }
-#endif
+                q += nw_swar_skip(q, 0, (size_t)(end - q), special8, &found);
                 if (q >= end || (unsigned char)*q < 0x20) {
                         return NULL;    /* yajl refuses a raw control byte: let it say so */
                 }

@@ -6,6 +6,7 @@
 
 #include "nw_buf.h"
 #include "nw_fingerprint.h"
+#include "nw_swar.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -57,27 +58,17 @@ static uint64_t digits8(uint64_t x)
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
 {
         size_t i = 0;
+        int found;
 
         while (i < len) {
                 size_t start;
                 uint64_t h = 0xcbf29ce484222325ULL;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                 /* most text holds no digit: pass it eight bytes a step */
-                while (len - i >= 8) {
-                        uint64_t x, m;
-                        memcpy(&x, text + i, 8);
-                        m = digits8(x);
-                        if (m) {
-                                i += (size_t)__builtin_ctzll(m) >> 3;
-                                break;
-                        }
-                        i += 8;
-                }
+                i = nw_swar_skip(text, i, len, digits8, &found);
                 if (i >= len) {
                         break;
                 }
-#endif
                 if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
                                                       (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
                                                       (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {

@@ -12,6 +12,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "nw_err.h"
+#include "nw_swar.h"
 
 /* yajl_gen's nesting limit (YAJL_MAX_DEPTH), which the replayed `extra` object can reach */
 #define GEN_MAX_DEPTH 128
@@ -80,17 +81,12 @@ static int special(unsigned char c)
 /* The first byte at or after @p i that needs escaping, or @p n. */
 static size_t plain_up_to(const char *s, size_t i, size_t n)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        while (n - i >= 8) {
-                uint64_t x, m;
-                memcpy(&x, s + i, 8);
-                m = special8(x);
-                if (m) {
-                        return i + ((size_t)__builtin_ctzll(m) >> 3);
-                }
-                i += 8;
+        int found;
+
+        i = nw_swar_skip(s, i, n, special8, &found);
+        if (found) {
+                return i;
         }
-#endif
         while (i < n && !special((unsigned char)s[i])) {
                 i++;
         }

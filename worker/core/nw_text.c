@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "nw_swar.h"
+
 enum nw_err nw_utf8_validate(const char *s, size_t len, size_t *bad_at)
 {
         const unsigned char *p = (const unsigned char *)s;
@@ -210,21 +212,21 @@ static int plain(unsigned char c)
         return c > ' ' && c < 0x7F;
 }
 
+/* The bytes that end a plain run, as nw_swar_skip() wants them. */
+static uint64_t stop8(uint64_t x)
+{
+        return ~plain8(x) & HIGH8;
+}
+
 /* The end of the run of plain text that starts at @p i (a printable byte, not a space). */
 static size_t plain_run(const unsigned char *text, size_t i, size_t len)
 {
-        i++;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        while (len - i >= 8) {
-                uint64_t x, stop;
-                memcpy(&x, text + i, 8);
-                stop = ~plain8(x) & HIGH8;
-                if (stop) {
-                        return i + ((size_t)__builtin_ctzll(stop) >> 3);
-                }
-                i += 8;
+        int found;
+
+        i = nw_swar_skip((const char *)text, i + 1, len, stop8, &found);
+        if (found) {
+                return i;
         }
-#endif
         while (i < len && (plain(text[i]) || (text[i] == ' ' && i + 1 < len && plain(text[i + 1])))) {
                 i++;
         }
