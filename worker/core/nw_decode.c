@@ -395,6 +395,9 @@ static const char *fast_string(const char *p, const char *end, char **val)
 
         /* find the closing quote, runs of plain bytes eight at a time */
         for (;;) {
+                if (q >= end) {
+                        return NULL;    /* unterminated, or a backslash was the last byte */
+                }
                 q += nw_swar_skip(q, 0, (size_t)(end - q), special8, &found);
                 if (q >= end || (unsigned char)*q < 0x20) {
                         return NULL;    /* yajl refuses a raw control byte: let it say so */
