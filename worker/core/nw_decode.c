@@ -576,9 +576,9 @@ static int blank(const char *s)
         return 1;
 }
 
-enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
-                      const struct nw_limits *lim, struct nw_raw *out, char *errstr,
-                      size_t errstr_size)
+static enum nw_err decode(const char *value, size_t len, const char *content_type,
+                          const struct nw_limits *lim, struct nw_raw *out, char *errstr,
+                          size_t errstr_size, int fast)
 {
         enum nw_err err;
         size_t bad_at = 0, i = 0;
@@ -618,7 +618,7 @@ enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
         } else {
                 json = value[i] == '{' || value[i] == '[';
         }
-        if (json && decode_fast(value, len, lim, out)) {
+        if (json && fast && decode_fast(value, len, lim, out)) {
                 err = NW_OK;
         } else if (json) {
                 err = decode_json(value, len, lim, out, errstr, errstr_size);
@@ -635,4 +635,18 @@ enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
                 return NW_ERR_NO_CONTENT;
         }
         return NW_OK;
+}
+
+enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
+                      const struct nw_limits *lim, struct nw_raw *out, char *errstr,
+                      size_t errstr_size)
+{
+        return decode(value, len, content_type, lim, out, errstr, errstr_size, 1);
+}
+
+enum nw_err nw_decode_reference(const char *value, size_t len, const char *content_type,
+                                const struct nw_limits *lim, struct nw_raw *out, char *errstr,
+                                size_t errstr_size)
+{
+        return decode(value, len, content_type, lim, out, errstr, errstr_size, 0);
 }

@@ -29,6 +29,12 @@ enum nw_err nw_decode(const char *value, size_t len, const char *content_type,
                       const struct nw_limits *lim, struct nw_raw *out, char *errstr,
                       size_t errstr_size);
 
+/** @brief nw_decode() with every JSON value read by yajl, none by the one-pass reader of
+ *  simple flat objects: the reference the fuzzer holds that reader to. */
+enum nw_err nw_decode_reference(const char *value, size_t len, const char *content_type,
+                                const struct nw_limits *lim, struct nw_raw *out, char *errstr,
+                                size_t errstr_size);
+
 /** @brief Free what @p raw owns and zero it. */
 void nw_raw_free(struct nw_raw *raw);
 
