@@ -526,17 +526,23 @@ static size_t new_items(struct nw_loop *loop, size_t *todo)
         return k;
 }
 
-/* Every new item of the batch through the pipeline, in parallel when there are threads. */
+/* Batch items @p idx[0..n) through the pipeline, in parallel when there are threads. */
+static void run_items(struct nw_loop *loop, size_t *idx, size_t n)
+{
+        struct pool_job job = {loop, idx};
+
+        nw_pool_run(loop->pool, pool_item, &job, n);
+        for (size_t j = 0; j < n; j++) {
+                report_dlq(&loop->batch[idx[j]]);
+        }
+}
+
+/* Every new item of the batch through the pipeline. */
 static void run_pipelines(struct nw_loop *loop)
 {
         size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
-        struct pool_job job = {loop, todo};
-        size_t k = new_items(loop, todo);
 
-        nw_pool_run(loop->pool, pool_item, &job, k);
-        for (size_t j = 0; j < k; j++) {
-                report_dlq(&loop->batch[todo[j]]);
-        }
+        run_items(loop, todo, new_items(loop, todo));
         free(todo);
 }
 
@@ -571,11 +577,7 @@ static enum nw_err run_and_claim(struct nw_loop *loop)
         claims_init(loop, &cl);
         for (size_t at = 0; at < k; at += part) {
                 size_t m = k - at < part ? k - at : part;
-                struct pool_job job = {loop, todo + at};
-                nw_pool_run(loop->pool, pool_item, &job, m);
-                for (size_t j = at; j < at + m; j++) {
-                        report_dlq(&loop->batch[todo[j]]);
-                }
+                run_items(loop, todo + at, m);
                 claims_send(loop, &cl, todo + at, m);
         }
         free(todo);
