@@ -80,6 +80,10 @@ struct nw_loop {
 
         struct item *batch;
         size_t n, cap;
+        /* the next batch: fetched and run through the pipelines while Redis works on this
+         * one's claims (at-least-once only); it becomes the batch once this one is emitted */
+        struct item *ahead;
+        size_t ahead_n, ahead_cap;
 
         struct inflight *retry;
         int fatal;
@@ -247,10 +251,10 @@ static void send_retries(struct nw_loop *loop)
 
 /* ---- rebalances ------------------------------------------------------------------------- */
 
-static void drop_batch_items(struct nw_loop *loop, int32_t partition)
+static void drop_items(struct item *items, size_t n, int32_t partition)
 {
-        for (size_t i = 0; i < loop->n; i++) {
-                struct item *it = &loop->batch[i];
+        for (size_t i = 0; i < n; i++) {
+                struct item *it = &items[i];
                 if (it->state != IT_DROPPED && it->m.partition == partition) {
                         nw_kafka_release(&it->m);
                         nw_article_free(&it->a);
@@ -259,6 +263,13 @@ static void drop_batch_items(struct nw_loop *loop, int32_t partition)
                         it->state = IT_DROPPED;
                 }
         }
+}
+
+/* Both batches: a revocation can come while the next batch is being fetched. */
+static void drop_batch_items(struct nw_loop *loop, int32_t partition)
+{
+        drop_items(loop->batch, loop->n, partition);
+        drop_items(loop->ahead, loop->ahead_n, partition);
 }
 
 static void on_assign(void *ctx, const struct nw_tp *tps, size_t n)
@@ -358,6 +369,31 @@ static void batch_clear(struct nw_loop *loop)
                 free(it->out);
         }
         loop->n = 0;
+}
+
+/* The batch and the one fetched ahead trade places; batch_add(), run_pipelines() and
+ * batch_clear() work on whichever is loop->batch. */
+static void batch_swap(struct nw_loop *loop)
+{
+        struct item *b = loop->batch;
+        size_t n = loop->n, cap = loop->cap;
+
+        loop->batch = loop->ahead;
+        loop->n = loop->ahead_n;
+        loop->cap = loop->ahead_cap;
+        loop->ahead = b;
+        loop->ahead_n = n;
+        loop->ahead_cap = cap;
+}
+
+/* Both batches, freed (stopping: what was fetched ahead is redelivered, nothing of it was
+ * produced or claimed). */
+static void batches_clear(struct nw_loop *loop)
+{
+        batch_clear(loop);
+        batch_swap(loop);
+        batch_clear(loop);
+        batch_swap(loop);
 }
 
 /* The pure part of one item: decode, normalize, fingerprint, extract, and its claim. Runs on
@@ -561,27 +597,65 @@ static enum nw_err claim_all(struct nw_loop *loop)
         return claims_finish(loop, &cl);
 }
 
-/* The pipelines and the claims of a fresh batch, overlapped: the new items go through the
- * pool in parts (about eight per batch, of at least 16 items), and each part's claims are
- * sent as soon as it is done. Claims still reach Redis in batch order, so the first copy of
- * a story in the batch stays its original. */
-static enum nw_err run_and_claim(struct nw_loop *loop)
+/* The pipelines and the claims of a batch, overlapped: the items go to Redis in parts (about
+ * eight per batch, of at least 16 items); a part's new items go through the pool first, and
+ * its claims are sent as soon as they are done, while the pool runs the next part. Items run
+ * ahead (look_ahead()) are only sent. Parts go in batch order, so claims reach Redis in input
+ * order and the first copy of a story stays its original. The replies are read by
+ * claims_finish(). */
+static void run_and_send(struct nw_loop *loop, struct claims *cl)
 {
+        size_t *all = nw_xcalloc(loop->n + 1, sizeof(*all));
         size_t *todo = nw_xcalloc(loop->n + 1, sizeof(*todo));
-        size_t k = new_items(loop, todo), part = (k + 7) / 8;
-        struct claims cl;
+        size_t part = (loop->n + 7) / 8;
 
         if (part < 16) {
                 part = 16;
         }
-        claims_init(loop, &cl);
-        for (size_t at = 0; at < k; at += part) {
-                size_t m = k - at < part ? k - at : part;
-                run_items(loop, todo + at, m);
-                claims_send(loop, &cl, todo + at, m);
+        claims_init(loop, cl);
+        for (size_t at = 0; at < loop->n; at += part) {
+                size_t m = loop->n - at < part ? loop->n - at : part, k = 0;
+                for (size_t j = at; j < at + m; j++) {
+                        all[j] = j;
+                        if (loop->batch[j].state == IT_NEW) {
+                                todo[k++] = j;
+                        }
+                }
+                if (k > 0) {
+                        run_items(loop, todo, k);
+                }
+                claims_send(loop, cl, all + at, m);
         }
         free(todo);
-        return claims_finish(loop, &cl);
+        free(all);
+}
+
+/* Add the messages the consumer has already fetched, up to a full batch, without waiting. */
+static void take_fetched(struct nw_loop *loop)
+{
+        struct nw_kmsg m;
+
+        while (loop->n < (size_t)loop->cfg->batch_max_messages && nw_kafka_poll(loop->kc, 0, &m)) {
+                batch_add(loop, &m);
+        }
+}
+
+/* While Redis works on the batch's claims, the messages already fetched for the next batch
+ * go through the pipelines, so the pool is not idle while the loop waits for the replies.
+ * Only the pure part runs ahead: the next batch's claims are sent after this batch's are
+ * settled, and nothing of it is produced before this batch is. Not with transactions, whose
+ * abort rewinds the input to the start of the batch. */
+static void look_ahead(struct nw_loop *loop)
+{
+        if (loop->eos || loop->ahead_n > 0) {
+                return;
+        }
+        batch_swap(loop);
+        take_fetched(loop);
+        if (loop->n > 0) {
+                run_pipelines(loop);
+        }
+        batch_swap(loop);
 }
 
 static struct inflight *inflight_new(struct nw_loop *loop, const struct item *it, const char *dest)
@@ -891,9 +965,14 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
 
 static void process_batch(struct nw_loop *loop, const volatile sig_atomic_t *stop)
 {
+        struct claims cl;
         enum nw_err err;
 
-        err = run_and_claim(loop);
+        run_and_send(loop, &cl);
+        if (cl.err == NW_OK) {
+                look_ahead(loop);
+        }
+        err = claims_finish(loop, &cl);
         if (err == NW_ERR_REDIS) {
                 if (loop->cfg->dedupe_fail_open) {
                         for (size_t i = 0; i < loop->n; i++) {
@@ -921,14 +1000,15 @@ static void collect(struct nw_loop *loop)
         struct nw_kmsg m;
         int timeout = (int)(loop->cfg->batch_timeout_ms < 200 ? loop->cfg->batch_timeout_ms : 200);
 
-        /* the first wait is short so that a stop signal is seen within 200 ms */
-        if (!nw_kafka_poll(loop->kc, timeout, &m)) {
-                return;
-        }
-        batch_add(loop, &m);
-        while (loop->n < (size_t)loop->cfg->batch_max_messages && nw_kafka_poll(loop->kc, 0, &m)) {
+        /* the first wait is short so that a stop signal is seen within 200 ms; a batch run
+         * ahead is only topped up with what has already arrived */
+        if (loop->n == 0) {
+                if (!nw_kafka_poll(loop->kc, timeout, &m)) {
+                        return;
+                }
                 batch_add(loop, &m);
         }
+        take_fetched(loop);
 }
 
 int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
@@ -947,6 +1027,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                 if (loop->n > 0) {
                         process_batch(loop, stop);
                         batch_clear(loop);
+                        batch_swap(loop);       /* the batch run ahead, if any, is next */
                 }
                 send_retries(loop);
                 nw_kafka_serve(loop->kc, 0);
@@ -966,7 +1047,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                                (unsigned long long)loop->c.dlq, nw_wm_pending(loop->wm));
                 }
         }
-        batch_clear(loop);
+        batches_clear(loop);
         nw_log(NW_LOG_INFO, "worker", "%s", loop->fatal ? "stopping after a fatal error" : "draining");
         /* Drain: deliver what was produced (its offsets get stored by the reports), then
          * commit. Unfinished input is not committed and will be redelivered. */
@@ -1087,7 +1168,7 @@ void nw_loop_destroy(struct nw_loop *loop)
         if (!loop) {
                 return;
         }
-        batch_clear(loop);
+        batches_clear(loop);
         /* the consumer is closed (leaving the group) before the producer is destroyed */
         nw_kafka_destroy(loop->kc);
         nw_http_stop(loop->http);
@@ -1101,5 +1182,6 @@ void nw_loop_destroy(struct nw_loop *loop)
         nw_wm_destroy(loop->wm);
         nw_metrics_free(&loop->m);
         free(loop->batch);
+        free(loop->ahead);
         free(loop);
 }
