@@ -16,19 +16,22 @@
 /* A part of a batch, one item after the other, atomically (one EVALSHA for the part):
  *  1. exact: read every claim key of the item (content hash, canonical URL); if another
  *     message holds one, the item is an exact duplicate and nothing is written. A key held by
- *     this same message (a redelivery) counts as ours. Otherwise set them all with the TTL.
+ *     this same message (a redelivery) counts as ours, and keeps its first expiry. Otherwise
+ *     set them all with the TTL. A single key (no URL) is read and set in one SET NX GET.
  *  2. near: read which items hold the item's LSH bands and return the first few of them
- *     (skipping itself) with their signatures; then store the signature and claim the bands
- *     that are still free for this item (the first item of a story keeps its bands, so later
- *     copies and redeliveries are compared with the original). The worker compares the
+ *     (skipping itself) with their signatures; then claim the bands that are still free for
+ *     this item (the first item of a story keeps its bands, so later copies and
+ *     redeliveries are compared with the original) and, if it claimed any, store its
+ *     signature: it is only ever read through a band its item holds. The worker compares the
  *     signatures (nw_near_containment(), the offline mode's rule): the comparison writes
  *     nothing, so it need not run inside Redis, whose one thread is the pipeline's narrowest
  *     point, and one C function decides in both modes.
  *     Bands live as fields of time-bucketed hashes (one per ttl/2, kept ttl plus a bucket)
  *     rather than one key each: a handful of commands per item instead of two per band.
- *  Most of Redis's time per item is the cost of each redis.call and of starting a script, so
- *  the items of a part share one script call, the exact keys are read with one MGET and the
- *  newest bucket's expiry is set once per part.
+ *  Redis's time per item goes to the band lookups in large hashes (three HMGETs of
+ *  NW_NEAR_BANDS fields) and to Lua and each redis.call, so the items of a part share one
+ *  script call, an item makes as few calls as its case needs, and the newest bucket's expiry
+ *  is set once per part.
  * KEYS: the band buckets, newest first (new bands go to the newest). Declared, so that Redis
  *       checks them against the user's ACL before the script runs (NOPERM).
  * ARGV: ttl, signature key prefix (candidates' signature keys are built from it), how many
@@ -41,88 +44,101 @@
 #define NW_STR(x) NW_STR_(x)
 
 static const char claim_script[] =
-        "local ttl, sp, ncand, bttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]\n"
-        "local newest = KEYS[1]\n"
+        /* globals are table lookups in Lua: the ones used per band are made locals once */
+        "local call, unpack, byte, A, K = redis.call, unpack, string.byte, ARGV, KEYS\n"
+        "local ttl, sp, ncand, bttl = A[1], A[2], tonumber(A[3]), A[4]\n"
+        "local newest, nbuckets = K[1], #K\n"
         "local nbands = " NW_STR(NW_NEAR_BANDS) "\n"
-        "local function u32(s, i)\n"
-        "  local a, b, c, d = string.byte(s, i, i + 3)\n"
-        "  return a + b * 256 + c * 65536 + d * 16777216\n"
-        "end\n"
         "local function near(id, sig, sigkey, f)\n"
-        "  local na = u32(sig, 1)\n"
-        "  local holder = {}\n"
-        "  for b = 1, #KEYS do\n"
-        "    local vals = redis.call('HMGET', KEYS[b], unpack(ARGV, f, f + nbands - 1))\n"
+        "  local a, b, c, d = byte(sig, 1, 4)\n"
+        "  local na = a + b * 256 + c * 65536 + d * 16777216\n"
+        "  local last = f + nbands - 1\n"
+        /* a band's holder: the newest bucket's, else an older one's (false: free) */
+        "  local holder = call('HMGET', newest, unpack(A, f, last))\n"
+        "  for bk = 2, nbuckets do\n"
+        "    local vals = call('HMGET', K[bk], unpack(A, f, last))\n"
         "    for k = 1, nbands do\n"
-        "      if vals[k] and not holder[k] then holder[k] = vals[k] end\n"
+        "      if not holder[k] then holder[k] = vals[k] end\n"
         "    end\n"
         "  end\n"
-        "  local cands, seen = {}, {}\n"
+        /* one pass: the first distinct other holders, and the free bands to claim */
+        "  local ids, cands, seen, nc, args, nf = {}, {}, {}, 0, {}, 0\n"
         "  for k = 1, nbands do\n"
-        "    local c = holder[k]\n"
-        "    if c and c ~= id and not seen[c] and #cands < ncand then\n"
-        "      seen[c] = true\n"
-        "      cands[#cands + 1] = c\n"
+        "    local h = holder[k]\n"
+        "    if h then\n"
+        "      if h ~= id and not seen[h] and nc < ncand then\n"
+        "        seen[h] = true\n"
+        "        nc = nc + 1\n"
+        "        ids[nc] = h\n"
+        "        cands[nc] = sp .. h\n"
+        "      end\n"
+        "    else\n"
+        "      args[nf + 1] = A[f + k - 1]\n"
+        "      args[nf + 2] = id\n"
+        "      nf = nf + 2\n"
         "    end\n"
         "  end\n"
         "  local found = {}\n"
-        "  if #cands > 0 then\n"
-        "    local keys = {}\n"
-        "    for k = 1, #cands do keys[k] = sp .. cands[k] end\n"
-        "    local sigs = redis.call('MGET', unpack(keys))\n"
-        "    for k = 1, #cands do\n"
+        "  if nc > 0 then\n"
+        "    local sigs = call('MGET', unpack(cands))\n"
+        "    for k = 1, nc do\n"
         "      if sigs[k] and #sigs[k] == #sig then\n"
-        "        found[#found + 1] = cands[k]\n"
+        "        found[#found + 1] = ids[k]\n"
         "        found[#found + 1] = sigs[k]\n"
         "      end\n"
         "    end\n"
         "  end\n"
-        "  local put = false\n"
-        "  if na > 0 then\n"
-        "    redis.call('SET', sigkey, sig, 'EX', ttl)\n"
-        "    local args = {}\n"
-        "    for k = 1, nbands do\n"
-        "      if not holder[k] then args[#args + 1] = ARGV[f + k - 1]; args[#args + 1] = id end\n"
-        "    end\n"
-        "    if #args > 0 then\n"
-        "      redis.call('HSET', newest, unpack(args))\n"
-        "      put = true\n"
-        "    end\n"
+        /* the signature is only read through a band, so it is kept only with one */
+        "  if na > 0 and nf > 0 then\n"
+        "    call('SET', sigkey, sig, 'EX', ttl)\n"
+        "    call('HSET', newest, unpack(args, 1, nf))\n"
+        "    return found, true\n"
         "  end\n"
-        "  return found, put\n"
+        "  return found, false\n"
         "end\n"
-        "local out, touched = {}, false\n"
-        "local p = 5\n"
-        "while p <= #ARGV do\n"
-        "  local nex = tonumber(ARGV[p])\n"
-        "  local v, id, sig = ARGV[p + nex + 1], ARGV[p + nex + 2], ARGV[p + nex + 3]\n"
-        "  local cur = redis.call('MGET', unpack(ARGV, p + 1, p + nex))\n"
+        "local out, touched, no = {}, false, 0\n"
+        "local p, n = 5, #A\n"
+        "while p <= n do\n"
+        "  local nex = tonumber(A[p])\n"
+        "  local v, id, sig = A[p + nex + 1], A[p + nex + 2], A[p + nex + 3]\n"
         "  local own, holder = 0, nil\n"
-        "  for i = 1, nex do\n"
-        "    if cur[i] then\n"
-        "      if cur[i] ~= v then holder = cur[i]; break end\n"
-        "      own = own + 1\n"
+        /* one key: claimed, or its holder read, in one call */
+        "  if nex == 1 then\n"
+        "    local cur = call('SET', A[p + 1], v, 'NX', 'EX', ttl, 'GET')\n"
+        "    if cur then\n"
+        "      if cur ~= v then holder = cur else own = 1 end\n"
+        "    end\n"
+        "  else\n"
+        "    local cur = call('MGET', unpack(A, p + 1, p + nex))\n"
+        "    for i = 1, nex do\n"
+        "      if cur[i] then\n"
+        "        if cur[i] ~= v then holder = cur[i]; break end\n"
+        "        own = own + 1\n"
+        "      end\n"
+        "    end\n"
+        "    if not holder and own < nex then\n"
+        "      for i = 1, nex do call('SET', A[p + i], v, 'EX', ttl) end\n"
         "    end\n"
         "  end\n"
         "  local nextp = p + nex + 4\n"
         "  if sig ~= '' then nextp = nextp + 1 + nbands end\n"
+        "  no = no + 1\n"
         "  if holder then\n"
-        "    out[#out + 1] = {0, holder}\n"
+        "    out[no] = {0, holder}\n"
         "  else\n"
-        "    for i = 1, nex do redis.call('SET', ARGV[p + i], v, 'EX', ttl) end\n"
         "    local res = 1\n"
         "    if own == nex then res = 2 end\n"
         "    local r = {res, v}\n"
         "    if sig ~= '' then\n"
-        "      local found, put = near(id, sig, ARGV[p + nex + 4], p + nex + 5)\n"
+        "      local found, put = near(id, sig, A[p + nex + 4], p + nex + 5)\n"
         "      touched = touched or put\n"
         "      for k = 1, #found do r[k + 2] = found[k] end\n"
         "    end\n"
-        "    out[#out + 1] = r\n"
+        "    out[no] = r\n"
         "  end\n"
         "  p = nextp\n"
         "end\n"
-        "if touched then redis.call('EXPIRE', newest, bttl) end\n"
+        "if touched then call('EXPIRE', newest, bttl) end\n"
         "return out\n";
 
 struct nw_redis {
@@ -424,6 +440,26 @@ struct item_text {
         char fields[NW_NEAR_BANDS][24];
 };
 
+/* A band's field name, "<band>:<value as eight lower-case hex digits>" (what "%d:%08x" would
+ * print, 32 times per item, without the cost of snprintf). @returns its length. */
+_Static_assert(NW_NEAR_BANDS <= 100, "band numbers have at most two digits");
+static size_t band_field(char *out, int band, uint32_t v)
+{
+        static const char hex[] = "0123456789abcdef";
+        size_t k = 0;
+
+        if (band >= 10) {
+                out[k++] = (char)('0' + band / 10);
+        }
+        out[k++] = (char)('0' + band % 10);
+        out[k++] = ':';
+        for (int shift = 28; shift >= 0; shift -= 4) {
+                out[k++] = hex[(v >> shift) & 15u];
+        }
+        out[k] = '\0';
+        return k;
+}
+
 enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
                                 long ttl_s, const char *prefix, double near_threshold,
                                 char *errstr, size_t errstr_size)
@@ -513,16 +549,17 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                         argv[sig_at] = (const char *)t->sig;
                         snprintf(t->sigkey, sizeof(t->sigkey), "%s%s", sig_prefix, c->id);
                         argv[k++] = t->sigkey;
-                        for (int b = 0; b < NW_NEAR_BANDS; b++) {
-                                snprintf(t->fields[b], sizeof(t->fields[b]), "%d:%08x", b,
-                                         nw_near_band(c->near, b));
-                                argv[k++] = t->fields[b];
-                        }
                 } else {
                         argv[sig_at] = "";
                 }
                 for (size_t a = first; a < k; a++) {
                         argvlen[a] = strlen(argv[a]);
+                }
+                if (near) {
+                        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                                argvlen[k] = band_field(t->fields[b], b, nw_near_band(c->near, b));
+                                argv[k++] = t->fields[b];
+                        }
                 }
                 /* explicit length: the signature is binary */
                 argvlen[sig_at] = near ? sizeof(t->sig) : 0;
