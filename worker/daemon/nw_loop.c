@@ -1118,16 +1118,9 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         loop->lim.max_bytes = (size_t)cfg->input_max_bytes;
         loop->lim.max_depth = (int)cfg->input_max_depth;
         loop->wm = nw_wm_new();
-        {
-                long threads = cfg->worker_threads;
-                if (threads <= 0) {
-                        threads = sysconf(_SC_NPROCESSORS_ONLN);
-                        threads = threads < 1 ? 1 : threads > 8 ? 8 : threads;
-                }
-                loop->pool = nw_pool_new((int)threads, errstr, errstr_size);
-                if (!loop->pool) {
-                        goto fail;
-                }
+        loop->pool = nw_pool_new((int)cfg->worker_threads, errstr, errstr_size);
+        if (!loop->pool) {
+                goto fail;
         }
         loop->redis = nw_redis_new(cfg->redis_url, cfg->redis_password, cfg->redis_timeout_ms,
                                    errstr, errstr_size);

@@ -12,6 +12,7 @@
 #include "nw_log.h"
 #include "nw_near.h"
 #include "nw_pipeline.h"
+#include "nw_pool.h"
 #include "nw_redis.h"
 #include "nw_seen.h"
 #include "nw_serialize.h"
@@ -26,12 +27,15 @@ struct offline {
         struct nw_near_index *near;
         struct nw_redis *redis;
         FILE *out, *dlq;
-        struct nw_buf rec;
+        struct nw_pool *pool;
+        struct pending *batch;  /* BATCH entries, n of them in use */
+        size_t n;
+        char processed_at[40];
         unsigned long items, published, duplicates, near_dups, dead;
 };
 
-static void write_dlq(struct offline *o, const char *file, unsigned long line, const char *value,
-                      size_t len, enum nw_err err, const char *reason)
+static void write_dlq(struct offline *o, const char *file, unsigned long line, size_t len,
+                      enum nw_err err, const char *reason)
 {
         yajl_gen g = yajl_gen_alloc(NULL);
         const unsigned char *buf;
@@ -58,7 +62,6 @@ static void write_dlq(struct offline *o, const char *file, unsigned long line, c
         if (yajl_gen_get_buf(g, &buf, &blen) == yajl_gen_status_ok) {
                 fprintf(o->dlq, "%.*s\n", (int)blen, (const char *)buf);
         }
-        (void)value;
         yajl_gen_free(g);
         o->dead++;
 }
@@ -84,109 +87,48 @@ static enum nw_claim_result claim_memory(struct offline *o, const struct nw_clai
         return own == nkeys ? NW_CLAIM_OWN : NW_CLAIM_NEW;
 }
 
+static void batch_free(struct offline *o);
+
+/* One input item of the batch: its bytes, where it came from, and what the pipeline made
+ * of it. */
 struct pending {
+        char *raw;
+        size_t len;
+        const char *file;
+        unsigned long line;
+        enum nw_err err;
+        char reason[256];
         struct nw_article a;
         struct nw_claim_keys keys;
-        char *value;
+        char *value;            /* the claim's value: "file:line id" */
+        int publish;
+        char *out;              /* its record (NULL: not serialized) */
+        size_t out_len;
 };
 
-/* Claim and print a batch of processed articles. @returns 0, or 1 when Redis failed. */
-static int flush_batch(struct offline *o, struct pending *p, size_t n)
+static void batch_free(struct offline *o)
 {
-        struct nw_claim *claims = nw_xcalloc(n + 1, sizeof(*claims));
-        struct nw_claim_reply *replies = nw_xcalloc(n + 1, sizeof(*replies));
-        char processed_at[40], errstr[512];
-        struct timespec ts;
-        int rc = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                claims[i] = (struct nw_claim){p[i].keys.content, p[i].keys.url, p[i].value, p[i].a.id,
-                                              o->cfg->dedupe_near ? &p[i].a.near : NULL};
+        for (size_t i = 0; i < o->n; i++) {
+                nw_article_free(&o->batch[i].a);
+                free(o->batch[i].raw);
+                free(o->batch[i].value);
+                free(o->batch[i].out);
         }
-        if (o->opts->no_dedupe) {
-                for (size_t i = 0; i < n; i++) {
-                        replies[i].result = NW_CLAIM_NEW;
-                }
-        } else if (o->redis) {
-                if (nw_redis_claim_batch(o->redis, claims, n, o->cfg->dedupe_ttl_s,
-                                         o->cfg->redis_key_prefix,
-                                         (double)o->cfg->dedupe_near_threshold_pct / 100.0, replies,
-                                         errstr, sizeof(errstr)) != NW_OK) {
-                        nw_log(NW_LOG_ERR, "redis", "%s", errstr);
-                        rc = 1;
-                        goto out;
-                }
-        } else {
-                for (size_t i = 0; i < n; i++) {
-                        double sim = 0.0;
-                        const char *of;
-                        replies[i].result = claim_memory(o, &claims[i], replies[i].holder,
-                                                         sizeof(replies[i].holder));
-                        if (replies[i].result == NW_CLAIM_DUPLICATE || !claims[i].near) {
-                                continue;
-                        }
-                        of = nw_near_index_check_insert(o->near, claims[i].id, claims[i].near,
-                                                        (double)o->cfg->dedupe_near_threshold_pct / 100.0,
-                                                        &sim);
-                        if (of) {
-                                snprintf(replies[i].near_of, sizeof(replies[i].near_of), "%s", of);
-                                replies[i].similarity = sim;
-                        }
-                }
-        }
-        clock_gettime(CLOCK_REALTIME, &ts);
-        nw_time_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, 1, processed_at,
-                       sizeof(processed_at));
-        for (size_t i = 0; i < n; i++) {
-                if (replies[i].result == NW_CLAIM_DUPLICATE) {
-                        o->duplicates++;
-                        continue;
-                }
-                if (replies[i].near_of[0]) {
-                        nw_article_mark_near(&p[i].a, replies[i].near_of, replies[i].similarity);
-                        o->near_dups++;
-                }
-                nw_buf_reset(&o->rec);
-                if (nw_serialize(&p[i].a, processed_at, o->version, &o->rec) != NW_OK) {
-                        nw_log(NW_LOG_ERR, "offline", "record %s could not be serialized", p[i].a.id);
-                        continue;
-                }
-                fwrite(o->rec.data, 1, o->rec.len, o->out);
-                fputc('\n', o->out);
-                o->published++;
-        }
-out:
-        for (size_t i = 0; i < n; i++) {
-                nw_article_free(&p[i].a);
-                free(p[i].value);
-        }
-        free(claims);
-        free(replies);
-        return rc;
+        o->n = 0;
 }
 
-#define BATCH 256
-
-struct reader {
-        struct pending *p;
-        size_t n;
-};
-
-static int handle_item(struct offline *o, struct reader *r, const char *file, unsigned long line,
-                       const char *value, size_t len)
+/* The pure part of one item, on any pool thread: it touches only its own pending entry. */
+static void run_item(void *ctx, size_t i)
 {
-        struct nw_msg msg = {value, len, NULL, 0, NULL, 0, 0};
-        struct pending *p = &r->p[r->n];
-        char reason[256];
+        struct offline *o = ctx;
+        struct pending *p = &o->batch[i];
+        struct nw_msg msg = {p->raw, p->len, NULL, 0, NULL, 0, 0};
         struct nw_buf cv;
-        enum nw_err err;
 
-        o->items++;
         nw_article_init(&p->a);
-        err = nw_pipeline_process(&o->lim, &msg, &p->a, reason, sizeof(reason));
-        if (err != NW_OK) {
-                write_dlq(o, file, line, value, len, err, reason);
-                return 0;
+        p->err = nw_pipeline_process(&o->lim, &msg, &p->a, p->reason, sizeof(p->reason));
+        if (p->err != NW_OK) {
+                return;
         }
         /* offline items have no Kafka coordinates: name them by file and line so that a
          * re-run of the same input finds its own claims */
@@ -195,12 +137,139 @@ static int handle_item(struct offline *o, struct reader *r, const char *file, un
                 p->keys.url[0] = '\0';
         }
         nw_buf_init(&cv, 0);
-        nw_buf_printf(&cv, "%s:%lu %s", file, line, p->a.id);
+        nw_buf_printf(&cv, "%s:%lu %s", p->file, p->line, p->a.id);
         p->value = nw_buf_take(&cv);
-        if (++r->n == BATCH) {
-                int rc = flush_batch(o, r->p, r->n);
-                r->n = 0;
-                return rc;
+}
+
+static void serialize_item(void *ctx, size_t i)
+{
+        struct offline *o = ctx;
+        struct pending *p = &o->batch[i];
+        struct nw_buf out;
+
+        if (!p->publish) {
+                return;
+        }
+        nw_buf_init(&out, 0);
+        if (nw_serialize(&p->a, o->processed_at, o->version, &out) != NW_OK) {
+                nw_buf_free(&out);
+                return;
+        }
+        p->out_len = out.len;
+        p->out = nw_buf_take(&out);
+}
+
+/* The batch through the pipelines and the serializer on the pool, the claims in input order
+ * in between, and the records and dead letters written in input order: the output is the
+ * same whatever the number of threads. @returns 0, or 1 when Redis failed. */
+static int flush_batch(struct offline *o)
+{
+        struct pending *p = o->batch;
+        size_t n = o->n, k = 0;
+        struct nw_claim *claims = nw_xcalloc(n + 1, sizeof(*claims));
+        struct nw_claim_reply *replies = nw_xcalloc(n + 1, sizeof(*replies));
+        size_t *idx = nw_xcalloc(n + 1, sizeof(*idx));
+        char errstr[512];
+        struct timespec ts;
+        int rc = 0;
+
+        nw_pool_run(o->pool, run_item, o, n);
+        for (size_t i = 0; i < n; i++) {
+                if (p[i].err != NW_OK) {
+                        write_dlq(o, p[i].file, p[i].line, p[i].len, p[i].err, p[i].reason);
+                        continue;
+                }
+                claims[k] = (struct nw_claim){p[i].keys.content, p[i].keys.url, p[i].value, p[i].a.id,
+                                              o->cfg->dedupe_near ? &p[i].a.near : NULL};
+                idx[k++] = i;
+        }
+        if (o->opts->no_dedupe) {
+                for (size_t j = 0; j < k; j++) {
+                        replies[j].result = NW_CLAIM_NEW;
+                }
+        } else if (o->redis) {
+                if (k > 0 &&
+                    nw_redis_claim_batch(o->redis, claims, k, o->cfg->dedupe_ttl_s,
+                                         o->cfg->redis_key_prefix,
+                                         (double)o->cfg->dedupe_near_threshold_pct / 100.0, replies,
+                                         errstr, sizeof(errstr)) != NW_OK) {
+                        nw_log(NW_LOG_ERR, "redis", "%s", errstr);
+                        rc = 1;
+                        goto out;
+                }
+        } else {
+                for (size_t j = 0; j < k; j++) {
+                        double sim = 0.0;
+                        const char *of;
+                        replies[j].result = claim_memory(o, &claims[j], replies[j].holder,
+                                                         sizeof(replies[j].holder));
+                        if (replies[j].result == NW_CLAIM_DUPLICATE || !claims[j].near) {
+                                continue;
+                        }
+                        of = nw_near_index_check_insert(o->near, claims[j].id, claims[j].near,
+                                                        (double)o->cfg->dedupe_near_threshold_pct / 100.0,
+                                                        &sim);
+                        if (of) {
+                                snprintf(replies[j].near_of, sizeof(replies[j].near_of), "%s", of);
+                                replies[j].similarity = sim;
+                        }
+                }
+        }
+        for (size_t j = 0; j < k; j++) {
+                struct pending *q = &p[idx[j]];
+                if (replies[j].result == NW_CLAIM_DUPLICATE) {
+                        o->duplicates++;
+                        continue;
+                }
+                if (replies[j].near_of[0]) {
+                        nw_article_mark_near(&q->a, replies[j].near_of, replies[j].similarity);
+                        o->near_dups++;
+                }
+                q->publish = 1;
+        }
+        clock_gettime(CLOCK_REALTIME, &ts);
+        nw_time_format((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, 1, o->processed_at,
+                       sizeof(o->processed_at));
+        nw_pool_run(o->pool, serialize_item, o, n);
+        for (size_t i = 0; i < n; i++) {
+                if (!p[i].publish) {
+                        continue;
+                }
+                if (!p[i].out) {
+                        nw_log(NW_LOG_ERR, "offline", "record %s could not be serialized", p[i].a.id);
+                        continue;
+                }
+                fwrite(p[i].out, 1, p[i].out_len, o->out);
+                fputc('\n', o->out);
+                o->published++;
+        }
+out:
+        batch_free(o);
+        free(claims);
+        free(replies);
+        free(idx);
+        return rc;
+}
+
+/* Room for as many items as a batch takes: enough to keep every thread busy, few enough that
+ * the batch's claims stay one Redis round trip of modest size. */
+#define BATCH 256
+
+static int handle_item(struct offline *o, const char *file, unsigned long line, const char *value,
+                       size_t len)
+{
+        struct pending *p = &o->batch[o->n];
+
+        o->items++;
+        memset(p, 0, sizeof(*p));
+        p->raw = nw_xmalloc(len + 1);
+        memcpy(p->raw, value, len);
+        p->raw[len] = '\0';
+        p->len = len;
+        p->file = file;
+        p->line = line;
+        if (++o->n == BATCH) {
+                return flush_batch(o);
         }
         return 0;
 }
@@ -232,7 +301,7 @@ static int is_text_file(const char *name, const struct nw_buf *content)
         return i < content->len && content->data[i] != '{';
 }
 
-static int process_stream(struct offline *o, struct reader *r, FILE *f, const char *name)
+static int process_stream(struct offline *o, FILE *f, const char *name)
 {
         char *line = NULL;
         size_t cap = 0;
@@ -248,7 +317,7 @@ static int process_stream(struct offline *o, struct reader *r, FILE *f, const ch
                 if (n == 0) {
                         continue;       /* blank lines separate nothing in JSON lines */
                 }
-                rc = handle_item(o, r, name, lineno, line, (size_t)n);
+                rc = handle_item(o, name, lineno, line, (size_t)n);
         }
         free(line);
         return rc;
@@ -258,7 +327,6 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                    char *const *files, int n, const char *version, FILE *out)
 {
         struct offline o;
-        struct reader r;
         char errstr[512];
         int rc = 0;
 
@@ -270,9 +338,13 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
         o.dlq = stderr;
         o.lim.max_bytes = (size_t)cfg->input_max_bytes;
         o.lim.max_depth = (int)cfg->input_max_depth;
-        nw_buf_init(&o.rec, 0);
-        r.p = nw_xcalloc(BATCH, sizeof(*r.p));
-        r.n = 0;
+        o.batch = nw_xcalloc(BATCH, sizeof(*o.batch));
+        o.pool = nw_pool_new((int)cfg->worker_threads, errstr, sizeof(errstr));
+        if (!o.pool) {
+                nw_log(NW_LOG_ERR, "offline", "%s", errstr);
+                rc = 1;
+                goto out;
+        }
         if (opts->dlq_path) {
                 o.dlq = fopen(opts->dlq_path, "w");
                 if (!o.dlq) {
@@ -300,7 +372,7 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                 o.near = nw_near_index_new();
         }
         if (n == 0) {
-                rc = process_stream(&o, &r, stdin, "-");
+                rc = process_stream(&o, stdin, "-");
         }
         for (int i = 0; i < n && rc == 0; i++) {
                 FILE *f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "rb");
@@ -320,30 +392,25 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                 nw_buf_init(&content, 0);
                 if (f != stdin && read_all(f, &content, (size_t)-1 / 2) == 0 &&
                     is_text_file(files[i], &content)) {
-                        rc = handle_item(&o, &r, files[i], 1, nw_buf_str(&content), content.len);
+                        rc = handle_item(&o, files[i], 1, nw_buf_str(&content), content.len);
                 } else if (f != stdin) {
                         FILE *mem = fmemopen(content.data, content.len, "r");
                         if (content.len > 0 && mem) {
-                                rc = process_stream(&o, &r, mem, files[i]);
+                                rc = process_stream(&o, mem, files[i]);
                         }
                         if (mem) {
                                 fclose(mem);
                         }
                 } else {
-                        rc = process_stream(&o, &r, stdin, "-");
+                        rc = process_stream(&o, stdin, "-");
                 }
                 nw_buf_free(&content);
                 if (f != stdin) {
                         fclose(f);
                 }
         }
-        if (rc == 0 && r.n > 0) {
-                rc = flush_batch(&o, r.p, r.n);
-        } else {
-                for (size_t i = 0; i < r.n; i++) {
-                        nw_article_free(&r.p[i].a);
-                        free(r.p[i].value);
-                }
+        if (rc == 0 && o.n > 0) {
+                rc = flush_batch(&o);
         }
         fflush(out);
         nw_log(NW_LOG_INFO, "offline",
@@ -356,7 +423,8 @@ out:
         nw_redis_destroy(o.redis);
         nw_seen_destroy(o.seen);
         nw_near_index_destroy(o.near);
-        nw_buf_free(&o.rec);
-        free(r.p);
+        batch_free(&o);
+        free(o.batch);
+        nw_pool_destroy(o.pool);
         return rc;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nw_buf.h"
 
@@ -70,6 +71,12 @@ static void *helper(void *arg)
 struct nw_pool *nw_pool_new(int threads, char *errstr, size_t errstr_size)
 {
         struct nw_pool *p = nw_xcalloc(1, sizeof(*p));
+
+        if (threads <= 0) {
+                /* one per CPU; past eight the loop's own thread (Kafka, Redis) is the limit */
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+        }
 
         pthread_mutex_init(&p->lock, NULL);
         pthread_cond_init(&p->work, NULL);

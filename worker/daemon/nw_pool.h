@@ -8,7 +8,8 @@
 
 struct nw_pool;
 
-/** @brief Start @p threads - 1 helper threads (the caller is the last worker).
+/** @brief Start @p threads - 1 helper threads (the caller is the last worker); @p threads 0
+ *  means one per CPU, at most eight (the `worker.threads` default).
  *  @returns NULL when a thread cannot be created (errno-style reason in @p errstr). */
 struct nw_pool *nw_pool_new(int threads, char *errstr, size_t errstr_size);
 /** @brief Stop and join the threads; NULL is a no-op. */
