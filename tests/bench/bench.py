@@ -533,7 +533,9 @@ def cmd_table(a):
             mb, arts = num("process_in_mb"), num("process_articles")
             w, c = num("process_wall_s"), num("process_cpu_s")
             row("newsworker process", "throughput", f"{mb / w:.1f} MB/s, {arts / w:.0f} art/s",
-                f"wall; by CPU time {mb / c:.1f} MB/s; {int(num('process_records', 0))} records out")
+                f"wall, worker.threads={os.environ.get('NEWSWORKER_WORKER_THREADS', '0')} (0: one "
+                f"per CPU, {os.cpu_count()} here); by CPU time "
+                f"{mb / c:.1f} MB/s per core; {int(num('process_records', 0))} records out")
             row("newsworker process", "max RSS", f"{num('process_rss_kb') / 1024:.1f} MB", "/usr/bin/time -v")
         except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
             row('newsworker process', "-", "incomplete", f"results file lacks a figure ({e})")
