@@ -293,6 +293,17 @@ def scenario_dedupe_dlq(sc):
     check(m["newsworker_redis_round_trips_total"] >= 1, "/metrics: Redis round trips counted")
     rc, _ = sc.stop_worker(w)
     check(rc == 0, "worker exits 0 on SIGTERM")
+    # order: within an output partition, the records of one input partition are in input
+    # order (a batch run ahead is produced only after the batch before it)
+    out_msgs = sc.consume(sc.out)
+    last, backwards = {}, 0
+    for m in out_msgs:
+        src = json.loads(m["payload"])["source"]
+        k = (m["partition"], src["partition"])
+        backwards += last.get(k, -1) >= src["offset"]
+        last[k] = src["offset"]
+    check(backwards == 0, f"records keep their input order per partition ({backwards} out of order "
+          f"among {len(out_msgs)})")
     recs = sc.records()
     # a duplicate carries another producer id, and whichever copy is consumed first wins, so
     # stories are told apart by their (unique) titles
