@@ -18,6 +18,7 @@
 #include "nw_gazetteer.h"
 #include "nw_numbers.h"
 #include "nw_scan.h"
+#include "nw_swar.h"
 
 /* Bounds: a story longer than this is a data dump, not news; facts per article are capped
  * so a pathological input cannot make the record or the scan unbounded. */
@@ -474,21 +475,81 @@ static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, s
         return m.end > i ? m.end : i + 1;
 }
 
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* The ASCII digits of eight bytes, as nw_swar_skip() wants them: a byte XOR '0' is a digit
+ * when below ten, and the sums stay inside their bytes. */
+static uint64_t digit8(uint64_t x)
+{
+        uint64_t t = x ^ ONES8 * '0';
+        uint64_t ge10 = (t & ONES8 * 0x7F) + ONES8 * (0x80 - 10);
+
+        return ~(ge10 | t) & HIGH8;
+}
+
+/* The first ASCII digit in s[i, lim), or lim. */
+static size_t next_digit(const char *s, size_t i, size_t lim)
+{
+        int found;
+
+        i = nw_swar_skip(s, i, lim, digit8, &found);
+        if (found) {
+                return i;
+        }
+        while (i < lim && !nw_scan_digit((unsigned char)s[i])) {
+                i++;
+        }
+        return i;
+}
+
+/* How far before its first digit a figure can start: a currency sign and a space ("U.S.$ 5"
+ * is the longest, six bytes), or a word with a digit in its first six bytes. Figures without
+ * a digit are spelled, and sentences with spelled numbers do not use this. Kept generous. */
+#define FIGURE_REACH 16
+
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
         int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
+        size_t nd = 0, jumped_to = 0;
 
         x->n_m = 0;
+        /* Without number words a figure needs a digit, so the loop below only skips bytes
+         * far from every digit: it passes words and punctuation one step at a time, never
+         * stepping over a space, until a parse succeeds, and a parse succeeds only within
+         * FIGURE_REACH bytes before a digit. So the loop is sure to stand on the last space
+         * before that reach, and may start there; after the last digit it finds nothing. */
+        if (!numwords) {
+                nd = next_digit(s, i, lim);
+        }
         while (i < lim) {
-                unsigned char c = (unsigned char)s[i];
+                unsigned char c;
                 struct mention m;
                 struct nw_money mo;
                 struct nw_num n;
                 size_t e;
                 int num_ok;
 
+                if (!numwords) {
+                        if (nd < i) {
+                                nd = next_digit(s, i, lim);
+                        }
+                        if (nd >= lim) {
+                                break;
+                        }
+                        /* once per digit, so a long run without spaces is walked back once */
+                        if (nd - i > FIGURE_REACH && jumped_to != nd) {
+                                size_t k = nd - FIGURE_REACH;
+                                jumped_to = nd;
+                                while (k > i && s[k] != ' ') {
+                                        k--;
+                                }
+                                i = k;
+                        }
+                }
+                c = (unsigned char)s[i];
                 if (!(nw_scan_at_word_start(s, i) || c == '$' || c >= 0x80) || c == ' ') {
                         i++;
                         continue;
