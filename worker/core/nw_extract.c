@@ -1067,19 +1067,27 @@ static int goods_follow(const struct ex *x, size_t end, size_t lim)
         return 0;
 }
 
-static void investments_in(struct ex *x, size_t si, int inv_ok)
+/* Whether the sentence's wording lets its money figures be deals: deal words, and no words
+ * of aggregates or period totals. */
+static int inv_wording(const struct ex *x, const struct span *sp)
+{
+        return cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
+               !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
+               !cue_check(x, sp, NW_CUE_PERIOD, period_words, 0);
+}
+
+static void investments_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
         struct nw_article *a = x->a;
         size_t prev_end = sp->a;
-        int any_money = 0, has_signing;
+        int any_money = 0, inv_ok = 0;
         char round[16];
         const char *kind = NULL, *status = NULL;
         static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
                                               "contracted", NULL};
 
-        has_signing = cue_check(x, sp, NW_CUE_SIGNING, signing, 0);
         for (size_t k = 0; k < x->n_m; k++) {
                 struct mention *m = &x->m[k];
                 struct nw_investment *inv = NULL;
@@ -1087,6 +1095,10 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
 
                 if (m->kind != M_MONEY) {
                         continue;
+                }
+                /* the wording is read for the first figure only: most sentences have none */
+                if (!any_money) {
+                        inv_ok = inv_wording(x, sp);
                 }
                 any_money = 1;
                 /* a figure under ten thousand units is a price or a fee, never a deal's size */
@@ -1180,7 +1192,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                 prev_end = m->end;
         }
         /* "A total of 32 project agreements were signed": a count for the amount just before */
-        if (!any_money && has_signing) {
+        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing, 0)) {
                 for (size_t j = 0; j < x->n_m; j++) {
                         struct mention *c = &x->m[j];
                         if (c->used || !is_deal_count(x, c)) {
@@ -2883,8 +2895,6 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         split_sentences(x);
         for (size_t si = 0; si < x->n_sents; si++) {
                 const struct span *sp = &x->sents[si];
-                int inv_ok;
-
                 /* one pass for the cue words; each matcher below runs only when its cues are
                  * there, and a `maybe` cue still goes through the matcher's exact check */
                 nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
@@ -2908,10 +2918,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_THEME)) {
                         theme_in(x, si);
                 }
-                inv_ok = cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
-                         !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
-                         !cue_check(x, sp, NW_CUE_PERIOD, period_words, 0);
-                investments_in(x, si, inv_ok);
+                investments_in(x, si);
                 statistics_in(x, si);
                 if (nw_cues_any(&x->cues, NW_CUE_TITLE)) {
                         people_appositive(x, sp);
