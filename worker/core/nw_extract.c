@@ -67,6 +67,8 @@ struct ex {
         long last_inv;          /* index of the last investment */
         size_t last_inv_sent;
         struct span dateline;   /* a dateline found in the body: its numbers are not facts */
+        size_t place_si;        /* the sentence whose place after "in" is held below, or -1 */
+        const struct nw_place *place_after;
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -724,35 +726,46 @@ static void *grow(void *arr, size_t n, size_t size)
         return nw_xrealloc(arr, (n + 1) * size);
 }
 
+/* The longest place name of up to four words starting at @p i, within s[.., b); *end is
+ * set to where it ends. @returns the place or NULL. */
+static const struct nw_place *place_name_at(const char *s, size_t b, size_t i, size_t *end)
+{
+        size_t e = i;
+        const struct nw_place *hit = NULL;
+
+        for (int w = 0; w < 4; w++) {
+                size_t we = nw_scan_word_end(s, b, e);
+                const struct nw_place *p;
+                int next, more = 0;
+                if (we == e) {
+                        break;
+                }
+                next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
+                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
+                if (p) {
+                        hit = p;
+                        *end = we;
+                }
+                if (!more) {
+                        break; /* no name goes on with the next word */
+                }
+                e = we + 1;
+        }
+        return hit;
+}
+
 static const struct nw_place *place_in(const char *s, size_t a, size_t b, int prefer_city,
                                        size_t *at)
 {
         const struct nw_place *best = NULL;
 
         for (size_t i = a; i < b; i++) {
+                const struct nw_place *hit;
+                size_t he;
                 if (!nw_scan_upper(s, b, i) || !nw_scan_at_word_start(s, i)) {
                         continue;
                 }
-                /* the longest name of up to four words starting here */
-                size_t e = i;
-                const struct nw_place *hit = NULL;
-                for (int w = 0; w < 4; w++) {
-                        size_t we = nw_scan_word_end(s, b, e);
-                        const struct nw_place *p;
-                        int next, more = 0;
-                        if (we == e) {
-                                break;
-                        }
-                        next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
-                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                        if (p) {
-                                hit = p;
-                        }
-                        if (!more) {
-                                break; /* no name goes on with the next word */
-                        }
-                        e = we + 1;
-                }
+                hit = place_name_at(s, b, i, &he);
                 if (hit) {
                         if (!best || (prefer_city && hit->kind == NW_PLACE_CITY &&
                                       best->kind != NW_PLACE_CITY)) {
@@ -783,16 +796,30 @@ static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
                 if (nw_scan_word_at(s, b, e, "the")) {
                         e = nw_scan_skip_spaces(s, b, e + 3);
                 }
+                /* only a name that starts right at e counts: the first place in the 40 bytes
+                 * after the word at e, which is this one if there is one here */
                 {
-                        size_t at;
-                        size_t we = nw_scan_word_end(s, b, e);
-                        const struct nw_place *p = place_in(s, e, we + 40 < b ? we + 40 : b, 0, &at);
-                        if (p && at == e) {
+                        size_t we = nw_scan_word_end(s, b, e), he;
+                        size_t lim = we + 40 < b ? we + 40 : b;
+                        const struct nw_place *p;
+                        if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e) &&
+                            (p = place_name_at(s, lim, e, &he)) != NULL) {
                                 return p;
                         }
                 }
         }
         return NULL;
+}
+
+/* place_after_in() over sentence @p si, which statistics, each deal and each event of the
+ * sentence ask for: read once per sentence. */
+static const struct nw_place *sentence_place(struct ex *x, size_t si)
+{
+        if (x->place_si != si) {
+                x->place_si = si;
+                x->place_after = place_after_in(x->s, x->sents[si].a, x->sents[si].b);
+        }
+        return x->place_after;
 }
 
 static void set_quantity(struct nw_quantity *q, double v, const char *cur, enum nw_qualifier ql,
@@ -1178,7 +1205,7 @@ static void investments_in(struct ex *x, size_t si)
                         inv->status = nw_xstrdup(status);
                 }
                 {
-                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                        const struct nw_place *p = sentence_place(x, si);
                         if (!p) {
                                 p = place_in(x->s, sp->a, sp->b, 1, NULL);
                         }
@@ -1268,7 +1295,7 @@ static void statistics_in(struct ex *x, size_t si)
                         continue;
                 }
                 if (!place_done) {
-                        place = place_after_in(x->s, sp->a, sp->b);
+                        place = sentence_place(x, si);
                         place_done = 1;
                 }
                 a->statistics = grow(a->statistics, a->n_statistics, sizeof(*a->statistics));
@@ -1571,7 +1598,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         if (idx >= 0 || na->n_events >= 20 || strlen(name) < 4) {
                 free(name);
                 if (idx >= 0 && na->events[idx].location == NULL) {
-                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                        const struct nw_place *p = sentence_place(x, si);
                         if (p) {
                                 na->events[idx].location = nw_xstrdup(p->name);
                         }
@@ -1587,7 +1614,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         ev->name = name;
         ev->type = nw_xstrdup(type);
         {
-                const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                const struct nw_place *p = sentence_place(x, si);
                 if (p) {
                         ev->location = nw_xstrdup(p->name);
                 }
@@ -2317,13 +2344,20 @@ static void people_appositive(struct ex *x, const struct span *sp)
                         continue;
                 }
                 if (i > sp->a) {
-                        size_t ps;
-                        char c = s[i - 1];
-                        int ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
-                                 (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
-                                 nw_scan_phrase_before(s, i, "said", &ps) ||
-                                 nw_scan_phrase_before(s, i, "according to", &ps) ||
-                                 nw_scan_phrase_before(s, i, "says", &ps);
+                        size_t ps, w = i;
+                        char c = s[i - 1], last;
+                        int ok;
+                        /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
+                         * out all three for most words */
+                        while (w > 0 && s[w - 1] == ' ') {
+                                w--;
+                        }
+                        last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
+                        ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
+                             (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
+                             (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
+                             (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
+                             (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
                         if (!ok) {
                                 i = nw_scan_word_end(s, sp->b, i);
                                 continue;
@@ -2479,8 +2513,10 @@ static void people_titled(struct ex *x, const struct span *sp)
                         continue;
                 }
                 we = nw_scan_word_end(s, sp->b, i);
-                if (!title_word(s, i, we) || we + 1 >= sp->b || s[we] != ' ' ||
-                    lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
+                /* a name follows the title: its capital is the cheap test, the title words
+                 * the dear one, and read_name() below finds nothing without it */
+                if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
+                    !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
                     lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
                     lower_eq(s + i, we - i, "chief")) {
                         i = we;
@@ -2655,35 +2691,14 @@ static void orgs_in(struct ex *x, const struct span *sp)
  * @returns the last position it read, where the scan goes on after. */
 static size_t place_at(struct ex *x, const struct span *sp, size_t i)
 {
-        const char *s = x->s;
-        size_t e = i;
-        const struct nw_place *hit = NULL;
         size_t hit_end = i;
+        const struct nw_place *hit = place_name_at(x->s, sp->b, i, &hit_end);
 
-        for (int w = 0; w < 4; w++) {
-                size_t we = nw_scan_word_end(s, sp->b, e);
-                const struct nw_place *p;
-                int next, more = 0;
-                if (we == e) {
-                        break;
-                }
-                next = w < 3 && we < sp->b && s[we] == ' ' &&
-                       nw_scan_upper(s, sp->b, we + 1);
-                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                if (p) {
-                        hit = p;
-                        hit_end = we;
-                }
-                if (!more) {
-                        break; /* no name goes on with the next word */
-                }
-                e = we + 1;
-        }
         if (hit) {
                 nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
                 return hit_end;
         }
-        return nw_scan_word_end(s, sp->b, i);
+        return nw_scan_word_end(x->s, sp->b, i);
 }
 
 static void places_in(struct ex *x, const struct span *sp)
@@ -2886,6 +2901,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         x->len = strlen(text);
         x->main_event = -1;
         x->last_inv = -1;
+        x->place_si = (size_t)-1;
         if (nw_money_ctx_matters(text, x->len)) {
                 nw_money_ctx_init(&x->mc, text, x->len);
         } else {
