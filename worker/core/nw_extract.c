@@ -27,6 +27,9 @@
 #define MAX_MENTIONS 256
 #define MAX_CAPS 256
 
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
 struct span {
         size_t a, b;
 };
@@ -242,6 +245,35 @@ static const char *const abbrevs[] = {
         "a.m", "u.s", "u.k", "e.g", "i.e", "etc", "govt", "dept", "pvt", "plc", "mt", "ft", NULL,
 };
 
+/* The bytes that can end a sentence, as nw_swar_skip() wants them: a byte equal to c gives a
+ * zero after the XOR, and the lowest flag of each test is exact. */
+static uint64_t has_byte8(uint64_t x, unsigned char c)
+{
+        uint64_t y = x ^ ONES8 * c;
+
+        return (y - ONES8) & ~y & HIGH8;
+}
+
+static uint64_t sentence_end8(uint64_t x)
+{
+        return has_byte8(x, '\n') | has_byte8(x, '.') | has_byte8(x, '?') | has_byte8(x, '!');
+}
+
+/* The first of "\n.?!" in s[i, len), or len. */
+static size_t next_sentence_end(const char *s, size_t i, size_t len)
+{
+        int found;
+
+        i = nw_swar_skip(s, i, len, sentence_end8, &found);
+        if (found) {
+                return i;
+        }
+        while (i < len && s[i] != '\n' && s[i] != '.' && s[i] != '?' && s[i] != '!') {
+                i++;
+        }
+        return i;
+}
+
 static void split_sentences(struct ex *x)
 {
         const char *s = x->s;
@@ -252,10 +284,9 @@ static void split_sentences(struct ex *x)
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
                 size_t next;
-                /* only these bytes can end a sentence; the text is a C string, so strcspn
-                 * stops at len too */
+                /* only these bytes can end a sentence */
                 if (i < len) {
-                        i += strcspn(s + i, "\n.?!");
+                        i = next_sentence_end(s, i, len);
                 }
                 next = i + 1;
                 if (i == len || s[i] == '\n') {
@@ -476,9 +507,6 @@ static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, s
         }
         return m.end > i ? m.end : i + 1;
 }
-
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
 
 /* The ASCII digits of eight bytes, as nw_swar_skip() wants them: a byte XOR '0' is a digit
  * when below ten, and the sums stay inside their bytes. */

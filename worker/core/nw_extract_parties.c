@@ -23,8 +23,16 @@ struct name {
 
 static int word_in(const char *s, size_t a, size_t b, const char *const *list)
 {
+        unsigned char c0;
+
+        if (b <= a) {
+                return 0; /* no list holds an empty word */
+        }
+        /* the first byte rules out nearly every entry before it is measured */
+        c0 = nw_scan_lower((unsigned char)s[a]);
         for (; *list; list++) {
-                if (strlen(*list) == b - a && nw_scan_word_at(s, b, a, *list) == b) {
+                if ((unsigned char)(*list)[0] == c0 && strlen(*list) == b - a &&
+                    nw_scan_word_at(s, b, a, *list) == b) {
                         return 1;
                 }
         }
