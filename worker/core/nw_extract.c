@@ -812,12 +812,27 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
 }
 
 /* A place right after "in"/"at"/"held in" inside s[a, b). */
+static uint64_t letter_i8(uint64_t x)
+{
+        return has_byte8(x, 'i') | has_byte8(x, 'I');
+}
+
 static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
 {
         for (size_t i = a; i + 3 < b; i++) {
                 size_t e;
-                if ((s[i] != 'i' && s[i] != 'I') || !nw_scan_at_word_start(s, i) ||
-                    !(e = nw_scan_word_at(s, b, i, "in"))) {
+                int found;
+                /* to the next 'i' eight bytes a step: most bytes start no "in" */
+                i = nw_swar_skip(s, i, b - 3, letter_i8, &found);
+                if (!found) {
+                        while (i + 3 < b && s[i] != 'i' && s[i] != 'I') {
+                                i++;
+                        }
+                        if (i + 3 >= b) {
+                                break;
+                        }
+                }
+                if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
                         continue;
                 }
                 e = nw_scan_skip_spaces(s, b, e);
@@ -980,11 +995,30 @@ static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv
                                            NULL};
         const char *s = x->s;
         size_t p = (size_t)-1;
+        size_t at[sizeof(lead) / sizeof(lead[0])];
+        size_t left = sizeof(lead) / sizeof(lead[0]) - 1;
 
-        for (const char *const *l = lead; *l; l++) {
-                size_t at = nw_scan_find_word(s, sp->a, sp->b, *l);
-                if (at != (size_t)-1 && (p == (size_t)-1 || at < p)) {
-                        p = at + strlen(*l);
+        /* where each lead is first found, in one pass over the word starts instead of a
+         * search of the sentence per lead */
+        for (size_t k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
+                at[k] = (size_t)-1;
+        }
+        for (size_t i = sp->a; i < sp->b && left; i++) {
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                if (!nw_scan_alpha(c) || !nw_scan_at_word_start(s, i)) {
+                        continue;
+                }
+                for (size_t k = 0; lead[k]; k++) {
+                        if (at[k] == (size_t)-1 && (unsigned char)lead[k][0] == c &&
+                            nw_scan_word_at(s, sp->b, i, lead[k])) {
+                                at[k] = i;
+                                left--;
+                        }
+                }
+        }
+        for (size_t k = 0; lead[k]; k++) {
+                if (at[k] != (size_t)-1 && (p == (size_t)-1 || at[k] < p)) {
+                        p = at[k] + strlen(lead[k]);
                 }
         }
         if (p == (size_t)-1) {
