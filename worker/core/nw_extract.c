@@ -749,9 +749,14 @@ static void scan_mentions(struct ex *x, const struct span *sp)
 
 /* ---------------------------------------------------------------- facts: helpers */
 
+/* Room for element @p n of a fact array of n: the room doubles at each power of two, so an
+ * array of n holds up to the next one and a story with many facts is not copied per fact. */
 static void *grow(void *arr, size_t n, size_t size)
 {
-        return nw_xrealloc(arr, (n + 1) * size);
+        if (n & (n - 1)) {
+                return arr;
+        }
+        return nw_xrealloc(arr, (n ? 2 * n : 1) * size);
 }
 
 /* The longest place name of up to four words starting at @p i, within s[.., b); *end is
