@@ -465,17 +465,6 @@ static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mentio
         }
 }
 
-/* A digit in s[p, p + 6): the longest currency code before a number is "U.S.$" + a space. */
-static int digit_soon(const char *s, size_t lim, size_t p)
-{
-        for (size_t k = p; k < lim && k < p + 6; k++) {
-                if (nw_scan_digit((unsigned char)s[k])) {
-                        return 1;
-                }
-        }
-        return 0;
-}
-
 /* Add the money mention @p mo found at @p i with its stated conversions.
  * @returns where the scan goes on. */
 static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, size_t lim)
@@ -534,8 +523,9 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
 }
 
 /* How far before its first digit a figure can start: a currency sign and a space ("U.S.$ 5"
- * is the longest, six bytes), or a word with a digit in its first six bytes. Figures without
- * a digit are spelled, and sentences with spelled numbers do not use this. Kept generous. */
+ * is the longest, six bytes), or a word with a digit in the six bytes after its first (the
+ * test below). Figures without a digit are spelled, and sentences with spelled numbers do
+ * not use this. Kept generous. */
 #define FIGURE_REACH 16
 
 static void scan_mentions(struct ex *x, const struct span *sp)
@@ -551,21 +541,20 @@ static void scan_mentions(struct ex *x, const struct span *sp)
          * stepping over a space, until a parse succeeds, and a parse succeeds only within
          * FIGURE_REACH bytes before a digit. So the loop is sure to stand on the last space
          * before that reach, and may start there; after the last digit it finds nothing. */
-        if (!numwords) {
-                nd = next_digit(s, i, lim);
-        }
+        nd = next_digit(s, i, lim);
         while (i < lim) {
                 unsigned char c;
                 struct mention m;
                 struct nw_money mo;
                 struct nw_num n;
-                size_t e;
+                size_t e, pw;
                 int num_ok;
 
+                /* nd: the first digit at or after i, or lim */
+                if (nd < i) {
+                        nd = next_digit(s, i, lim);
+                }
                 if (!numwords) {
-                        if (nd < i) {
-                                nd = next_digit(s, i, lim);
-                        }
                         if (nd >= lim) {
                                 break;
                         }
@@ -588,10 +577,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         i++;
                         continue;
                 }
-                /* A word can start a figure only as a currency code with a digit within the
-                 * next few bytes ("US$ 5", "Rs 26") or as a spelled number, and a sentence
-                 * without number words has none: skip it as the failed parses below would. */
-                if (nw_scan_alpha(c) && !digit_soon(s, lim, i + 1) &&
+                /* A word can start a figure only as a currency code with a digit in the six
+                 * bytes after its first ("U.S.$ 5", "Rs 26") or as a spelled number, and a
+                 * sentence without number words has none: skip it as the failed parses below
+                 * would. The longest code is "U.S.$" and a space. */
+                if (nw_scan_alpha(c) && !(nd < lim && nd <= i + 6) &&
                     (!numwords || !nw_num_word_start(s, lim, i))) {
                         i = nw_scan_word_end(s, lim, i);
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
@@ -683,12 +673,15 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                 e = qe;
                         }
                 }
+                /* the percent words all start with a 'p': one byte rules them all out */
+                pw = nw_scan_skip_spaces(s, lim, e);
+                pw = pw < lim && nw_scan_lower((unsigned char)s[pw]) == 'p' ? pw : lim;
                 if (e < lim && s[e] == '%') {
                         m.kind = M_PERCENT;
                         m.end = e + 1;
-                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "percent") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "per cent") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "pct")) {
+                } else if (nw_scan_word_at(s, lim, pw, "percent") ||
+                           nw_scan_word_at(s, lim, pw, "per cent") ||
+                           nw_scan_word_at(s, lim, pw, "pct")) {
                         size_t p = nw_scan_skip_spaces(s, lim, e);
                         m.kind = M_PERCENT;
                         m.end = nw_scan_word_at(s, lim, p, "percent");
@@ -698,10 +691,8 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         if (!m.end) {
                                 m.end = nw_scan_word_at(s, lim, p, "pct");
                         }
-                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
-                                           "percentage point") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
-                                           "percentage points")) {
+                } else if (nw_scan_word_at(s, lim, pw, "percentage point") ||
+                           nw_scan_word_at(s, lim, pw, "percentage points")) {
                         size_t p = nw_scan_skip_spaces(s, lim, e);
                         m.kind = M_PERCENT;
                         m.unit.a = p;
