@@ -166,20 +166,88 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
+/* The entries of a word list grouped by first letter, in list order within a letter (a
+ * counting sort), so that a word of the sentence is compared only with the entries that start
+ * like it instead of with the whole list. */
+#define GROUP_MAX 64
+
+struct by_letter {
+        uint8_t start[27];      /* the entries starting with 'a' + c: idx[start[c], start[c + 1]) */
+        uint8_t idx[GROUP_MAX];
+};
+
+/* @returns 1, or 0 when the list is too long or holds an entry that does not start with a-z,
+ * which @p skip_other allows: those entries are left out (a caller that only compares them
+ * with letters can never match them). */
+static int group_by_letter(const char *const *list, int skip_other, struct by_letter *g)
+{
+        uint8_t count[26] = {0}, fill[26];
+        size_t n;
+
+        for (n = 0; list[n]; n++) {
+                unsigned char c = (unsigned char)list[n][0];
+                if (n == GROUP_MAX) {
+                        return 0;
+                }
+                if (c >= 'a' && c <= 'z') {
+                        count[c - 'a']++;
+                } else if (!skip_other) {
+                        return 0;
+                }
+        }
+        g->start[0] = 0;
+        for (int c = 0; c < 26; c++) {
+                g->start[c + 1] = (uint8_t)(g->start[c] + count[c]);
+                fill[c] = g->start[c];
+        }
+        for (size_t k = 0; k < n; k++) {
+                unsigned char c = (unsigned char)list[k][0];
+                if (c >= 'a' && c <= 'z') {
+                        g->idx[fill[c - 'a']++] = (uint8_t)k;
+                }
+        }
+        return 1;
+}
+
 /* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
  * One pass over the sentence's word starts, however long the list. */
 static long first_of_list(const struct ex *x, const struct span *sp, const char *const *words)
 {
         const char *s = x->s;
         long best = -1;
+        struct by_letter g;
 
+        if (!group_by_letter(words, 0, &g)) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                        if (!nw_scan_at_word_start(s, i)) {
+                                continue;
+                        }
+                        for (long k = 0; words[k] && (best < 0 || k < best); k++) {
+                                if ((unsigned char)words[k][0] == c &&
+                                    nw_scan_word_at(s, sp->b, i, words[k])) {
+                                        best = k;
+                                        break;
+                                }
+                        }
+                        if (best == 0) {
+                                break;
+                        }
+                }
+                return best;
+        }
+        /* every word starts with a-z: a byte that is none starts no match */
         for (size_t i = sp->a; i < sp->b; i++) {
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                if (!nw_scan_at_word_start(s, i)) {
+                if (c < 'a' || c > 'z' || !nw_scan_at_word_start(s, i)) {
                         continue;
                 }
-                for (long k = 0; words[k] && (best < 0 || k < best); k++) {
-                        if ((unsigned char)words[k][0] == c && nw_scan_word_at(s, sp->b, i, words[k])) {
+                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
+                        long k = g.idx[j];
+                        if (best >= 0 && k >= best) {
+                                break;
+                        }
+                        if (nw_scan_word_at(s, sp->b, i, words[k])) {
                                 best = k;
                                 break;
                         }
@@ -200,13 +268,27 @@ static int sentence_has(const struct ex *x, const struct span *sp, const char *c
 static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
-        uint32_t firsts = 0;    /* bit c - 'a': some stem starts with the letter c */
+        struct by_letter g;
 
-        /* stems are lower-case ASCII, so a word whose first letter starts none is passed
-         * after one bit test instead of a walk over the stems */
-        for (const char *const *st = stems; *st; st++) {
-                unsigned char c = (unsigned char)(*st)[0];
-                firsts |= c >= 'a' && c <= 'z' ? (uint32_t)1 << (c - 'a') : 0;
+        /* stems are compared with words that start with a letter, lower-cased: one that starts
+         * with anything but a-z never matches and is left out */
+        if (!group_by_letter(stems, 1, &g)) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                                continue;
+                        }
+                        for (const char *const *st = stems; *st; st++) {
+                                size_t k = 0;
+                                while ((*st)[k] && i + k < sp->b &&
+                                       (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                                        k++;
+                                }
+                                if ((*st)[k] == '\0') {
+                                        return 1;
+                                }
+                        }
+                }
+                return 0;
         }
         for (size_t i = sp->a; i < sp->b; i++) {
                 unsigned char c;
@@ -214,19 +296,14 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
                         continue;
                 }
                 c = nw_scan_lower((unsigned char)s[i]);
-                if (!((firsts >> (c - 'a')) & 1u)) {
-                        continue;
-                }
-                for (const char *const *st = stems; *st; st++) {
-                        size_t k = 0;
-                        if ((*st)[0] != (char)nw_scan_lower((unsigned char)s[i])) {
-                                continue;
-                        }
-                        while ((*st)[k] && i + k < sp->b &&
-                               (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
+                        const char *st = stems[g.idx[j]];
+                        size_t k = 1;
+                        while (st[k] && i + k < sp->b &&
+                               (char)nw_scan_lower((unsigned char)s[i + k]) == st[k]) {
                                 k++;
                         }
-                        if ((*st)[k] == '\0') {
+                        if (st[k] == '\0') {
                                 return 1;
                         }
                 }
