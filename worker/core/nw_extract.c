@@ -2041,7 +2041,9 @@ static void events_in(struct ex *x, size_t si)
                 we = nw_scan_word_end(s, sp->b, i);
                 for (const struct ev_kw *k = ev_keywords; k->w; k++) {
                         size_t a, b = we;
-                        if (!lower_eq(s + i, we - i, k->w)) {
+                        /* the keywords are lower case: the first byte rules out most */
+                        if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
+                            !lower_eq(s + i, we - i, k->w)) {
                                 continue;
                         }
                         a = name_start(x, sp, i);
@@ -3016,6 +3018,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         static const char *const inv_gate_neg[] = {NULL};
         struct ex *x;
         const char *text;
+        size_t len;
 
         (void)inv_gate_neg;
         nw_extract_clear(a);
@@ -3023,17 +3026,18 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         if (!text) {
                 return NW_OK;
         }
-        if (strlen(text) > MAX_TEXT) {
+        len = strlen(text);
+        if (len > MAX_TEXT) {
                 if (errstr && errstr_size) {
                         snprintf(errstr, errstr_size, "body of %zu bytes is over the extractor's %u",
-                                 strlen(text), MAX_TEXT);
+                                 len, MAX_TEXT);
                 }
                 return NW_ERR_TOO_BIG;
         }
         x = nw_xcalloc(1, sizeof(*x));
         x->a = a;
         x->s = text;
-        x->len = strlen(text);
+        x->len = len;
         x->main_event = -1;
         x->last_inv = -1;
         x->place_si = (size_t)-1;
