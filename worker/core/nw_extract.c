@@ -2945,7 +2945,7 @@ static int in_hashed_list(const char *s, size_t n, const char *const *list)
         if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
                 return -1;
         }
-        pthread_once(&hashed_once, hashed_build);
+        /* built by nw_extract() before it reads a sentence: in_list() is only asked from there */
         if (!hashed_ready) {
                 return -1;
         }
@@ -3021,6 +3021,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         size_t len;
 
         (void)inv_gate_neg;
+        pthread_once(&hashed_once, hashed_build);
         nw_extract_clear(a);
         text = a->body && a->body[0] ? a->body : a->title;
         if (!text) {

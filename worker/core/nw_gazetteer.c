@@ -9,6 +9,7 @@
 #include "nw_gazetteer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,9 @@ static size_t index_max_len;    /* the longest string in the index */
 #define FILTER_BITS ((size_t)1 << 17)
 static uint64_t *index_filter;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+/* set (release) when the index is built: a lookup reads it (acquire) instead of calling
+ * pthread_once() every time */
+static atomic_int index_ready;
 
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
@@ -179,6 +183,7 @@ static void index_build(void)
                 }
                 index_add(i, n, IX_EXACT);
         }
+        atomic_store_explicit(&index_ready, 1, memory_order_release);
 }
 
 static const struct slot *find_slot(const char *s, size_t len)
@@ -186,7 +191,9 @@ static const struct slot *find_slot(const char *s, size_t len)
         const struct slot *sl;
         uint64_t h;
 
-        pthread_once(&index_once, index_build);
+        if (!atomic_load_explicit(&index_ready, memory_order_acquire)) {
+                pthread_once(&index_once, index_build);
+        }
         if (len > index_max_len) {
                 return NULL;
         }
