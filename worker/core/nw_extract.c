@@ -828,18 +828,24 @@ static void *grow(void *arr, size_t n, size_t size)
 }
 
 /* The longest place name of up to four words starting at @p i, within s[.., b); *end is
- * set to where it ends. @returns the place or NULL. */
-static const struct nw_place *place_name_at(const char *s, size_t b, size_t i, size_t *end)
+ * set to where it ends, *first_end to where the word at i ends (i when there is none).
+ * @returns the place or NULL. */
+static const struct nw_place *place_name_at(const char *s, size_t b, size_t i, size_t *end,
+                                            size_t *first_end)
 {
         size_t e = i;
         const struct nw_place *hit = NULL;
 
+        *first_end = i;
         for (int w = 0; w < 4; w++) {
                 size_t we = nw_scan_word_end(s, b, e);
                 const struct nw_place *p;
                 int next, more = 0;
                 if (we == e) {
                         break;
+                }
+                if (w == 0) {
+                        *first_end = we;
                 }
                 next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
                 p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
@@ -862,11 +868,11 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
 
         for (size_t i = a; i < b; i++) {
                 const struct nw_place *hit;
-                size_t he;
+                size_t he, we;
                 if (!nw_scan_upper(s, b, i) || !nw_scan_at_word_start(s, i)) {
                         continue;
                 }
-                hit = place_name_at(s, b, i, &he);
+                hit = place_name_at(s, b, i, &he, &we);
                 if (hit) {
                         if (!best || (prefer_city && hit->kind == NW_PLACE_CITY &&
                                       best->kind != NW_PLACE_CITY)) {
@@ -879,7 +885,7 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
                                 return best;
                         }
                 }
-                i = nw_scan_word_end(s, b, i);
+                i = we;
         }
         return best;
 }
@@ -915,11 +921,11 @@ static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
                 /* only a name that starts right at e counts: the first place in the 40 bytes
                  * after the word at e, which is this one if there is one here */
                 {
-                        size_t we = nw_scan_word_end(s, b, e), he;
+                        size_t we = nw_scan_word_end(s, b, e), he, fe;
                         size_t lim = we + 40 < b ? we + 40 : b;
                         const struct nw_place *p;
                         if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e) &&
-                            (p = place_name_at(s, lim, e, &he)) != NULL) {
+                            (p = place_name_at(s, lim, e, &he, &fe)) != NULL) {
                                 return p;
                         }
                 }
@@ -2828,14 +2834,14 @@ static void orgs_in(struct ex *x, const struct span *sp)
  * @returns the last position it read, where the scan goes on after. */
 static size_t place_at(struct ex *x, const struct span *sp, size_t i)
 {
-        size_t hit_end = i;
-        const struct nw_place *hit = place_name_at(x->s, sp->b, i, &hit_end);
+        size_t hit_end = i, first_end;
+        const struct nw_place *hit = place_name_at(x->s, sp->b, i, &hit_end, &first_end);
 
         if (hit) {
                 nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
                 return hit_end;
         }
-        return nw_scan_word_end(x->s, sp->b, i);
+        return first_end;
 }
 
 static void places_in(struct ex *x, const struct span *sp)
