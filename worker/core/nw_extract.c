@@ -77,6 +77,10 @@ struct ex {
          * (0: an empty slot); see num_word_start() */
         uint64_t numword_key[NUMWORD_MEMO];
         unsigned char numword_val[NUMWORD_MEMO];
+        /* the starts of the words that begin with a letter in the span [wa, wb), listed once
+         * per sentence for the matchers that look at every one; see letter_words() */
+        size_t *wstarts;
+        size_t n_wstarts, cap_wstarts, wa, wb;
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -171,6 +175,38 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
+/* The positions in sp where a word starts with an ASCII letter (the byte before is no word
+ * byte), in order. The deal wording, kind and status and the sectors look for words several
+ * times in one sentence; the sentence is walked for its word starts once. */
+static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n)
+{
+        const char *s = x->s;
+
+        if (!x->wstarts || x->wa != sp->a || x->wb != sp->b) {
+                x->n_wstarts = 0;
+                x->wa = sp->a;
+                x->wb = sp->b;
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                                continue;
+                        }
+                        if (x->n_wstarts == x->cap_wstarts) {
+                                x->cap_wstarts = x->cap_wstarts ? 2 * x->cap_wstarts : 64;
+                                x->wstarts = nw_xrealloc(x->wstarts,
+                                                         x->cap_wstarts * sizeof(*x->wstarts));
+                        }
+                        x->wstarts[x->n_wstarts++] = i;
+                }
+                if (!x->wstarts) {
+                        /* none in this sentence: a buffer still marks the list as made */
+                        x->cap_wstarts = 64;
+                        x->wstarts = nw_xmalloc(x->cap_wstarts * sizeof(*x->wstarts));
+                }
+        }
+        *n = x->n_wstarts;
+        return x->wstarts;
+}
+
 /* The entries of a word list grouped by first letter, in list order within a letter (a
  * counting sort), so that a word of the sentence is compared only with the entries that start
  * like it instead of with the whole list. */
@@ -216,11 +252,13 @@ static int group_by_letter(const char *const *list, int skip_other, struct by_le
 
 /* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
  * One pass over the sentence's word starts, however long the list. */
-static long first_of_list(const struct ex *x, const struct span *sp, const char *const *words)
+static long first_of_list(struct ex *x, const struct span *sp, const char *const *words)
 {
         const char *s = x->s;
         long best = -1;
         struct by_letter g;
+        const size_t *ws;
+        size_t nw;
 
         if (!group_by_letter(words, 0, &g)) {
                 for (size_t i = sp->a; i < sp->b; i++) {
@@ -241,12 +279,11 @@ static long first_of_list(const struct ex *x, const struct span *sp, const char 
                 }
                 return best;
         }
-        /* every word starts with a-z: a byte that is none starts no match */
-        for (size_t i = sp->a; i < sp->b; i++) {
+        /* every word starts with a-z: only the words that start with a letter can match */
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw; w++) {
+                size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                if (c < 'a' || c > 'z' || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
                 for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
                         long k = g.idx[j];
                         if (best >= 0 && k >= best) {
@@ -264,16 +301,18 @@ static long first_of_list(const struct ex *x, const struct span *sp, const char 
         return best;
 }
 
-static int sentence_has(const struct ex *x, const struct span *sp, const char *const *words)
+static int sentence_has(struct ex *x, const struct span *sp, const char *const *words)
 {
         return first_of_list(x, sp, words) >= 0;
 }
 
 /* Any word of the sentence starting with one of the stems ("invest" matches "investments"). */
-static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
+static int sentence_has_stem(struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
         struct by_letter g;
+        const size_t *ws;
+        size_t nw;
 
         /* stems are compared with words that start with a letter, lower-cased: one that starts
          * with anything but a-z never matches and is left out */
@@ -295,12 +334,10 @@ static int sentence_has_stem(const struct ex *x, const struct span *sp, const ch
                 }
                 return 0;
         }
-        for (size_t i = sp->a; i < sp->b; i++) {
-                unsigned char c;
-                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                c = nw_scan_lower((unsigned char)s[i]);
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw; w++) {
+                size_t i = ws[w];
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
                 for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
                         const char *st = stems[g.idx[j]];
                         size_t k = 1;
@@ -505,7 +542,7 @@ static size_t read_conversions(struct ex *x, size_t pos, size_t lim, struct ment
 }
 
 /* The noun phrase after a count: up to five words, stopping at function words. */
-static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mention *m)
+static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
 {
         const char *s = x->s;
         size_t p = pos, first = 0, last_a = 0, last_b = 0;
@@ -1017,7 +1054,7 @@ static const char *const period_words[] = {
 
 /* Whether the sentence has a word of @p words (stems when @p stem): the cue bits answer
  * unless only the first word of a phrase was seen. */
-static int cue_check(const struct ex *x, const struct span *sp, enum nw_cue_group g,
+static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
                      const char *const *words, int stem)
 {
         if (nw_cues_sure(&x->cues, g)) {
@@ -1029,7 +1066,7 @@ static int cue_check(const struct ex *x, const struct span *sp, enum nw_cue_grou
         return stem ? sentence_has_stem(x, sp, words) : sentence_has(x, sp, words);
 }
 
-static const char *status_of(const struct ex *x, const struct span *sp)
+static const char *status_of(struct ex *x, const struct span *sp)
 {
         static const struct {
                 const char *stem, *status;
@@ -1056,7 +1093,7 @@ static const char *status_of(const struct ex *x, const struct span *sp)
         return k >= 0 ? st[k].status : NULL;
 }
 
-static const char *kind_of(const struct ex *x, const struct span *sp, char *round, size_t rsz)
+static const char *kind_of(struct ex *x, const struct span *sp, char *round, size_t rsz)
 {
         static const char *const acq[] = {"acqui", "takeover", "take over", "took over",
                                           "takes over", "taking over", "buy ", "bought",
@@ -1100,7 +1137,7 @@ static const char *kind_of(const struct ex *x, const struct span *sp, char *roun
 
 /* Sectors after "such as", "including", "covering", "fields of": split on commas only, so
  * "energy and chemical industries" stays one sector; "and other industries" is dropped. */
-static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv *out)
+static void sectors_of(struct ex *x, const struct span *sp, struct nw_strv *out)
 {
         static const char *const lead[] = {"such as", "covering", "including", "involving",
                                            "fields of", "sectors of", "areas of", "in sectors like",
@@ -1108,18 +1145,18 @@ static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv
         const char *s = x->s;
         size_t p = (size_t)-1;
         size_t at[sizeof(lead) / sizeof(lead[0])];
-        size_t left = sizeof(lead) / sizeof(lead[0]) - 1;
+        size_t left = sizeof(lead) / sizeof(lead[0]) - 1, nw;
+        const size_t *ws;
 
         /* where each lead is first found, in one pass over the word starts instead of a
          * search of the sentence per lead */
         for (size_t k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
                 at[k] = (size_t)-1;
         }
-        for (size_t i = sp->a; i < sp->b && left; i++) {
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw && left; w++) {
+                size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                if (!nw_scan_alpha(c) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
                 for (size_t k = 0; lead[k]; k++) {
                         if (at[k] == (size_t)-1 && (unsigned char)lead[k][0] == c &&
                             nw_scan_word_at(s, sp->b, i, lead[k])) {
@@ -1186,7 +1223,7 @@ static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv
         }
 }
 
-static int is_deal_count(const struct ex *x, const struct mention *m)
+static int is_deal_count(struct ex *x, const struct mention *m)
 {
         /* a whole number in range first: casting a huge double to an integer is undefined */
         return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value >= 0 && m->value < 1e15 &&
@@ -1235,7 +1272,7 @@ static const char *const price_units[] = {
 
 /* Whether what follows a money figure at @p end makes it a price or goods bought by value
  * rather than a deal. */
-static int goods_follow(const struct ex *x, size_t end, size_t lim)
+static int goods_follow(struct ex *x, size_t end, size_t lim)
 {
         const char *s = x->s;
         size_t p = nw_scan_skip_spaces(s, lim, end), e;
@@ -1270,7 +1307,7 @@ static int goods_follow(const struct ex *x, size_t end, size_t lim)
 
 /* Whether the sentence's wording lets its money figures be deals: deal words, and no words
  * of aggregates or period totals. */
-static int inv_wording(const struct ex *x, const struct span *sp)
+static int inv_wording(struct ex *x, const struct span *sp)
 {
         return cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
                !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
@@ -1424,7 +1461,7 @@ static void investments_in(struct ex *x, size_t si)
 /* ---------------------------------------------------------------- statistics */
 
 /* Subject of a money or percent figure: the words just before it in its clause. */
-static char *subject_before(const struct ex *x, const struct span *sp, size_t pos)
+static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
 {
         const char *s = x->s;
         size_t b = pos, a;
@@ -1544,7 +1581,7 @@ static int ordinal_word(const char *s, size_t a, size_t b)
 
 /* Walk back from the keyword at [kw, kw_end) over the name: capitalized words, ordinals,
  * years and glue words; stop at a quote, a lower-case word or punctuation. */
-static size_t name_start(const struct ex *x, const struct span *sp, size_t kw)
+static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
 {
         const char *s = x->s;
         size_t a = kw, p = kw;
@@ -2175,7 +2212,7 @@ static void events_in(struct ex *x, size_t si)
 }
 
 /* The event a sentence talks about: one it names, else "the event/summit/..." -> main. */
-static long event_of_sentence(const struct ex *x, const struct span *sp)
+static long event_of_sentence(struct ex *x, const struct span *sp)
 {
         static const char *const refs[] = {"the event", "this event", "the summit", "the expo",
                                            "the forum", "the conference", "the fair",
@@ -3135,6 +3172,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         }
         free(x->m);
         free(x->sents);
+        free(x->wstarts);
         free(x);
         return NW_OK;
 }
