@@ -81,6 +81,10 @@ struct ex {
          * per sentence for the matchers that look at every one; see letter_words() */
         size_t *wstarts;
         size_t n_wstarts, cap_wstarts, wa, wb;
+        /* the places already added to a->locations (at most 60 are kept), so a place named
+         * again is known without comparing it with every location's text */
+        const struct nw_place *placed[60];
+        size_t n_placed;
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -2908,7 +2912,16 @@ static size_t place_at(struct ex *x, const struct span *sp, size_t i)
         const struct nw_place *hit = place_name_at(x->s, sp->b, i, &hit_end, &first_end);
 
         if (hit) {
-                nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                size_t k = 0;
+                while (k < x->n_placed && x->placed[k] != hit) {
+                        k++;
+                }
+                if (k == x->n_placed) {
+                        nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                        if (x->n_placed < sizeof(x->placed) / sizeof(x->placed[0])) {
+                                x->placed[x->n_placed++] = hit;
+                        }
+                }
                 return hit_end;
         }
         return first_end;
