@@ -26,7 +26,6 @@
 #define MAX_FACTS 200
 #define MAX_MENTIONS 256
 #define MAX_CAPS 256
-#define NUMWORD_MEMO 64         /* a power of two */
 
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
@@ -73,10 +72,6 @@ struct ex {
         struct span dateline;   /* a dateline found in the body: its numbers are not facts */
         size_t place_si;        /* the sentence whose place after "in" is held below, or -1 */
         const struct nw_place *place_after;
-        /* nw_num_word_start() of words of up to eight letters, by their lower-cased letters
-         * (0: an empty slot); see num_word_start() */
-        uint64_t numword_key[NUMWORD_MEMO];
-        unsigned char numword_val[NUMWORD_MEMO];
         /* the starts of the words that begin with a letter in the span [wa, wb), listed once
          * per sentence for the matchers that look at every one; see letter_words() */
         size_t *wstarts;
@@ -651,34 +646,6 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
  * not use this. Kept generous. */
 #define FIGURE_REACH 16
 
-/* nw_num_word_start() at @p i, remembered for the article. In a sentence with number words
- * the mention scan asks it about every word, and the same few dozen words ("the", "said",
- * "a") come back sentence after sentence; its answer depends only on the word's letters,
- * lower-cased, so a word of up to eight letters is its own key. */
-static int num_word_start(struct ex *x, size_t lim, size_t i)
-{
-        const char *s = x->s;
-        uint64_t key = 0;
-        size_t n = 0, slot;
-        int r;
-
-        while (i + n < lim && n < 8 && nw_scan_alpha((unsigned char)s[i + n])) {
-                key |= (uint64_t)nw_scan_lower((unsigned char)s[i + n]) << (8 * n);
-                n++;
-        }
-        if (n == 0 || (i + n < lim && nw_scan_alpha((unsigned char)s[i + n]))) {
-                return nw_num_word_start(s, lim, i); /* no letter, or a longer word */
-        }
-        slot = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 58) & (NUMWORD_MEMO - 1);
-        if (x->numword_key[slot] == key) {
-                return x->numword_val[slot];
-        }
-        r = nw_num_word_start(s, lim, i);
-        x->numword_key[slot] = key;
-        x->numword_val[slot] = (unsigned char)(r != 0);
-        return r != 0;
-}
-
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
@@ -733,7 +700,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                  * sentence without number words has none: skip it as the failed parses below
                  * would. The longest code is "U.S.$" and a space. */
                 if (nw_scan_alpha(c) && !(nd < lim && nd <= i + 6) &&
-                    (!numwords || !num_word_start(x, lim, i))) {
+                    (!numwords || !nw_num_word_start(s, lim, i))) {
                         i = nw_scan_word_end(s, lim, i);
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
