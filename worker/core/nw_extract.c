@@ -18,6 +18,7 @@
 #include "nw_gazetteer.h"
 #include "nw_numbers.h"
 #include "nw_scan.h"
+#include "nw_swar.h"
 
 /* Bounds: a story longer than this is a data dump, not news; facts per article are capped
  * so a pathological input cannot make the record or the scan unbounded. */
@@ -25,6 +26,9 @@
 #define MAX_FACTS 200
 #define MAX_MENTIONS 256
 #define MAX_CAPS 256
+
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
 
 struct span {
         size_t a, b;
@@ -66,6 +70,16 @@ struct ex {
         long last_inv;          /* index of the last investment */
         size_t last_inv_sent;
         struct span dateline;   /* a dateline found in the body: its numbers are not facts */
+        size_t place_si;        /* the sentence whose place after "in" is held below, or -1 */
+        const struct nw_place *place_after;
+        /* the starts of the words that begin with a letter in the span [wa, wb), listed once
+         * per sentence for the matchers that look at every one; see letter_words() */
+        size_t *wstarts;
+        size_t n_wstarts, cap_wstarts, wa, wb;
+        /* the places already added to a->locations (at most 60 are kept), so a place named
+         * again is known without comparing it with every location's text */
+        const struct nw_place *placed[60];
+        size_t n_placed;
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -160,20 +174,121 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
+/* The positions in sp where a word starts with an ASCII letter (the byte before is no word
+ * byte), in order. The deal wording, kind and status and the sectors look for words several
+ * times in one sentence; the sentence is walked for its word starts once. */
+static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n)
+{
+        const char *s = x->s;
+
+        if (!x->wstarts || x->wa != sp->a || x->wb != sp->b) {
+                x->n_wstarts = 0;
+                x->wa = sp->a;
+                x->wb = sp->b;
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+                                continue;
+                        }
+                        if (x->n_wstarts == x->cap_wstarts) {
+                                x->cap_wstarts = x->cap_wstarts ? 2 * x->cap_wstarts : 64;
+                                x->wstarts = nw_xrealloc(x->wstarts,
+                                                         x->cap_wstarts * sizeof(*x->wstarts));
+                        }
+                        x->wstarts[x->n_wstarts++] = i;
+                }
+                if (!x->wstarts) {
+                        /* none in this sentence: a buffer still marks the list as made */
+                        x->cap_wstarts = 64;
+                        x->wstarts = nw_xmalloc(x->cap_wstarts * sizeof(*x->wstarts));
+                }
+        }
+        *n = x->n_wstarts;
+        return x->wstarts;
+}
+
+/* The entries of a word list grouped by first letter, in list order within a letter (a
+ * counting sort), so that a word of the sentence is compared only with the entries that start
+ * like it instead of with the whole list. */
+#define GROUP_MAX 64
+
+struct by_letter {
+        uint8_t start[27];      /* the entries starting with 'a' + c: idx[start[c], start[c + 1]) */
+        uint8_t idx[GROUP_MAX];
+};
+
+/* @returns 1, or 0 when the list is too long or holds an entry that does not start with a-z,
+ * which @p skip_other allows: those entries are left out (a caller that only compares them
+ * with letters can never match them). */
+static int group_by_letter(const char *const *list, int skip_other, struct by_letter *g)
+{
+        uint8_t count[26] = {0}, fill[26];
+        size_t n;
+
+        for (n = 0; list[n]; n++) {
+                unsigned char c = (unsigned char)list[n][0];
+                if (n == GROUP_MAX) {
+                        return 0;
+                }
+                if (c >= 'a' && c <= 'z') {
+                        count[c - 'a']++;
+                } else if (!skip_other) {
+                        return 0;
+                }
+        }
+        g->start[0] = 0;
+        for (int c = 0; c < 26; c++) {
+                g->start[c + 1] = (uint8_t)(g->start[c] + count[c]);
+                fill[c] = g->start[c];
+        }
+        for (size_t k = 0; k < n; k++) {
+                unsigned char c = (unsigned char)list[k][0];
+                if (c >= 'a' && c <= 'z') {
+                        g->idx[fill[c - 'a']++] = (uint8_t)k;
+                }
+        }
+        return 1;
+}
+
 /* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
  * One pass over the sentence's word starts, however long the list. */
-static long first_of_list(const struct ex *x, const struct span *sp, const char *const *words)
+static long first_of_list(struct ex *x, const struct span *sp, const char *const *words)
 {
         const char *s = x->s;
         long best = -1;
+        struct by_letter g;
+        const size_t *ws;
+        size_t nw;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                if (!nw_scan_at_word_start(s, i)) {
-                        continue;
+        if (!group_by_letter(words, 0, &g)) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                        if (!nw_scan_at_word_start(s, i)) {
+                                continue;
+                        }
+                        for (long k = 0; words[k] && (best < 0 || k < best); k++) {
+                                if ((unsigned char)words[k][0] == c &&
+                                    nw_scan_word_at(s, sp->b, i, words[k])) {
+                                        best = k;
+                                        break;
+                                }
+                        }
+                        if (best == 0) {
+                                break;
+                        }
                 }
-                for (long k = 0; words[k] && (best < 0 || k < best); k++) {
-                        if ((unsigned char)words[k][0] == c && nw_scan_word_at(s, sp->b, i, words[k])) {
+                return best;
+        }
+        /* every word starts with a-z: only the words that start with a letter can match */
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw; w++) {
+                size_t i = ws[w];
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
+                        long k = g.idx[j];
+                        if (best >= 0 && k >= best) {
+                                break;
+                        }
+                        if (nw_scan_word_at(s, sp->b, i, words[k])) {
                                 best = k;
                                 break;
                         }
@@ -185,42 +300,51 @@ static long first_of_list(const struct ex *x, const struct span *sp, const char 
         return best;
 }
 
-static int sentence_has(const struct ex *x, const struct span *sp, const char *const *words)
+static int sentence_has(struct ex *x, const struct span *sp, const char *const *words)
 {
         return first_of_list(x, sp, words) >= 0;
 }
 
 /* Any word of the sentence starting with one of the stems ("invest" matches "investments"). */
-static int sentence_has_stem(const struct ex *x, const struct span *sp, const char *const *stems)
+static int sentence_has_stem(struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
-        uint32_t firsts = 0;    /* bit c - 'a': some stem starts with the letter c */
+        struct by_letter g;
+        const size_t *ws;
+        size_t nw;
 
-        /* stems are lower-case ASCII, so a word whose first letter starts none is passed
-         * after one bit test instead of a walk over the stems */
-        for (const char *const *st = stems; *st; st++) {
-                unsigned char c = (unsigned char)(*st)[0];
-                firsts |= c >= 'a' && c <= 'z' ? (uint32_t)1 << (c - 'a') : 0;
-        }
-        for (size_t i = sp->a; i < sp->b; i++) {
-                unsigned char c;
-                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                c = nw_scan_lower((unsigned char)s[i]);
-                if (!((firsts >> (c - 'a')) & 1u)) {
-                        continue;
-                }
-                for (const char *const *st = stems; *st; st++) {
-                        size_t k = 0;
-                        if ((*st)[0] != (char)nw_scan_lower((unsigned char)s[i])) {
+        /* stems are compared with words that start with a letter, lower-cased: one that starts
+         * with anything but a-z never matches and is left out */
+        if (!group_by_letter(stems, 1, &g)) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                                 continue;
                         }
-                        while ((*st)[k] && i + k < sp->b &&
-                               (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                        for (const char *const *st = stems; *st; st++) {
+                                size_t k = 0;
+                                while ((*st)[k] && i + k < sp->b &&
+                                       (char)nw_scan_lower((unsigned char)s[i + k]) == (*st)[k]) {
+                                        k++;
+                                }
+                                if ((*st)[k] == '\0') {
+                                        return 1;
+                                }
+                        }
+                }
+                return 0;
+        }
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw; w++) {
+                size_t i = ws[w];
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
+                        const char *st = stems[g.idx[j]];
+                        size_t k = 1;
+                        while (st[k] && i + k < sp->b &&
+                               (char)nw_scan_lower((unsigned char)s[i + k]) == st[k]) {
                                 k++;
                         }
-                        if ((*st)[k] == '\0') {
+                        if (st[k] == '\0') {
                                 return 1;
                         }
                 }
@@ -239,6 +363,35 @@ static const char *const abbrevs[] = {
         "a.m", "u.s", "u.k", "e.g", "i.e", "etc", "govt", "dept", "pvt", "plc", "mt", "ft", NULL,
 };
 
+/* The bytes that can end a sentence, as nw_swar_skip() wants them: a byte equal to c gives a
+ * zero after the XOR, and the lowest flag of each test is exact. */
+static uint64_t has_byte8(uint64_t x, unsigned char c)
+{
+        uint64_t y = x ^ ONES8 * c;
+
+        return (y - ONES8) & ~y & HIGH8;
+}
+
+static uint64_t sentence_end8(uint64_t x)
+{
+        return has_byte8(x, '\n') | has_byte8(x, '.') | has_byte8(x, '?') | has_byte8(x, '!');
+}
+
+/* The first of "\n.?!" in s[i, len), or len. */
+static size_t next_sentence_end(const char *s, size_t i, size_t len)
+{
+        int found;
+
+        i = nw_swar_skip(s, i, len, sentence_end8, &found);
+        if (found) {
+                return i;
+        }
+        while (i < len && s[i] != '\n' && s[i] != '.' && s[i] != '?' && s[i] != '!') {
+                i++;
+        }
+        return i;
+}
+
 static void split_sentences(struct ex *x)
 {
         const char *s = x->s;
@@ -249,10 +402,9 @@ static void split_sentences(struct ex *x)
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
                 size_t next;
-                /* only these bytes can end a sentence; the text is a C string, so strcspn
-                 * stops at len too */
+                /* only these bytes can end a sentence */
                 if (i < len) {
-                        i += strcspn(s + i, "\n.?!");
+                        i = next_sentence_end(s, i, len);
                 }
                 next = i + 1;
                 if (i == len || s[i] == '\n') {
@@ -389,7 +541,7 @@ static size_t read_conversions(struct ex *x, size_t pos, size_t lim, struct ment
 }
 
 /* The noun phrase after a count: up to five words, stopping at function words. */
-static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mention *m)
+static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
 {
         const char *s = x->s;
         size_t p = pos, first = 0, last_a = 0, last_b = 0;
@@ -431,17 +583,6 @@ static void noun_after(const struct ex *x, size_t pos, size_t lim, struct mentio
         }
 }
 
-/* A digit in s[p, p + 6): the longest currency code before a number is "U.S.$" + a space. */
-static int digit_soon(const char *s, size_t lim, size_t p)
-{
-        for (size_t k = p; k < lim && k < p + 6; k++) {
-                if (nw_scan_digit((unsigned char)s[k])) {
-                        return 1;
-                }
-        }
-        return 0;
-}
-
 /* Add the money mention @p mo found at @p i with its stated conversions.
  * @returns where the scan goes on. */
 static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, size_t lim)
@@ -474,21 +615,78 @@ static size_t money_mention(struct ex *x, const struct nw_money *mo, size_t i, s
         return m.end > i ? m.end : i + 1;
 }
 
+/* The ASCII digits of eight bytes, as nw_swar_skip() wants them: a byte XOR '0' is a digit
+ * when below ten, and the sums stay inside their bytes. */
+static uint64_t digit8(uint64_t x)
+{
+        uint64_t t = x ^ ONES8 * '0';
+        uint64_t ge10 = (t & ONES8 * 0x7F) + ONES8 * (0x80 - 10);
+
+        return ~(ge10 | t) & HIGH8;
+}
+
+/* The first ASCII digit in s[i, lim), or lim. */
+static size_t next_digit(const char *s, size_t i, size_t lim)
+{
+        int found;
+
+        i = nw_swar_skip(s, i, lim, digit8, &found);
+        if (found) {
+                return i;
+        }
+        while (i < lim && !nw_scan_digit((unsigned char)s[i])) {
+                i++;
+        }
+        return i;
+}
+
+/* How far before its first digit a figure can start: a currency sign and a space ("U.S.$ 5"
+ * is the longest, six bytes), or a word with a digit in the six bytes after its first (the
+ * test below). Figures without a digit are spelled, and sentences with spelled numbers do
+ * not use this. Kept generous. */
+#define FIGURE_REACH 16
+
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
         int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
+        size_t nd = 0, jumped_to = 0;
 
         x->n_m = 0;
+        /* Without number words a figure needs a digit, so the loop below only skips bytes
+         * far from every digit: it passes words and punctuation one step at a time, never
+         * stepping over a space, until a parse succeeds, and a parse succeeds only within
+         * FIGURE_REACH bytes before a digit. So the loop is sure to stand on the last space
+         * before that reach, and may start there; after the last digit it finds nothing. */
+        nd = next_digit(s, i, lim);
         while (i < lim) {
-                unsigned char c = (unsigned char)s[i];
+                unsigned char c;
                 struct mention m;
                 struct nw_money mo;
                 struct nw_num n;
-                size_t e;
+                size_t e, pw;
                 int num_ok;
 
+                /* nd: the first digit at or after i, or lim */
+                if (nd < i) {
+                        nd = next_digit(s, i, lim);
+                }
+                if (!numwords) {
+                        if (nd >= lim) {
+                                break;
+                        }
+                        /* once per digit, so a long run without spaces is walked back once */
+                        if (nd - i > FIGURE_REACH && jumped_to != nd) {
+                                size_t k = nd - FIGURE_REACH;
+                                jumped_to = nd;
+                                while (k > i && s[k] != ' ') {
+                                        k--;
+                                }
+                                i = k;
+                        }
+                }
+                c = (unsigned char)s[i];
                 if (!(nw_scan_at_word_start(s, i) || c == '$' || c >= 0x80) || c == ' ') {
                         i++;
                         continue;
@@ -497,10 +695,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         i++;
                         continue;
                 }
-                /* A word can start a figure only as a currency code with a digit within the
-                 * next few bytes ("US$ 5", "Rs 26") or as a spelled number, and a sentence
-                 * without number words has none: skip it as the failed parses below would. */
-                if (nw_scan_alpha(c) && !digit_soon(s, lim, i + 1) &&
+                /* A word can start a figure only as a currency code with a digit in the six
+                 * bytes after its first ("U.S.$ 5", "Rs 26") or as a spelled number, and a
+                 * sentence without number words has none: skip it as the failed parses below
+                 * would. The longest code is "U.S.$" and a space. */
+                if (nw_scan_alpha(c) && !(nd < lim && nd <= i + 6) &&
                     (!numwords || !nw_num_word_start(s, lim, i))) {
                         i = nw_scan_word_end(s, lim, i);
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
@@ -592,12 +791,15 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                 e = qe;
                         }
                 }
+                /* the percent words all start with a 'p': one byte rules them all out */
+                pw = nw_scan_skip_spaces(s, lim, e);
+                pw = pw < lim && nw_scan_lower((unsigned char)s[pw]) == 'p' ? pw : lim;
                 if (e < lim && s[e] == '%') {
                         m.kind = M_PERCENT;
                         m.end = e + 1;
-                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "percent") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "per cent") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e), "pct")) {
+                } else if (nw_scan_word_at(s, lim, pw, "percent") ||
+                           nw_scan_word_at(s, lim, pw, "per cent") ||
+                           nw_scan_word_at(s, lim, pw, "pct")) {
                         size_t p = nw_scan_skip_spaces(s, lim, e);
                         m.kind = M_PERCENT;
                         m.end = nw_scan_word_at(s, lim, p, "percent");
@@ -607,10 +809,8 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         if (!m.end) {
                                 m.end = nw_scan_word_at(s, lim, p, "pct");
                         }
-                } else if (nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
-                                           "percentage point") ||
-                           nw_scan_word_at(s, lim, nw_scan_skip_spaces(s, lim, e),
-                                           "percentage points")) {
+                } else if (nw_scan_word_at(s, lim, pw, "percentage point") ||
+                           nw_scan_word_at(s, lim, pw, "percentage points")) {
                         size_t p = nw_scan_skip_spaces(s, lim, e);
                         m.kind = M_PERCENT;
                         m.unit.a = p;
@@ -658,9 +858,48 @@ static void scan_mentions(struct ex *x, const struct span *sp)
 
 /* ---------------------------------------------------------------- facts: helpers */
 
+/* Room for element @p n of a fact array of n: the room doubles at each power of two, so an
+ * array of n holds up to the next one and a story with many facts is not copied per fact. */
 static void *grow(void *arr, size_t n, size_t size)
 {
-        return nw_xrealloc(arr, (n + 1) * size);
+        if (n & (n - 1)) {
+                return arr;
+        }
+        return nw_xrealloc(arr, (n ? 2 * n : 1) * size);
+}
+
+/* The longest place name of up to four words starting at @p i, within s[.., b); *end is
+ * set to where it ends, *first_end to where the word at i ends (i when there is none).
+ * @returns the place or NULL. */
+static const struct nw_place *place_name_at(const char *s, size_t b, size_t i, size_t *end,
+                                            size_t *first_end)
+{
+        size_t e = i;
+        const struct nw_place *hit = NULL;
+
+        *first_end = i;
+        for (int w = 0; w < 4; w++) {
+                size_t we = nw_scan_word_end(s, b, e);
+                const struct nw_place *p;
+                int next, more = 0;
+                if (we == e) {
+                        break;
+                }
+                if (w == 0) {
+                        *first_end = we;
+                }
+                next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
+                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
+                if (p) {
+                        hit = p;
+                        *end = we;
+                }
+                if (!more) {
+                        break; /* no name goes on with the next word */
+                }
+                e = we + 1;
+        }
+        return hit;
 }
 
 static const struct nw_place *place_in(const char *s, size_t a, size_t b, int prefer_city,
@@ -669,29 +908,12 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
         const struct nw_place *best = NULL;
 
         for (size_t i = a; i < b; i++) {
+                const struct nw_place *hit;
+                size_t he, we;
                 if (!nw_scan_upper(s, b, i) || !nw_scan_at_word_start(s, i)) {
                         continue;
                 }
-                /* the longest name of up to four words starting here */
-                size_t e = i;
-                const struct nw_place *hit = NULL;
-                for (int w = 0; w < 4; w++) {
-                        size_t we = nw_scan_word_end(s, b, e);
-                        const struct nw_place *p;
-                        int next, more = 0;
-                        if (we == e) {
-                                break;
-                        }
-                        next = w < 3 && we < b && s[we] == ' ' && nw_scan_upper(s, b, we + 1);
-                        p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                        if (p) {
-                                hit = p;
-                        }
-                        if (!more) {
-                                break; /* no name goes on with the next word */
-                        }
-                        e = we + 1;
-                }
+                hit = place_name_at(s, b, i, &he, &we);
                 if (hit) {
                         if (!best || (prefer_city && hit->kind == NW_PLACE_CITY &&
                                       best->kind != NW_PLACE_CITY)) {
@@ -704,34 +926,63 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
                                 return best;
                         }
                 }
-                i = nw_scan_word_end(s, b, i);
+                i = we;
         }
         return best;
 }
 
 /* A place right after "in"/"at"/"held in" inside s[a, b). */
+static uint64_t letter_i8(uint64_t x)
+{
+        return has_byte8(x, 'i') | has_byte8(x, 'I');
+}
+
 static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
 {
         for (size_t i = a; i + 3 < b; i++) {
                 size_t e;
-                if ((s[i] != 'i' && s[i] != 'I') || !nw_scan_at_word_start(s, i) ||
-                    !(e = nw_scan_word_at(s, b, i, "in"))) {
+                int found;
+                /* to the next 'i' eight bytes a step: most bytes start no "in" */
+                i = nw_swar_skip(s, i, b - 3, letter_i8, &found);
+                if (!found) {
+                        while (i + 3 < b && s[i] != 'i' && s[i] != 'I') {
+                                i++;
+                        }
+                        if (i + 3 >= b) {
+                                break;
+                        }
+                }
+                if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
                         continue;
                 }
                 e = nw_scan_skip_spaces(s, b, e);
                 if (nw_scan_word_at(s, b, e, "the")) {
                         e = nw_scan_skip_spaces(s, b, e + 3);
                 }
+                /* only a name that starts right at e counts: the first place in the 40 bytes
+                 * after the word at e, which is this one if there is one here */
                 {
-                        size_t at;
-                        size_t we = nw_scan_word_end(s, b, e);
-                        const struct nw_place *p = place_in(s, e, we + 40 < b ? we + 40 : b, 0, &at);
-                        if (p && at == e) {
+                        size_t we = nw_scan_word_end(s, b, e), he, fe;
+                        size_t lim = we + 40 < b ? we + 40 : b;
+                        const struct nw_place *p;
+                        if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e) &&
+                            (p = place_name_at(s, lim, e, &he, &fe)) != NULL) {
                                 return p;
                         }
                 }
         }
         return NULL;
+}
+
+/* place_after_in() over sentence @p si, which statistics, each deal and each event of the
+ * sentence ask for: read once per sentence. */
+static const struct nw_place *sentence_place(struct ex *x, size_t si)
+{
+        if (x->place_si != si) {
+                x->place_si = si;
+                x->place_after = place_after_in(x->s, x->sents[si].a, x->sents[si].b);
+        }
+        return x->place_after;
 }
 
 static void set_quantity(struct nw_quantity *q, double v, const char *cur, enum nw_qualifier ql,
@@ -774,7 +1025,7 @@ static const char *const period_words[] = {
 
 /* Whether the sentence has a word of @p words (stems when @p stem): the cue bits answer
  * unless only the first word of a phrase was seen. */
-static int cue_check(const struct ex *x, const struct span *sp, enum nw_cue_group g,
+static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
                      const char *const *words, int stem)
 {
         if (nw_cues_sure(&x->cues, g)) {
@@ -786,7 +1037,7 @@ static int cue_check(const struct ex *x, const struct span *sp, enum nw_cue_grou
         return stem ? sentence_has_stem(x, sp, words) : sentence_has(x, sp, words);
 }
 
-static const char *status_of(const struct ex *x, const struct span *sp)
+static const char *status_of(struct ex *x, const struct span *sp)
 {
         static const struct {
                 const char *stem, *status;
@@ -813,7 +1064,7 @@ static const char *status_of(const struct ex *x, const struct span *sp)
         return k >= 0 ? st[k].status : NULL;
 }
 
-static const char *kind_of(const struct ex *x, const struct span *sp, char *round, size_t rsz)
+static const char *kind_of(struct ex *x, const struct span *sp, char *round, size_t rsz)
 {
         static const char *const acq[] = {"acqui", "takeover", "take over", "took over",
                                           "takes over", "taking over", "buy ", "bought",
@@ -857,18 +1108,37 @@ static const char *kind_of(const struct ex *x, const struct span *sp, char *roun
 
 /* Sectors after "such as", "including", "covering", "fields of": split on commas only, so
  * "energy and chemical industries" stays one sector; "and other industries" is dropped. */
-static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv *out)
+static void sectors_of(struct ex *x, const struct span *sp, struct nw_strv *out)
 {
         static const char *const lead[] = {"such as", "covering", "including", "involving",
                                            "fields of", "sectors of", "areas of", "in sectors like",
                                            NULL};
         const char *s = x->s;
         size_t p = (size_t)-1;
+        size_t at[sizeof(lead) / sizeof(lead[0])];
+        size_t left = sizeof(lead) / sizeof(lead[0]) - 1, nw;
+        const size_t *ws;
 
-        for (const char *const *l = lead; *l; l++) {
-                size_t at = nw_scan_find_word(s, sp->a, sp->b, *l);
-                if (at != (size_t)-1 && (p == (size_t)-1 || at < p)) {
-                        p = at + strlen(*l);
+        /* where each lead is first found, in one pass over the word starts instead of a
+         * search of the sentence per lead */
+        for (size_t k = 0; k < sizeof(lead) / sizeof(lead[0]); k++) {
+                at[k] = (size_t)-1;
+        }
+        ws = letter_words(x, sp, &nw);
+        for (size_t w = 0; w < nw && left; w++) {
+                size_t i = ws[w];
+                unsigned char c = nw_scan_lower((unsigned char)s[i]);
+                for (size_t k = 0; lead[k]; k++) {
+                        if (at[k] == (size_t)-1 && (unsigned char)lead[k][0] == c &&
+                            nw_scan_word_at(s, sp->b, i, lead[k])) {
+                                at[k] = i;
+                                left--;
+                        }
+                }
+        }
+        for (size_t k = 0; lead[k]; k++) {
+                if (at[k] != (size_t)-1 && (p == (size_t)-1 || at[k] < p)) {
+                        p = at[k] + strlen(lead[k]);
                 }
         }
         if (p == (size_t)-1) {
@@ -924,7 +1194,7 @@ static void sectors_of(const struct ex *x, const struct span *sp, struct nw_strv
         }
 }
 
-static int is_deal_count(const struct ex *x, const struct mention *m)
+static int is_deal_count(struct ex *x, const struct mention *m)
 {
         /* a whole number in range first: casting a huge double to an integer is undefined */
         return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value >= 0 && m->value < 1e15 &&
@@ -973,7 +1243,7 @@ static const char *const price_units[] = {
 
 /* Whether what follows a money figure at @p end makes it a price or goods bought by value
  * rather than a deal. */
-static int goods_follow(const struct ex *x, size_t end, size_t lim)
+static int goods_follow(struct ex *x, size_t end, size_t lim)
 {
         const char *s = x->s;
         size_t p = nw_scan_skip_spaces(s, lim, end), e;
@@ -1006,19 +1276,27 @@ static int goods_follow(const struct ex *x, size_t end, size_t lim)
         return 0;
 }
 
-static void investments_in(struct ex *x, size_t si, int inv_ok)
+/* Whether the sentence's wording lets its money figures be deals: deal words, and no words
+ * of aggregates or period totals. */
+static int inv_wording(struct ex *x, const struct span *sp)
+{
+        return cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
+               !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
+               !cue_check(x, sp, NW_CUE_PERIOD, period_words, 0);
+}
+
+static void investments_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
         struct nw_article *a = x->a;
         size_t prev_end = sp->a;
-        int any_money = 0, has_signing;
+        int any_money = 0, inv_ok = 0;
         char round[16];
         const char *kind = NULL, *status = NULL;
         static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
                                               "contracted", NULL};
 
-        has_signing = cue_check(x, sp, NW_CUE_SIGNING, signing, 0);
         for (size_t k = 0; k < x->n_m; k++) {
                 struct mention *m = &x->m[k];
                 struct nw_investment *inv = NULL;
@@ -1026,6 +1304,10 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
 
                 if (m->kind != M_MONEY) {
                         continue;
+                }
+                /* the wording is read for the first figure only: most sentences have none */
+                if (!any_money) {
+                        inv_ok = inv_wording(x, sp);
                 }
                 any_money = 1;
                 /* a figure under ten thousand units is a price or a fee, never a deal's size */
@@ -1105,7 +1387,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                         inv->status = nw_xstrdup(status);
                 }
                 {
-                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                        const struct nw_place *p = sentence_place(x, si);
                         if (!p) {
                                 p = place_in(x->s, sp->a, sp->b, 1, NULL);
                         }
@@ -1119,7 +1401,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
                 prev_end = m->end;
         }
         /* "A total of 32 project agreements were signed": a count for the amount just before */
-        if (!any_money && has_signing) {
+        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing, 0)) {
                 for (size_t j = 0; j < x->n_m; j++) {
                         struct mention *c = &x->m[j];
                         if (c->used || !is_deal_count(x, c)) {
@@ -1150,7 +1432,7 @@ static void investments_in(struct ex *x, size_t si, int inv_ok)
 /* ---------------------------------------------------------------- statistics */
 
 /* Subject of a money or percent figure: the words just before it in its clause. */
-static char *subject_before(const struct ex *x, const struct span *sp, size_t pos)
+static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
 {
         const char *s = x->s;
         size_t b = pos, a;
@@ -1195,7 +1477,7 @@ static void statistics_in(struct ex *x, size_t si)
                         continue;
                 }
                 if (!place_done) {
-                        place = place_after_in(x->s, sp->a, sp->b);
+                        place = sentence_place(x, si);
                         place_done = 1;
                 }
                 a->statistics = grow(a->statistics, a->n_statistics, sizeof(*a->statistics));
@@ -1270,7 +1552,7 @@ static int ordinal_word(const char *s, size_t a, size_t b)
 
 /* Walk back from the keyword at [kw, kw_end) over the name: capitalized words, ordinals,
  * years and glue words; stop at a quote, a lower-case word or punctuation. */
-static size_t name_start(const struct ex *x, const struct span *sp, size_t kw)
+static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
 {
         const char *s = x->s;
         size_t a = kw, p = kw;
@@ -1498,7 +1780,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         if (idx >= 0 || na->n_events >= 20 || strlen(name) < 4) {
                 free(name);
                 if (idx >= 0 && na->events[idx].location == NULL) {
-                        const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                        const struct nw_place *p = sentence_place(x, si);
                         if (p) {
                                 na->events[idx].location = nw_xstrdup(p->name);
                         }
@@ -1514,7 +1796,7 @@ static void add_event(struct ex *x, size_t si, size_t a, size_t b, const char *t
         ev->name = name;
         ev->type = nw_xstrdup(type);
         {
-                const struct nw_place *p = place_after_in(x->s, sp->a, sp->b);
+                const struct nw_place *p = sentence_place(x, si);
                 if (p) {
                         ev->location = nw_xstrdup(p->name);
                 }
@@ -1806,7 +2088,9 @@ static void events_in(struct ex *x, size_t si)
                 we = nw_scan_word_end(s, sp->b, i);
                 for (const struct ev_kw *k = ev_keywords; k->w; k++) {
                         size_t a, b = we;
-                        if (!lower_eq(s + i, we - i, k->w)) {
+                        /* the keywords are lower case: the first byte rules out most */
+                        if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
+                            !lower_eq(s + i, we - i, k->w)) {
                                 continue;
                         }
                         a = name_start(x, sp, i);
@@ -1899,7 +2183,7 @@ static void events_in(struct ex *x, size_t si)
 }
 
 /* The event a sentence talks about: one it names, else "the event/summit/..." -> main. */
-static long event_of_sentence(const struct ex *x, const struct span *sp)
+static long event_of_sentence(struct ex *x, const struct span *sp)
 {
         static const char *const refs[] = {"the event", "this event", "the summit", "the expo",
                                            "the forum", "the conference", "the fair",
@@ -2244,13 +2528,20 @@ static void people_appositive(struct ex *x, const struct span *sp)
                         continue;
                 }
                 if (i > sp->a) {
-                        size_t ps;
-                        char c = s[i - 1];
-                        int ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
-                                 (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
-                                 nw_scan_phrase_before(s, i, "said", &ps) ||
-                                 nw_scan_phrase_before(s, i, "according to", &ps) ||
-                                 nw_scan_phrase_before(s, i, "says", &ps);
+                        size_t ps, w = i;
+                        char c = s[i - 1], last;
+                        int ok;
+                        /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
+                         * out all three for most words */
+                        while (w > 0 && s[w - 1] == ' ') {
+                                w--;
+                        }
+                        last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
+                        ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
+                             (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
+                             (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
+                             (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
+                             (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
                         if (!ok) {
                                 i = nw_scan_word_end(s, sp->b, i);
                                 continue;
@@ -2406,8 +2697,10 @@ static void people_titled(struct ex *x, const struct span *sp)
                         continue;
                 }
                 we = nw_scan_word_end(s, sp->b, i);
-                if (!title_word(s, i, we) || we + 1 >= sp->b || s[we] != ' ' ||
-                    lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
+                /* a name follows the title: its capital is the cheap test, the title words
+                 * the dear one, and read_name() below finds nothing without it */
+                if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
+                    !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
                     lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
                     lower_eq(s + i, we - i, "chief")) {
                         i = we;
@@ -2582,35 +2875,23 @@ static void orgs_in(struct ex *x, const struct span *sp)
  * @returns the last position it read, where the scan goes on after. */
 static size_t place_at(struct ex *x, const struct span *sp, size_t i)
 {
-        const char *s = x->s;
-        size_t e = i;
-        const struct nw_place *hit = NULL;
-        size_t hit_end = i;
+        size_t hit_end = i, first_end;
+        const struct nw_place *hit = place_name_at(x->s, sp->b, i, &hit_end, &first_end);
 
-        for (int w = 0; w < 4; w++) {
-                size_t we = nw_scan_word_end(s, sp->b, e);
-                const struct nw_place *p;
-                int next, more = 0;
-                if (we == e) {
-                        break;
-                }
-                next = w < 3 && we < sp->b && s[we] == ' ' &&
-                       nw_scan_upper(s, sp->b, we + 1);
-                p = nw_gazetteer_find_more(s + i, we - i, next ? &more : NULL);
-                if (p) {
-                        hit = p;
-                        hit_end = we;
-                }
-                if (!more) {
-                        break; /* no name goes on with the next word */
-                }
-                e = we + 1;
-        }
         if (hit) {
-                nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                size_t k = 0;
+                while (k < x->n_placed && x->placed[k] != hit) {
+                        k++;
+                }
+                if (k == x->n_placed) {
+                        nw_strv_push_unique(&x->a->locations, hit->name, strlen(hit->name));
+                        if (x->n_placed < sizeof(x->placed) / sizeof(x->placed[0])) {
+                                x->placed[x->n_placed++] = hit;
+                        }
+                }
                 return hit_end;
         }
-        return nw_scan_word_end(s, sp->b, i);
+        return first_end;
 }
 
 static void places_in(struct ex *x, const struct span *sp)
@@ -2720,7 +3001,7 @@ static int in_hashed_list(const char *s, size_t n, const char *const *list)
         if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
                 return -1;
         }
-        pthread_once(&hashed_once, hashed_build);
+        /* built by nw_extract() before it reads a sentence: in_list() is only asked from there */
         if (!hashed_ready) {
                 return -1;
         }
@@ -2793,26 +3074,30 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         static const char *const inv_gate_neg[] = {NULL};
         struct ex *x;
         const char *text;
+        size_t len;
 
         (void)inv_gate_neg;
+        pthread_once(&hashed_once, hashed_build);
         nw_extract_clear(a);
         text = a->body && a->body[0] ? a->body : a->title;
         if (!text) {
                 return NW_OK;
         }
-        if (strlen(text) > MAX_TEXT) {
+        len = strlen(text);
+        if (len > MAX_TEXT) {
                 if (errstr && errstr_size) {
                         snprintf(errstr, errstr_size, "body of %zu bytes is over the extractor's %u",
-                                 strlen(text), MAX_TEXT);
+                                 len, MAX_TEXT);
                 }
                 return NW_ERR_TOO_BIG;
         }
         x = nw_xcalloc(1, sizeof(*x));
         x->a = a;
         x->s = text;
-        x->len = strlen(text);
+        x->len = len;
         x->main_event = -1;
         x->last_inv = -1;
+        x->place_si = (size_t)-1;
         if (nw_money_ctx_matters(text, x->len)) {
                 nw_money_ctx_init(&x->mc, text, x->len);
         } else {
@@ -2822,8 +3107,6 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         split_sentences(x);
         for (size_t si = 0; si < x->n_sents; si++) {
                 const struct span *sp = &x->sents[si];
-                int inv_ok;
-
                 /* one pass for the cue words; each matcher below runs only when its cues are
                  * there, and a `maybe` cue still goes through the matcher's exact check */
                 nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
@@ -2847,10 +3130,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 if (x->a->n_events > 0 && nw_cues_any(&x->cues, NW_CUE_THEME)) {
                         theme_in(x, si);
                 }
-                inv_ok = cue_check(x, sp, NW_CUE_INV, inv_stems, 1) &&
-                         !cue_check(x, sp, NW_CUE_STAT, stat_stems, 1) &&
-                         !cue_check(x, sp, NW_CUE_PERIOD, period_words, 0);
-                investments_in(x, si, inv_ok);
+                investments_in(x, si);
                 statistics_in(x, si);
                 if (nw_cues_any(&x->cues, NW_CUE_TITLE)) {
                         people_appositive(x, sp);
@@ -2872,6 +3152,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
         }
         free(x->m);
         free(x->sents);
+        free(x->wstarts);
         free(x);
         return NW_OK;
 }

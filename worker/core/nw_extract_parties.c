@@ -23,8 +23,16 @@ struct name {
 
 static int word_in(const char *s, size_t a, size_t b, const char *const *list)
 {
+        unsigned char c0;
+
+        if (b <= a) {
+                return 0; /* no list holds an empty word */
+        }
+        /* the first byte rules out nearly every entry before it is measured */
+        c0 = nw_scan_lower((unsigned char)s[a]);
         for (; *list; list++) {
-                if (strlen(*list) == b - a && nw_scan_word_at(s, b, a, *list) == b) {
+                if ((unsigned char)(*list)[0] == c0 && strlen(*list) == b - a &&
+                    nw_scan_word_at(s, b, a, *list) == b) {
                         return 1;
                 }
         }
@@ -395,6 +403,10 @@ static const struct anchor anchors[] = {
         {"signs", R_SIGN},               {NULL, R_ACQ},
 };
 
+/* the anchors before the NULL row */
+#define N_ANCHORS (sizeof(anchors) / sizeof(anchors[0]) - 1)
+_Static_assert(N_ANCHORS < 256, "the anchor index is a byte");
+
 static int role_fits(enum role r, const char *kind)
 {
         int acq = kind && strcmp(kind, "acquisition") == 0;
@@ -447,20 +459,44 @@ void nw_extract_parties(const char *s, size_t a, size_t b, size_t at, const char
         size_t best = NONE, best_end = 0;
         enum role role = R_ACQ;
         struct name x, y;
+        /* the anchors grouped by first letter, in table order within a letter (a counting
+         * sort), so a word is compared only with the anchors that start like it */
+        unsigned char start[27] = {0}, fill[26], idx[N_ANCHORS];
+
+        /* an anchor that does not start with a-z never matches a word that starts with a
+         * letter, and only those are tried: it is left out */
+        for (size_t k = 0; k < N_ANCHORS; k++) {
+                unsigned char c0 = (unsigned char)anchors[k].w[0];
+                if (c0 >= 'a' && c0 <= 'z') {
+                        start[c0 - 'a' + 1]++;
+                }
+        }
+        for (int c = 0; c < 26; c++) {
+                start[c + 1] = (unsigned char)(start[c + 1] + start[c]);
+                fill[c] = start[c];
+        }
+        for (size_t k = 0; k < N_ANCHORS; k++) {
+                unsigned char c0 = (unsigned char)anchors[k].w[0];
+                if (c0 >= 'a' && c0 <= 'z') {
+                        idx[fill[c0 - 'a']++] = (unsigned char)k;
+                }
+        }
 
         /* the anchor nearest before the amount, else the first after it */
         for (size_t p = a; p < b; p++) {
                 const struct anchor *hit = NULL;
                 size_t e = 0;
+                unsigned char c;
                 if (!nw_scan_alpha((unsigned char)s[p]) || !nw_scan_at_word_start(s, p)) {
                         continue;
                 }
                 if (best != NONE && (at == NONE || p >= at)) {
                         break;
                 }
-                for (const struct anchor *an = anchors; an->w && !hit; an++) {
-                        if (an->w[0] == nw_scan_lower((unsigned char)s[p]) &&
-                            (e = nw_scan_word_at(s, b, p, an->w)) != 0 && role_fits(an->r, kind)) {
+                c = nw_scan_lower((unsigned char)s[p]);
+                for (size_t j = start[c - 'a']; j < start[c - 'a' + 1] && !hit; j++) {
+                        const struct anchor *an = &anchors[idx[j]];
+                        if ((e = nw_scan_word_at(s, b, p, an->w)) != 0 && role_fits(an->r, kind)) {
                                 hit = an;
                         }
                 }

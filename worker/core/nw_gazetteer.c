@@ -3,10 +3,13 @@
  * 14,000 keys is a dozen cache misses per ask; so a hash index over the table is built once,
  * on first use, from the table itself (it cannot go stale), and each lookup is one probe.
  * The index holds every key and every prefix of a key that ends before one of its spaces
- * ("new" of "new york"), which is what nw_gazetteer_find_more() needs to answer `more`. */
+ * ("new" of "new york"), which is what nw_gazetteer_find_more() needs to answer `more`.
+ * Most capitalized words are no place, and the index is too big to stay in cache, so a
+ * small bit filter beside it (two bits a string) turns most of them away first. */
 #include "nw_gazetteer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,21 +29,72 @@ struct slot {
 
 static struct slot *index_slots;
 static size_t index_mask;
+static size_t index_max_len;    /* the longest string in the index */
+
+/* 2^17 bits, 16 KiB: about one string in twenty that is in no slot gets through it */
+#define FILTER_BITS ((size_t)1 << 17)
+static uint64_t *index_filter;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+/* set (release) when the index is built: a lookup reads it (acquire) instead of calling
+ * pthread_once() every time */
+static atomic_int index_ready;
 
-/* FNV-1a over the lower-cased bytes (only A-Z are folded, as the table's keys are). */
-static uint32_t hash_lower(const char *s, size_t len)
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* Eight bytes with A-Z lower-cased (only those are folded, as the table's keys are): a byte
+ * gets 0x20 when it is at least 'A' and at most 'Z'; the sums stay inside their bytes. */
+static uint64_t lower8(uint64_t w)
 {
-        uint32_t h = 2166136261u;
+        uint64_t t = w & ONES8 * 0x7F;
+        uint64_t ge_a = t + ONES8 * (0x80 - 'A');
+        uint64_t gt_z = t + ONES8 * (0x80 - 'Z' - 1);
 
-        for (size_t i = 0; i < len; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c >= 'A' && c <= 'Z') {
-                        c = (unsigned char)(c + 32);
-                }
-                h = (h ^ c) * 16777619u;
+        return w | ((ge_a & ~gt_z & ~w & HIGH8) >> 2);
+}
+
+/* A hash of the lower-cased bytes, eight at a time: every capitalized word of a sentence is
+ * looked up, and a byte-at-a-time hash is a chain of multiplications as long as the word.
+ * Only equal strings need equal hashes, and build and lookup both come through here. */
+static uint64_t hash_lower(const char *s, size_t len)
+{
+        uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL, w;
+        size_t i = 0;
+
+        for (; i + 8 <= len; i += 8) {
+                memcpy(&w, s + i, 8);
+                h = (h ^ lower8(w)) * 0xFF51AFD7ED558CCDULL;
+                h ^= h >> 32;
         }
-        return h ^ (h >> 15);
+        if (i < len) {
+                /* the last bytes one by one: a copy through memory would stall the load */
+                w = 0;
+                for (size_t k = 0; i + k < len; k++) {
+                        w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+                }
+                h = (h ^ lower8(w)) * 0xFF51AFD7ED558CCDULL;
+        }
+        h ^= h >> 29;
+        h *= 0xC4CEB9FE1A85EC53ULL;
+        return h ^ (h >> 32);
+}
+
+/* The two filter bits of a string, from hash bits the slot index does not use. */
+static size_t filter_bit1(uint64_t h)
+{
+        return (size_t)(h >> 32) & (FILTER_BITS - 1);
+}
+
+static size_t filter_bit2(uint64_t h)
+{
+        return (size_t)(h >> 47) & (FILTER_BITS - 1);
+}
+
+static int filter_has(uint64_t h)
+{
+        size_t b1 = filter_bit1(h), b2 = filter_bit2(h);
+
+        return (index_filter[b1 >> 6] >> (b1 & 63) & 1u) && (index_filter[b2 >> 6] >> (b2 & 63) & 1u);
 }
 
 /* Whether s[0..len), lower-cased, equals key[0..len). Keys hold no NUL before their end, so
@@ -75,8 +129,16 @@ static struct slot *probe(const char *s, size_t len, uint32_t h)
 static void index_add(size_t idx, size_t len, unsigned flags)
 {
         const char *key = nw_places[idx].key;
-        uint32_t h = hash_lower(key, len);
+        uint64_t h64 = hash_lower(key, len);
+        uint32_t h = (uint32_t)h64;
         struct slot *sl = probe(key, len, h);
+        size_t b1 = filter_bit1(h64), b2 = filter_bit2(h64);
+
+        index_filter[b1 >> 6] |= (uint64_t)1 << (b1 & 63);
+        index_filter[b2 >> 6] |= (uint64_t)1 << (b2 & 63);
+        if (len > index_max_len) {
+                index_max_len = len;
+        }
 
         if (sl->flags == 0) {
                 sl->hash = h;
@@ -106,6 +168,7 @@ static void index_build(void)
         }
         index_slots = nw_xcalloc(size, sizeof(*index_slots));
         index_mask = size - 1;
+        index_filter = nw_xcalloc(FILTER_BITS / 64, sizeof(*index_filter));
         for (size_t i = 0; i < nw_places_count; i++) {
                 const char *k = nw_places[i].key;
                 size_t n = strlen(k);
@@ -120,17 +183,25 @@ static void index_build(void)
                 }
                 index_add(i, n, IX_EXACT);
         }
+        atomic_store_explicit(&index_ready, 1, memory_order_release);
 }
 
 static const struct slot *find_slot(const char *s, size_t len)
 {
         const struct slot *sl;
+        uint64_t h;
 
-        pthread_once(&index_once, index_build);
-        if (len > UINT16_MAX) {
+        if (!atomic_load_explicit(&index_ready, memory_order_acquire)) {
+                pthread_once(&index_once, index_build);
+        }
+        if (len > index_max_len) {
                 return NULL;
         }
-        sl = probe(s, len, hash_lower(s, len));
+        h = hash_lower(s, len);
+        if (!filter_has(h)) {
+                return NULL;
+        }
+        sl = probe(s, len, (uint32_t)h);
         return sl->flags ? sl : NULL;
 }
 
