@@ -1,6 +1,7 @@
 /* nw_fingerprint.c -- SHA-256 through OpenSSL's EVP interface, SimHash by hand (it is a few lines). */
 #include "nw_fingerprint.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -15,6 +16,24 @@ static void to_hex(const unsigned char *md, size_t n, char *hex)
         hex[2 * n] = '\0';
 }
 
+/* OpenSSL 3 looks the algorithm up in its provider tables on every EVP_sha256() init, a
+ * quarter of the digest of a short article: it is fetched once and kept for the process. */
+static const EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+        const EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+        sha256_md = md ? md : EVP_sha256();
+}
+
+static const EVP_MD *sha256(void)
+{
+        pthread_once(&sha256_once, sha256_fetch);
+        return sha256_md;
+}
+
 void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
 {
         unsigned char md[EVP_MAX_MD_SIZE];
@@ -26,7 +45,7 @@ void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
         }
         title = title ? title : "";
         body = body ? body : "";
-        if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+        if (!EVP_DigestInit_ex(ctx, sha256(), NULL) ||
             !EVP_DigestUpdate(ctx, title, strlen(title)) || !EVP_DigestUpdate(ctx, "\n", 1) ||
             !EVP_DigestUpdate(ctx, body, strlen(body)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
                 abort();
@@ -40,7 +59,7 @@ void nw_fp_sha256_hex(const char *s, size_t len, char hex[65])
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int mdlen = 0;
 
-        if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL)) {
+        if (!EVP_Digest(s, len, md, &mdlen, sha256(), NULL)) {
                 abort();
         }
         to_hex(md, 32, hex);
@@ -174,15 +193,13 @@ static uint64_t hash_padded(const unsigned char *p, size_t n, size_t before)
  * word among the eight that end at @p e. */
 #define LAST8(p, e) (load8((p) + (e) - 8))
 
-static uint64_t last_from(const unsigned char *p, size_t s, size_t e)
+static uint64_t last_from_long(const unsigned char *p, size_t s, size_t e)
 {
-        size_t n = e - s;
-
-        if (n > 8) {
-                return hash_padded(p + s, n - 8, s);
-        }
-        return fnv_start[8 - n];
+        return hash_padded(p + s, e - s - 8, s);
 }
+
+/* written as an expression so that it is inlined; the rare long word is a call */
+#define last_from(p, s, e) ((e) - (s) > 8 ? last_from_long(p, s, e) : fnv_start[8 - ((e) - (s))])
 
 static uint64_t last_keep(size_t s, size_t e)
 {

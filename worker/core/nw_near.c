@@ -93,25 +93,22 @@ static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
  * from ("densification by rotation", Shrivastava and Li, 2014). */
 static void densify(struct nw_near_sig *sig)
 {
-        uint64_t full = 0;
+        uint64_t full = 0, empty;
 
         for (int i = 0; i < NW_NEAR_HASHES; i++) {
-                if (sig->h[i] != UINT32_MAX) {
-                        full |= 1ULL << i;
-                }
+                full |= (uint64_t)(sig->h[i] != UINT32_MAX) << i;
         }
         if (full == 0) {
                 return;
         }
-        for (int i = 0; i < NW_NEAR_HASHES; i++) {
-                int d = 1;
-                if (full >> i & 1) {
-                        continue;
-                }
-                while (!(full >> ((i + d) % NW_NEAR_HASHES) & 1)) {
-                        d++;
-                }
-                sig->h[i] = (uint32_t)(mix64((uint64_t)sig->h[(i + d) % NW_NEAR_HASHES] +
+        _Static_assert(NW_NEAR_HASHES == 64, "the bins are the bits of one word");
+        /* only the empty bins are visited, and the next full one is found by rotating the
+         * mask so that it starts after the empty bin */
+        for (empty = ~full; empty; empty &= empty - 1) {
+                int i = __builtin_ctzll(empty), k = (i + 1) & 63;
+                uint64_t after = full >> k | full << ((64 - k) & 63);
+                int d = __builtin_ctzll(after) + 1;
+                sig->h[i] = (uint32_t)(mix64((uint64_t)sig->h[(i + d) & 63] +
                                              (uint64_t)d * 0x9e3779b97f4a7c15ULL) >> 32);
         }
 }
@@ -142,32 +139,74 @@ static void sig_begin(struct nw_near_sig *sig, struct builder *b)
         b->nwords = 0;
 }
 
+/* The shingle of five words whose first word's mix64 is @p m0 and whose other words are
+ * w[1..4]. */
+#define SHINGLE_STEPS(sh, w)                                                                   \
+        do {                                                                                   \
+                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");     \
+                (sh) = mix64((sh) ^ (w)[1]) + 1;                                               \
+                (sh) = mix64((sh) ^ (w)[2]) + 2;                                               \
+                (sh) = mix64((sh) ^ (w)[3]) + 3;                                               \
+                (sh) = mix64((sh) ^ (w)[4]) + 4;                                               \
+        } while (0)
+
+/* One-permutation hashing: the top bits pick a bin, the rest compete for its minimum -- one
+ * update per shingle instead of one per hash function. */
+static void sig_put(struct nw_near_sig *sig, uint64_t sh)
+{
+        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
+        uint32_t v = (uint32_t)(sh >> 16);
+
+        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
+}
+
 /* The batch of @p n words at b->w + BEFORE. */
 static void sig_add(struct nw_near_sig *sig, struct builder *b, size_t n)
 {
         uint64_t *w = b->w, *m = b->m;
+        size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords;
+        size_t end = BEFORE + n;
 
-        for (size_t j = BEFORE; j < BEFORE + n; j++) {
-                m[j] = mix64(w[j]);
+        for (size_t k = BEFORE; k < end; k++) {
+                m[k] = mix64(w[k]);
         }
         /* the first shingle ends at the fifth word of the text */
-        for (size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords; j < BEFORE + n; j++) {
-                const uint64_t *sw = w + j - BEFORE;
+        if (j < end) {
+                sig->shingles += (uint32_t)(end - j);
+        }
+        /* Each shingle is a chain of four mix64 steps that wait on each other. Four shingles
+         * are written side by side, so that the processor's queues hold the next steps of
+         * four chains rather than the far steps of one. */
+        for (; j + 4 <= end; j += 4) {
+                uint64_t s0 = m[j - BEFORE], s1 = m[j + 1 - BEFORE];
+                uint64_t s2 = m[j + 2 - BEFORE], s3 = m[j + 3 - BEFORE];
+                const uint64_t *w0 = w + j - BEFORE;
+
+                s0 = mix64(s0 ^ w0[1]) + 1;
+                s1 = mix64(s1 ^ w0[2]) + 1;
+                s2 = mix64(s2 ^ w0[3]) + 1;
+                s3 = mix64(s3 ^ w0[4]) + 1;
+                s0 = mix64(s0 ^ w0[2]) + 2;
+                s1 = mix64(s1 ^ w0[3]) + 2;
+                s2 = mix64(s2 ^ w0[4]) + 2;
+                s3 = mix64(s3 ^ w0[5]) + 2;
+                s0 = mix64(s0 ^ w0[3]) + 3;
+                s1 = mix64(s1 ^ w0[4]) + 3;
+                s2 = mix64(s2 ^ w0[5]) + 3;
+                s3 = mix64(s3 ^ w0[6]) + 3;
+                s0 = mix64(s0 ^ w0[4]) + 4;
+                s1 = mix64(s1 ^ w0[5]) + 4;
+                s2 = mix64(s2 ^ w0[6]) + 4;
+                s3 = mix64(s3 ^ w0[7]) + 4;
+                sig_put(sig, s0);
+                sig_put(sig, s1);
+                sig_put(sig, s2);
+                sig_put(sig, s3);
+        }
+        for (; j < end; j++) {
                 uint64_t sh = m[j - BEFORE];
-                /* written out: the loop is not unrolled otherwise */
-                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
-                sh = mix64(sh ^ sw[1]) + 1;
-                sh = mix64(sh ^ sw[2]) + 2;
-                sh = mix64(sh ^ sw[3]) + 3;
-                sh = mix64(sh ^ sw[4]) + 4;
-                /* one-permutation hashing: the top bits pick a bin, the rest compete for its
-                 * minimum -- one update per shingle instead of one per hash function */
-                {
-                        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
-                        uint32_t v = (uint32_t)(sh >> 16);
-                        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
-                }
-                sig->shingles++;
+                SHINGLE_STEPS(sh, w + j - BEFORE);
+                sig_put(sig, sh);
         }
         b->nwords += n;
         if (n == WORDS_AT_ONCE) {
