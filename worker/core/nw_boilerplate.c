@@ -14,9 +14,17 @@ struct rule {
         const char *text;
         size_t len;             /* of text */
         size_t max_len;
+        unsigned need;          /* ANYWHERE: hints (see anywhere_hints()) without which the
+                                 * text cannot be in the paragraph; 0 always searches */
 };
 
-#define RULE(name, where, text, max_len) {name, where, text, sizeof(text) - 1, max_len}
+/* What one pass over a paragraph tells the ANYWHERE rules (anywhere_hints()). */
+#define MAY_SIGN 1u             /* a byte past ASCII, as in the copyright sign C2 A9 */
+#define MAY_RESERVED 2u         /* "rv" in any case, as in "reserved" (rare in other text) */
+
+#define RULE(name, where, text, max_len) {name, where, text, sizeof(text) - 1, max_len, 0}
+#define RULE_NEEDS(name, where, text, max_len, need)                                           \
+        {name, where, text, sizeof(text) - 1, max_len, need}
 
 static const struct rule rules[] = {
         RULE("navigation", START, "Prev:", 300),
@@ -32,8 +40,8 @@ static const struct rule rules[] = {
         RULE("source", START, "Source:", 120),
         RULE("source", START, "Sources:", 120),
         RULE("copyright", START, "Copyright", 300),
-        RULE("copyright", ANYWHERE, "\xC2\xA9", 300),       /* the copyright sign */
-        RULE("copyright", ANYWHERE, "All rights reserved", 300),
+        RULE_NEEDS("copyright", ANYWHERE, "\xC2\xA9", 300, MAY_SIGN),   /* the copyright sign */
+        RULE_NEEDS("copyright", ANYWHERE, "All rights reserved", 300, MAY_RESERVED),
         RULE("photo", START, "Photo:", 200),
         RULE("photo", START, "Photos:", 200),
         RULE("photo", START, "Photo credit", 200),
@@ -123,9 +131,34 @@ static int contains_ci(const char *p, size_t n, const char *needle, size_t k)
         return 0;
 }
 
+/* The hints of a paragraph, from one pass over it: most short paragraphs have neither, and
+ * then the ANYWHERE rules need no search of their own. */
+static unsigned anywhere_hints(const char *p, size_t n)
+{
+        const uint64_t high = 0x8080808080808080ULL;
+        uint64_t any = 0, rv = 0;
+        size_t i = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        for (; n - i >= 9; i += 8) {
+                uint64_t x;
+                memcpy(&x, p + i, 8);
+                any |= x;
+                rv |= match8(p + i, 'r') & match8(p + i + 1, 'v');
+        }
+#endif
+        for (; i < n; i++) {
+                unsigned char c = (unsigned char)p[i];
+                any |= c;
+                rv |= lower(c) == 'r' && i + 1 < n && lower((unsigned char)p[i + 1]) == 'v';
+        }
+        return ((any & high) ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
+}
+
 const char *nw_boilerplate_match(const char *p, size_t n)
 {
         unsigned char first;
+        unsigned hints = ~0u;
 
         /* every rule is for short paragraphs; most content is longer */
         if (n > MAX_RULE_LEN || n == 0) {
@@ -145,6 +178,12 @@ const char *nw_boilerplate_match(const char *p, size_t n)
                         }
                         break;
                 case ANYWHERE:
+                        if (hints == ~0u) {
+                                hints = anywhere_hints(p, n);
+                        }
+                        if ((hints & r->need) != r->need) {
+                                continue;
+                        }
                         if (n <= r->max_len && contains_ci(p, n, r->text, k)) {
                                 return r->name;
                         }
@@ -175,7 +214,9 @@ size_t nw_boilerplate_strip(char *body)
                                 memcpy(out, "\n\n", 2);
                                 out += 2;
                         }
-                        memmove(out, p, n);
+                        if (out != p) {
+                                memmove(out, p, n);     /* nothing was dropped before: in place */
+                        }
                         out += n;
                 }
                 p += n;
