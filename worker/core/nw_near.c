@@ -415,9 +415,14 @@ void nw_near_index_destroy(struct nw_near_index *ix)
         free(ix);
 }
 
+static size_t home(size_t cap, uint32_t key)
+{
+        return (size_t)mix64(key) & (cap - 1);
+}
+
 static struct slot *find(struct slot *t, size_t cap, uint32_t key)
 {
-        size_t i = (size_t)mix64(key) & (cap - 1);
+        size_t i = home(cap, key);
         while (t[i].item && t[i].key != key) {
                 i = (i + 1) & (cap - 1);
         }
@@ -446,15 +451,30 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
 {
         const char *best = NULL;
         double best_c = 0.0;
-        uint32_t item, seen[NW_NEAR_CANDIDATES];
+        uint32_t item, seen[NW_NEAR_CANDIDATES], keys[NW_NEAR_BANDS];
+        struct slot *slots[NW_NEAR_BANDS];
         int tried = 0;
 
         if (sig->shingles == 0) {
                 return NULL;
         }
+        /* grown before the look-up rather than between it and the insertion: that moves the
+         * slots, not what they hold, and the slots found below then serve both */
+        if ((ix->n + 1) * 2 > ix->tcap) {
+                grow(ix);       /* each band table holds at most one slot per item */
+        }
+        /* The band tables are far larger than the caches, so each look-up is a miss: all
+         * the bands' slots are asked for at once, and the misses overlap. */
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                keys[b] = nw_near_band(sig, b);
+                __builtin_prefetch(&ix->bands[b][home(ix->tcap, keys[b])]);
+        }
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                slots[b] = find(ix->bands[b], ix->tcap, keys[b]);
+        }
         /* the first NW_NEAR_CANDIDATES distinct items in band order, as the Redis script */
         for (int b = 0; b < NW_NEAR_BANDS && tried < NW_NEAR_CANDIDATES; b++) {
-                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
+                const struct slot *s = slots[b];
                 const struct entry *e;
                 double c;
                 int dup = 0;
@@ -479,9 +499,6 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
                         best = e->id;
                 }
         }
-        if ((ix->n + 1) * 2 > ix->tcap) {
-                grow(ix);       /* each band table holds at most one slot per item */
-        }
         if (ix->n == ix->cap) {
                 ix->cap = ix->cap ? ix->cap * 2 : 256;
                 ix->items = nw_xrealloc(ix->items, ix->cap * sizeof(*ix->items));
@@ -491,11 +508,10 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
         ix->items[ix->n].sig = *sig;
         item = (uint32_t)++ix->n;
         for (int b = 0; b < NW_NEAR_BANDS; b++) {
-                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
-                if (!s->item) {
+                if (!slots[b]->item) {
                         /* the first item of a story keeps its bands, as in Redis */
-                        s->key = nw_near_band(sig, b);
-                        s->item = item;
+                        slots[b]->key = keys[b];
+                        slots[b]->item = item;
                 }
         }
         if (best && best_c >= threshold) {

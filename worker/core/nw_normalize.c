@@ -92,7 +92,7 @@ static unsigned popcount64(uint64_t x)
 }
 
 /* The word [s, e) of ASCII letters of @p p (s < e): whether it is a common word. */
-static size_t common_at(const unsigned char *p, size_t s, size_t e)
+static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
 {
         size_t n = e - s, k = n < 4 ? n : 4;
         uint32_t four = 0, key;
