@@ -3,6 +3,7 @@
  * ignoring case. Long paragraphs never match, so a story that quotes "Source:" survives. */
 #include "nw_boilerplate.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -155,22 +156,41 @@ static unsigned anywhere_hints(const char *p, size_t n)
         return ((any & high) ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
 }
 
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* by_first[c]: the rules a paragraph whose first byte folds to c can match, bit i for row i
+ * (the START and WHOLE rows starting with c, and every ANYWHERE row): a paragraph is tried
+ * against a few rows instead of all. Built once. */
+static uint64_t by_first[256];
+static pthread_once_t by_first_once = PTHREAD_ONCE_INIT;
+
+static void by_first_build(void)
+{
+        _Static_assert(sizeof(rules) / sizeof(rules[0]) <= 64, "one bit per rule");
+        for (unsigned c = 0; c < 256; c++) {
+                for (size_t i = 0; i < NRULES; i++) {
+                        if (rules[i].where == ANYWHERE ||
+                            lower((unsigned char)rules[i].text[0]) == lower((unsigned char)c)) {
+                                by_first[c] |= 1ULL << i;
+                        }
+                }
+        }
+}
+
 const char *nw_boilerplate_match(const char *p, size_t n)
 {
-        unsigned char first;
         unsigned hints = ~0u;
+        uint64_t todo;
 
         /* every rule is for short paragraphs; most content is longer */
         if (n > MAX_RULE_LEN || n == 0) {
                 return NULL;
         }
-        first = lower((unsigned char)p[0]);
-        for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-                const struct rule *r = &rules[i];
+        pthread_once(&by_first_once, by_first_build);
+        /* in table order, so that the first matching row names the match */
+        for (todo = by_first[(unsigned char)p[0]]; todo; todo &= todo - 1) {
+                const struct rule *r = &rules[__builtin_ctzll(todo)];
                 size_t k = r->len;
-                if (r->where != ANYWHERE && lower((unsigned char)r->text[0]) != first) {
-                        continue;       /* cheap first-letter gate */
-                }
                 switch (r->where) {
                 case START:
                         if (n <= r->max_len && n >= k && eq_ci(p, r->text, k)) {
