@@ -208,7 +208,9 @@ static uint64_t last_keep(size_t s, size_t e)
         return n >= 8 ? ~0ULL : ~0ULL << (8 * (8 - n));
 }
 
-#define STEP(h, x, k) ((h) = ((h) ^ ((x) >> (k) & 0xFF)) * FNV_PRIME)
+/* One byte of FNV-1a from the low byte of @p x, which moves on to the next byte: a shift of
+ * x by a fixed amount each time would copy it first. */
+#define STEP(h, x) ((h) = ((h) ^ ((x) & 0xFF)) * FNV_PRIME, (x) >>= 8)
 
 /* The hashes of the words [s[i], e[i]) of @p p. Every multiplication waits on the one before
  * it in the same word, so four words go through their last steps side by side. */
@@ -228,11 +230,11 @@ static void hash_words(const unsigned char *p, const size_t *s, const size_t *e,
                 uint64_t x1 = fold8(LAST8(p, e[i + 1])) & last_keep(s[i + 1], e[i + 1]);
                 uint64_t x2 = fold8(LAST8(p, e[i + 2])) & last_keep(s[i + 2], e[i + 2]);
                 uint64_t x3 = fold8(LAST8(p, e[i + 3])) & last_keep(s[i + 3], e[i + 3]);
-                for (int k = 0; k < 64; k += 8) {
-                        STEP(h0, x0, k);
-                        STEP(h1, x1, k);
-                        STEP(h2, x2, k);
-                        STEP(h3, x3, k);
+                for (int k = 0; k < 8; k++) {
+                        STEP(h0, x0);
+                        STEP(h1, x1);
+                        STEP(h2, x2);
+                        STEP(h3, x3);
                 }
                 out[i] = h0;
                 out[i + 1] = h1;
@@ -242,8 +244,8 @@ static void hash_words(const unsigned char *p, const size_t *s, const size_t *e,
         for (; i < n; i++) {
                 uint64_t h = last_from(p, s[i], e[i]);
                 uint64_t x = fold8(LAST8(p, e[i])) & last_keep(s[i], e[i]);
-                for (int k = 0; k < 64; k += 8) {
-                        STEP(h, x, k);
+                for (int k = 0; k < 8; k++) {
+                        STEP(h, x);
                 }
                 out[i] = h;
         }
