@@ -127,6 +127,7 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
         unsigned char tail[64];
         const unsigned char *q = p + base;
         uint64_t l = 0, high = 0, in, starts, ends;
+        size_t hits = 0;
 
         if (left < 64) {
                 memset(tail, 0, sizeof(tail));
@@ -151,8 +152,9 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
         ends = ~l & in;
         k->latin += popcount64(l);
         k->words += popcount64(ends);
+        /* counted in a local: through *k every word would wait on the store before */
         if (w->open && ends) {
-                k->hits += common_at(p, w->start, base + (size_t)__builtin_ctzll(ends));
+                hits += common_at(p, w->start, base + (size_t)__builtin_ctzll(ends));
                 ends &= ends - 1;
                 w->open = 0;
         }
@@ -164,9 +166,10 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
                         w->start = st;
                         break;
                 }
-                k->hits += common_at(p, st, base + (size_t)__builtin_ctzll(ends));
+                hits += common_at(p, st, base + (size_t)__builtin_ctzll(ends));
                 ends &= ends - 1;
         }
+        k->hits += hits;
         return 1;
 }
 
