@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_boilerplate.h"
 #include "nw_dateline.h"
@@ -73,6 +76,7 @@ static size_t count_char(struct script_counts *k, const unsigned char *p, size_t
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
+#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
 /* The high bit of each byte of @p x that is an ASCII letter. The bytes are cut to 7 bits
  * first so that no sum carries into the next byte. */
 static uint64_t letters8(uint64_t x)
@@ -81,6 +85,7 @@ static uint64_t letters8(uint64_t x)
 
         return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
 }
+#endif
 
 /* Bits set in @p x: without -mpopcnt __builtin_popcountll is a library call. */
 static unsigned popcount64(uint64_t x)
@@ -134,6 +139,21 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
                 memcpy(tail, q, left);
                 q = tail;
         }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen bytes a step, and the processor gathers their bits in one instruction */
+        for (int j = 0; j < 4; j++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * j));
+                /* a letter, moved so that 'a' is -128 as a signed byte, is below -128 + 26 */
+                __m128i a = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                         _mm_set1_epi8((char)(0x80 - 'a')));
+                high |= (uint64_t)(unsigned)_mm_movemask_epi8(v);
+                l |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                             _mm_cmplt_epi8(a, _mm_set1_epi8(-128 + 26))) << (16 * j);
+        }
+        if (high) {
+                return 0;
+        }
+#else
         for (int j = 0; j < 8; j++) {
                 uint64_t x;
                 memcpy(&x, q + 8 * j, 8);
@@ -147,6 +167,7 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
         if (high & HIGH8) {
                 return 0;
         }
+#endif
         in = l << 1 | (uint64_t)w->open;
         starts = l & ~in;
         ends = ~l & in;
