@@ -3,10 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_fingerprint.h"
-#include "nw_swar.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -17,8 +19,6 @@ static uint64_t mix64(uint64_t h)
         h ^= h >> 33;
         return h;
 }
-
-static void add_figures(struct nw_near_sig *sig, const char *text, size_t len);
 
 static int is_digit(char c)
 {
@@ -31,60 +31,124 @@ static void add_figure(struct nw_near_sig *sig, uint32_t h)
         uint32_t k = sig->nnum < NW_NEAR_NUMS ? sig->nnum : NW_NEAR_NUMS;
         uint32_t i = 0;
 
+        /* a full sketch rejects most hashes of a long text at its largest */
+        if (h == UINT32_MAX || (k == NW_NEAR_NUMS && h >= sig->num[NW_NEAR_NUMS - 1])) {
+                return;
+        }
         while (i < k && sig->num[i] < h) {
                 i++;
         }
-        if ((i < k && sig->num[i] == h) || i == NW_NEAR_NUMS || h == UINT32_MAX) {
+        if (i < k && sig->num[i] == h) {
                 return;
         }
-        memmove(&sig->num[i + 1], &sig->num[i],
-                (NW_NEAR_NUMS - 1 - i) * sizeof(sig->num[0]));
+        /* i < NW_NEAR_NUMS here; a few words move, not worth a call to memmove */
+        for (uint32_t j = NW_NEAR_NUMS - 1; j > i; j--) {
+                sig->num[j] = sig->num[j - 1];
+        }
         sig->num[i] = h;
         if (sig->nnum < NW_NEAR_NUMS) {
                 sig->nnum++;
         }
 }
 
-/* The high bit of each byte of @p x that is an ASCII digit (bytes cut to 7 bits first so
- * that no sum carries into the next byte). */
+#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* The high bit of each byte of @p x that is an ASCII digit, and of each that is a letter
+ * (bytes cut to 7 bits first so that no sum carries into the next byte). */
 static uint64_t digits8(uint64_t x)
 {
-        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-        uint64_t t = x & ones * 0x7F;
+        uint64_t t = x & ONES8 * 0x7F;
 
-        return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
+        return (t + ONES8 * (0x80 - '0')) & ~(t + ONES8 * (0x7F - '9')) & ~x & HIGH8;
 }
 
+static uint64_t letters8(uint64_t x)
+{
+        uint64_t t = (x | ONES8 * 0x20) & ONES8 * 0x7F;
+
+        return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
+}
+
+/* The eight high bits of @p m as the low byte. */
+static uint64_t gather8(uint64_t m)
+{
+        return (m >> 7) * 0x0102040810204080ULL >> 56;
+}
+#endif
+
+/* Bit k of *@p digits: byte k of the 64 at @p p is an ASCII digit; of *@p alnum: a digit or
+ * an ASCII letter (@p left < 64 at the end of the text: the rest count as neither). */
+static void figure_masks(const unsigned char *p, size_t left, uint64_t *digits, uint64_t *alnum)
+{
+        unsigned char tail[64];
+        uint64_t d = 0, a = 0;
+
+        if (left < 64) {
+                memset(tail, 0, sizeof(tail));
+                memcpy(tail, p, left);
+                p = tail;
+        }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        for (int k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+                /* in a range when, moved so that it starts at -128 as a signed byte, below
+                 * -128 + its width */
+                __m128i dv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                            _mm_set1_epi8(-128 + 10));
+                __m128i lv = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                                         _mm_set1_epi8((char)(0x80 - 'a'))),
+                                            _mm_set1_epi8(-128 + 26));
+                d |= (uint64_t)(unsigned)_mm_movemask_epi8(dv) << (16 * k);
+                a |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dv, lv)) << (16 * k);
+        }
+#else
+        for (int k = 0; k < 8; k++) {
+                uint64_t x = (uint64_t)p[8 * k] | (uint64_t)p[8 * k + 1] << 8 |
+                             (uint64_t)p[8 * k + 2] << 16 | (uint64_t)p[8 * k + 3] << 24 |
+                             (uint64_t)p[8 * k + 4] << 32 | (uint64_t)p[8 * k + 5] << 40 |
+                             (uint64_t)p[8 * k + 6] << 48 | (uint64_t)p[8 * k + 7] << 56;
+                uint64_t dk = digits8(x);
+                d |= gather8(dk) << (8 * k);
+                a |= gather8(dk | letters8(x)) << (8 * k);
+        }
+#endif
+        *digits = d;
+        *alnum = a;
+}
+
+/* A figure starts at a digit that does not follow a letter or digit, and runs over digits
+ * and the separators . , / - between digits. The starts are read 64 bytes at a time from
+ * masks; most text has few. */
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
 {
-        size_t i = 0;
-        int found;
+        const unsigned char *p = (const unsigned char *)text;
+        size_t base = 0, next = 0;      /* no figure starts before next */
+        uint64_t carry = 0;             /* the byte before the block is a letter or digit */
 
-        while (i < len) {
-                size_t start;
-                uint64_t h = 0xcbf29ce484222325ULL;
+        for (; base < len; base += 64) {
+                uint64_t digits, alnum, starts;
 
-                /* most text holds no digit: pass it eight bytes a step */
-                i = nw_swar_skip(text, i, len, digits8, &found);
-                if (i >= len) {
-                        break;
+                figure_masks(p + base, len - base, &digits, &alnum);
+                starts = digits & ~(alnum << 1 | carry);
+                carry = alnum >> 63;
+                while (starts) {
+                        size_t i = base + (size_t)__builtin_ctzll(starts);
+                        uint64_t h = 0xcbf29ce484222325ULL;
+                        starts &= starts - 1;
+                        if (i < next) {
+                                continue;       /* inside the figure before */
+                        }
+                        while (i < len && (is_digit(text[i]) ||
+                                           ((text[i] == '.' || text[i] == ',' || text[i] == '/' ||
+                                             text[i] == '-') && i + 1 < len && is_digit(text[i + 1])))) {
+                                h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+                                i++;
+                        }
+                        add_figure(sig, (uint32_t)(mix64(h) >> 32));
+                        next = i;
                 }
-                if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
-                                                      (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
-                                                      (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {
-                        i++;
-                        continue;
-                }
-                start = i;
-                while (i < len && (is_digit(text[i]) ||
-                                   ((text[i] == '.' || text[i] == ',' || text[i] == '/' ||
-                                     text[i] == '-') && i + 1 < len && is_digit(text[i + 1])))) {
-                        i++;
-                }
-                for (size_t k = start; k < i; k++) {
-                        h = (h ^ (unsigned char)text[k]) * 0x100000001b3ULL;
-                }
-                add_figure(sig, (uint32_t)(mix64(h) >> 32));
         }
 }
 
