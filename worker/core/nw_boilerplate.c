@@ -6,6 +6,9 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum where { START, ANYWHERE, WHOLE };
 
@@ -138,9 +141,20 @@ static unsigned anywhere_hints(const char *p, size_t n)
 {
         const uint64_t high = 0x8080808080808080ULL;
         uint64_t any = 0, rv = 0;
+        unsigned past_ascii = 0;
         size_t i = 0;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        for (; n - i >= 17; i += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+                __m128i fold = _mm_set1_epi8(0x20);
+                __m128i r = _mm_cmpeq_epi8(_mm_or_si128(v, fold), _mm_set1_epi8('r'));
+                __m128i vv = _mm_cmpeq_epi8(_mm_or_si128(w, fold), _mm_set1_epi8('v'));
+                past_ascii |= (unsigned)_mm_movemask_epi8(v);
+                rv |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(r, vv));
+        }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         for (; n - i >= 9; i += 8) {
                 uint64_t x;
                 memcpy(&x, p + i, 8);
@@ -153,7 +167,7 @@ static unsigned anywhere_hints(const char *p, size_t n)
                 any |= c;
                 rv |= lower(c) == 'r' && i + 1 < n && lower((unsigned char)p[i + 1]) == 'v';
         }
-        return ((any & high) ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
+        return ((any & high) || past_ascii ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
 }
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
