@@ -96,6 +96,9 @@ static unsigned popcount64(uint64_t x)
         return (unsigned)(x * ONES8 >> 56);
 }
 
+/* last_bytes[k]: the low k bytes of a 32-bit key */
+static const uint32_t last_bytes[5] = {0, 0xFFu, 0xFFFFu, 0xFFFFFFu, 0xFFFFFFFFu};
+
 /* The word [s, e) of ASCII letters of @p p (s < e): whether it is a common word. */
 static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
 {
@@ -103,15 +106,18 @@ static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
         uint32_t four = 0, key;
 
         if (e >= 4) {
-                four = (uint32_t)p[e - 4] << 24 | (uint32_t)p[e - 3] << 16 |
-                       (uint32_t)p[e - 2] << 8 | p[e - 1];
+                /* one load: the four bytes before e, the first the highest */
+                memcpy(&four, p + e - 4, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                four = __builtin_bswap32(four);
+#endif
         } else {
                 for (size_t i = e - k; i < e; i++) {
                         four = four << 8 | p[i];
                 }
         }
         /* packed big-endian, lower case, its last k bytes */
-        key = (four | 0x20202020u) & 0xFFFFFFFFu >> (8 * (4 - k));
+        key = (four | 0x20202020u) & last_bytes[k];
         return (n <= 4) & (common_words[COMMON_SLOT(key)] == key);
 }
 
