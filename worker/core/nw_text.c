@@ -21,6 +21,17 @@ enum nw_err nw_utf8_validate(const char *s, size_t len, size_t *bad_at)
                 size_t n;
                 uint32_t cp;
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+                /* ASCII without NUL, the bulk of most text, sixteen bytes a step */
+                while (len - i >= 16) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                        __m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+                        if (_mm_movemask_epi8(_mm_or_si128(v, nul))) {
+                                break;
+                        }
+                        i += 16;
+                }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                 /* ASCII without NUL, the bulk of most text, eight bytes a step */
                 while (len - i >= 8) {
