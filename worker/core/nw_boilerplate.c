@@ -3,8 +3,12 @@
  * ignoring case. Long paragraphs never match, so a story that quotes "Source:" survives. */
 #include "nw_boilerplate.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum where { START, ANYWHERE, WHOLE };
 
@@ -14,9 +18,17 @@ struct rule {
         const char *text;
         size_t len;             /* of text */
         size_t max_len;
+        unsigned need;          /* ANYWHERE: hints (see anywhere_hints()) without which the
+                                 * text cannot be in the paragraph; 0 always searches */
 };
 
-#define RULE(name, where, text, max_len) {name, where, text, sizeof(text) - 1, max_len}
+/* What one pass over a paragraph tells the ANYWHERE rules (anywhere_hints()). */
+#define MAY_SIGN 1u             /* a byte past ASCII, as in the copyright sign C2 A9 */
+#define MAY_RESERVED 2u         /* "rv" in any case, as in "reserved" (rare in other text) */
+
+#define RULE(name, where, text, max_len) {name, where, text, sizeof(text) - 1, max_len, 0}
+#define RULE_NEEDS(name, where, text, max_len, need)                                           \
+        {name, where, text, sizeof(text) - 1, max_len, need}
 
 static const struct rule rules[] = {
         RULE("navigation", START, "Prev:", 300),
@@ -32,8 +44,8 @@ static const struct rule rules[] = {
         RULE("source", START, "Source:", 120),
         RULE("source", START, "Sources:", 120),
         RULE("copyright", START, "Copyright", 300),
-        RULE("copyright", ANYWHERE, "\xC2\xA9", 300),       /* the copyright sign */
-        RULE("copyright", ANYWHERE, "All rights reserved", 300),
+        RULE_NEEDS("copyright", ANYWHERE, "\xC2\xA9", 300, MAY_SIGN),   /* the copyright sign */
+        RULE_NEEDS("copyright", ANYWHERE, "All rights reserved", 300, MAY_RESERVED),
         RULE("photo", START, "Photo:", 200),
         RULE("photo", START, "Photos:", 200),
         RULE("photo", START, "Photo credit", 200),
@@ -123,21 +135,76 @@ static int contains_ci(const char *p, size_t n, const char *needle, size_t k)
         return 0;
 }
 
+/* The hints of a paragraph, from one pass over it: most short paragraphs have neither, and
+ * then the ANYWHERE rules need no search of their own. */
+static unsigned anywhere_hints(const char *p, size_t n)
+{
+        const uint64_t high = 0x8080808080808080ULL;
+        uint64_t any = 0, rv = 0;
+        unsigned past_ascii = 0;
+        size_t i = 0;
+
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        for (; n - i >= 17; i += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
+                __m128i fold = _mm_set1_epi8(0x20);
+                __m128i r = _mm_cmpeq_epi8(_mm_or_si128(v, fold), _mm_set1_epi8('r'));
+                __m128i vv = _mm_cmpeq_epi8(_mm_or_si128(w, fold), _mm_set1_epi8('v'));
+                past_ascii |= (unsigned)_mm_movemask_epi8(v);
+                rv |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(r, vv));
+        }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        for (; n - i >= 9; i += 8) {
+                uint64_t x;
+                memcpy(&x, p + i, 8);
+                any |= x;
+                rv |= match8(p + i, 'r') & match8(p + i + 1, 'v');
+        }
+#endif
+        for (; i < n; i++) {
+                unsigned char c = (unsigned char)p[i];
+                any |= c;
+                rv |= lower(c) == 'r' && i + 1 < n && lower((unsigned char)p[i + 1]) == 'v';
+        }
+        return ((any & high) || past_ascii ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
+}
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* by_first[c]: the rules a paragraph whose first byte folds to c can match, bit i for row i
+ * (the START and WHOLE rows starting with c, and every ANYWHERE row): a paragraph is tried
+ * against a few rows instead of all. Built once. */
+static uint64_t by_first[256];
+static pthread_once_t by_first_once = PTHREAD_ONCE_INIT;
+
+static void by_first_build(void)
+{
+        _Static_assert(sizeof(rules) / sizeof(rules[0]) <= 64, "one bit per rule");
+        for (unsigned c = 0; c < 256; c++) {
+                for (size_t i = 0; i < NRULES; i++) {
+                        if (rules[i].where == ANYWHERE ||
+                            lower((unsigned char)rules[i].text[0]) == lower((unsigned char)c)) {
+                                by_first[c] |= 1ULL << i;
+                        }
+                }
+        }
+}
+
 const char *nw_boilerplate_match(const char *p, size_t n)
 {
-        unsigned char first;
+        unsigned hints = ~0u;
+        uint64_t todo;
 
         /* every rule is for short paragraphs; most content is longer */
         if (n > MAX_RULE_LEN || n == 0) {
                 return NULL;
         }
-        first = lower((unsigned char)p[0]);
-        for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-                const struct rule *r = &rules[i];
+        pthread_once(&by_first_once, by_first_build);
+        /* in table order, so that the first matching row names the match */
+        for (todo = by_first[(unsigned char)p[0]]; todo; todo &= todo - 1) {
+                const struct rule *r = &rules[__builtin_ctzll(todo)];
                 size_t k = r->len;
-                if (r->where != ANYWHERE && lower((unsigned char)r->text[0]) != first) {
-                        continue;       /* cheap first-letter gate */
-                }
                 switch (r->where) {
                 case START:
                         if (n <= r->max_len && n >= k && eq_ci(p, r->text, k)) {
@@ -145,6 +212,12 @@ const char *nw_boilerplate_match(const char *p, size_t n)
                         }
                         break;
                 case ANYWHERE:
+                        if (hints == ~0u) {
+                                hints = anywhere_hints(p, n);
+                        }
+                        if ((hints & r->need) != r->need) {
+                                continue;
+                        }
                         if (n <= r->max_len && contains_ci(p, n, r->text, k)) {
                                 return r->name;
                         }
@@ -175,7 +248,9 @@ size_t nw_boilerplate_strip(char *body)
                                 memcpy(out, "\n\n", 2);
                                 out += 2;
                         }
-                        memmove(out, p, n);
+                        if (out != p) {
+                                memmove(out, p, n);     /* nothing was dropped before: in place */
+                        }
                         out += n;
                 }
                 p += n;

@@ -1,9 +1,13 @@
 /* nw_fingerprint.c -- SHA-256 through OpenSSL's EVP interface, SimHash by hand (it is a few lines). */
 #include "nw_fingerprint.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static void to_hex(const unsigned char *md, size_t n, char *hex)
 {
@@ -13,6 +17,24 @@ static void to_hex(const unsigned char *md, size_t n, char *hex)
                 hex[2 * i + 1] = digits[md[i] & 15];
         }
         hex[2 * n] = '\0';
+}
+
+/* OpenSSL 3 looks the algorithm up in its provider tables on every EVP_sha256() init, a
+ * quarter of the digest of a short article: it is fetched once and kept for the process. */
+static const EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+        const EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+
+        sha256_md = md ? md : EVP_sha256();
+}
+
+static const EVP_MD *sha256(void)
+{
+        pthread_once(&sha256_once, sha256_fetch);
+        return sha256_md;
 }
 
 void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
@@ -26,7 +48,7 @@ void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
         }
         title = title ? title : "";
         body = body ? body : "";
-        if (!EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) ||
+        if (!EVP_DigestInit_ex(ctx, sha256(), NULL) ||
             !EVP_DigestUpdate(ctx, title, strlen(title)) || !EVP_DigestUpdate(ctx, "\n", 1) ||
             !EVP_DigestUpdate(ctx, body, strlen(body)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
                 abort();
@@ -40,7 +62,7 @@ void nw_fp_sha256_hex(const char *s, size_t len, char hex[65])
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int mdlen = 0;
 
-        if (!EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL)) {
+        if (!EVP_Digest(s, len, md, &mdlen, sha256(), NULL)) {
                 abort();
         }
         to_hex(md, 32, hex);
@@ -58,17 +80,207 @@ static uint64_t mix(uint64_t h)
         return h;
 }
 
-/* Each byte's part in a word: 0 ends a word, anything else is the byte folded to lower case.
- * One table lookup answers both questions the tokenizer asks of every byte. */
-#define WB(c) ((c) >= 'A' && (c) <= 'Z' ? (c) | 0x20 :                                        \
-               ((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80 ? (c) : 0)
-#define WB4(c) WB(c), WB((c) + 1), WB((c) + 2), WB((c) + 3)
-#define WB16(c) WB4(c), WB4((c) + 4), WB4((c) + 8), WB4((c) + 12)
-static const unsigned char word_byte[256] = {
-        WB16(0x00), WB16(0x10), WB16(0x20), WB16(0x30), WB16(0x40), WB16(0x50), WB16(0x60),
-        WB16(0x70), WB16(0x80), WB16(0x90), WB16(0xA0), WB16(0xB0), WB16(0xC0), WB16(0xD0),
-        WB16(0xE0), WB16(0xF0),
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* Eight bytes as a little-endian integer: the first byte in the low bits. */
+static uint64_t load8(const unsigned char *p)
+{
+        uint64_t x;
+
+        memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        return x;
+}
+
+#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
+/* The high bit of each byte of @p x that belongs to a word: an ASCII letter or digit, or any
+ * byte of a non-ASCII character. The bytes are cut to 7 bits before the sums so that none
+ * carries into the next byte. */
+static uint64_t word8(uint64_t x)
+{
+        uint64_t t = x & ONES8 * 0x7F, a = t | ONES8 * 0x20;
+        uint64_t letter = (a + ONES8 * (0x80 - 'a')) & ~(a + ONES8 * (0x7F - 'z'));
+        uint64_t digit = (t + ONES8 * (0x80 - '0')) & ~(t + ONES8 * (0x7F - '9'));
+
+        return (letter | digit | x) & HIGH8;
+}
+#endif
+
+/* @p x with its ASCII upper-case letters in lower case. */
+static uint64_t fold8(uint64_t x)
+{
+        uint64_t t = x & ONES8 * 0x7F;
+        uint64_t upper = (t + ONES8 * (0x80 - 'A')) & ~(t + ONES8 * (0x7F - 'Z')) & ~x & HIGH8;
+
+        return x | upper >> 2;
+}
+
+/* Bit k of the result is byte k's word bit: 64 bytes at @p p (fewer, @p left, at the end of
+ * the text; the bytes past it count as separators). */
+static uint64_t word_mask(const unsigned char *p, size_t left)
+{
+        unsigned char tail[64];
+        uint64_t m = 0;
+
+        if (left < 64) {
+                memset(tail, 0, sizeof(tail));
+                memcpy(tail, p, left);
+                p = tail;
+        }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen bytes a step, and the processor gathers their bits in one instruction */
+        for (int k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+                /* a byte is in a range when, moved so that the range starts at -128 (as a
+                 * signed byte), it is below -128 + the range's width */
+                __m128i a = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                         _mm_set1_epi8((char)(0x80 - 'a')));
+                __m128i d = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0')));
+                __m128i letter = _mm_cmplt_epi8(a, _mm_set1_epi8(-128 + 26));
+                __m128i digit = _mm_cmplt_epi8(d, _mm_set1_epi8(-128 + 10));
+                /* the high bit of v itself: a byte of a non-ASCII character */
+                __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), v);
+                m |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << (16 * k);
+        }
+#else
+        for (int k = 0; k < 8; k++) {
+                /* the eight high bits gathered into the top byte by one multiplication */
+                uint64_t b = (word8(load8(p + 8 * k)) >> 7) * 0x0102040810204080ULL >> 56;
+                m |= b << (8 * k);
+        }
+#endif
+        return m;
+}
+
+/* FNV-1a, byte by byte: h = (h ^ byte) * prime. */
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+#define FNV_PRIME_INV 0xce965057aff6957bULL     /* FNV_PRIME's inverse modulo 2^64 */
+_Static_assert(FNV_PRIME * FNV_PRIME_INV == 1, "FNV_PRIME_INV is the inverse of FNV_PRIME");
+
+/* A zero byte only multiplies the hash by the prime, so FNV-1a of k zero bytes and then a
+ * word, started from fnv_start[k] = basis / prime^k, is FNV-1a of the word itself. A word
+ * is therefore hashed in whole eight-byte steps, its first step padded in front with zero
+ * bytes: no branch on its length, whose end the processor cannot predict. */
+#define INV1 FNV_PRIME_INV
+#define INV2 (INV1 * FNV_PRIME_INV)
+#define INV4 (INV2 * INV2)
+static const uint64_t fnv_start[8] = {
+        FNV_BASIS,
+        FNV_BASIS * INV1,
+        FNV_BASIS * INV2,
+        FNV_BASIS * INV2 * INV1,
+        FNV_BASIS * INV4,
+        FNV_BASIS * INV4 * INV1,
+        FNV_BASIS * INV4 * INV2,
+        FNV_BASIS * INV4 * INV2 * INV1,
 };
+
+/* FNV-1a of @p n bytes at @p p, a byte at a time. */
+static uint64_t hash_bytes(uint64_t h, const unsigned char *p, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                h = (h ^ (fold8(p[i]) & 0xFF)) * FNV_PRIME;
+        }
+        return h;
+}
+
+/* The hash of the @p n bytes at @p p in whole eight-byte steps: the first one reaches back
+ * over the pad bytes before them, if the text has them (@p before bytes before @p p). */
+static uint64_t hash_padded(const unsigned char *p, size_t n, size_t before)
+{
+        size_t pad = (0 - n) & 7;
+        const unsigned char *q = p - pad, *end = p + n;
+        uint64_t h = fnv_start[pad], keep = ~0ULL << (8 * pad);
+
+        if (before < pad) {
+                return hash_bytes(FNV_BASIS, p, n);
+        }
+        while (q < end) {
+                uint64_t x = fold8(load8(q)) & keep;
+                for (int k = 0; k < 64; k += 8) {
+                        h = (h ^ (x >> k & 0xFF)) * FNV_PRIME;
+                }
+                keep = ~0ULL;
+                q += 8;
+        }
+        return h;
+}
+
+/* keep_last[k]: the last k bytes of eight */
+#define KEEP(k) (~0ULL << (8 * (8 - (k))))
+static const uint64_t keep_last[9] = {
+        0, KEEP(1), KEEP(2), KEEP(3), KEEP(4), KEEP(5), KEEP(6), KEEP(7), ~0ULL,
+};
+
+#define SPANS_AT_ONCE 64
+
+/* The hashes of the words [s[i], e[i]) of @p p, @p n <= SPANS_AT_ONCE. Every multiplication
+ * waits on the one before it in the same word, so four words go through their last steps
+ * side by side. The bytes of those steps are laid out first, so that each step takes its
+ * byte with one load instead of a copy, a shift and a mask of a register. */
+static void hash_words(const unsigned char *p, const size_t *s, const size_t *e, size_t n,
+                       uint64_t *out)
+{
+        unsigned char win[SPANS_AT_ONCE][8];
+        uint64_t from[SPANS_AT_ONCE];
+        size_t i = 0;
+
+        /* a word ending in the first eight bytes of the text has no eight bytes before it */
+        for (; i < n && e[i] < 8; i++) {
+                out[i] = hash_bytes(FNV_BASIS, p + s[i], e[i] - s[i]);
+        }
+        /* A word's last step hashes the eight bytes that end it, from the hash of the bytes
+         * before them; a word of up to eight bytes has its step padded in front instead. */
+        for (size_t j = i; j < n; j++) {
+                size_t len = e[j] - s[j];
+                uint64_t x = fold8(load8(p + e[j] - 8));
+                if (len > 8) {
+                        from[j] = hash_padded(p + s[j], len - 8, s[j]);
+                } else {
+                        from[j] = fnv_start[8 - len];
+                        x &= keep_last[len];
+                }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                x = __builtin_bswap64(x);       /* the first byte at the lowest address */
+#endif
+                memcpy(win[j], &x, 8);
+        }
+        for (; i + 4 <= n; i += 4) {
+                uint64_t h0 = from[i], h1 = from[i + 1], h2 = from[i + 2], h3 = from[i + 3];
+                /* written out: the loop is not unrolled otherwise */
+#define STEP4(k)                                                                               \
+        do {                                                                                   \
+                h0 = (h0 ^ win[i][k]) * FNV_PRIME;                                             \
+                h1 = (h1 ^ win[i + 1][k]) * FNV_PRIME;                                         \
+                h2 = (h2 ^ win[i + 2][k]) * FNV_PRIME;                                         \
+                h3 = (h3 ^ win[i + 3][k]) * FNV_PRIME;                                         \
+        } while (0)
+                STEP4(0);
+                STEP4(1);
+                STEP4(2);
+                STEP4(3);
+                STEP4(4);
+                STEP4(5);
+                STEP4(6);
+                STEP4(7);
+#undef STEP4
+                out[i] = h0;
+                out[i + 1] = h1;
+                out[i + 2] = h2;
+                out[i + 3] = h3;
+        }
+        for (; i < n; i++) {
+                uint64_t h = from[i];
+                for (int k = 0; k < 8; k++) {
+                        h = (h ^ win[i][k]) * FNV_PRIME;
+                }
+                out[i] = h;
+        }
+}
 
 void nw_fp_words_init(struct nw_fp_words *it, const char *text, size_t len)
 {
@@ -77,53 +289,117 @@ void nw_fp_words_init(struct nw_fp_words *it, const char *text, size_t len)
         it->pos = 0;
 }
 
-size_t nw_fp_words_next(struct nw_fp_words *it, uint64_t *out, size_t cap)
+/* The words are found 64 bytes at a time from a mask of their bytes: a word starts at a
+ * word byte after a separator and ends at a separator after a word byte, so the starts and
+ * ends of a block come out of two bit operations, in order and alternating. A word that runs
+ * past the block is finished in the next. Finds at most @p want words from it->pos, which
+ * it leaves at the end of the last (a separator, or the end of the text). */
+static size_t find_words(struct nw_fp_words *it, size_t *ws, size_t *we, size_t want)
 {
         const unsigned char *p = (const unsigned char *)it->text;
-        size_t i = it->pos, len = it->len, n = 0;
+        size_t len = it->len, base = it->pos, n = 0, open = 0;
+        uint64_t carry = 0;     /* 1: the byte before the block belongs to the open word */
+        int is_open = 0;
 
-        while (n < cap) {
-                uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a */
-                unsigned char c = 0;
+        while (base < len) {
+                uint64_t m = word_mask(p + base, len - base);
+                uint64_t in = m << 1 | carry;
+                uint64_t starts = m & ~in, ends = ~m & in;
 
-                while (i < len && !(c = word_byte[p[i]])) {
-                        i++;
+                if (is_open && ends) {
+                        ws[n] = open;
+                        we[n++] = base + (size_t)__builtin_ctzll(ends);
+                        ends &= ends - 1;
+                        is_open = 0;
+                        if (n == want) {
+                                it->pos = we[n - 1];
+                                return n;
+                        }
                 }
-                if (i == len) {
-                        break;
+                while (starts) {
+                        size_t s = base + (size_t)__builtin_ctzll(starts);
+                        starts &= starts - 1;
+                        if (!ends) {
+                                is_open = 1;
+                                open = s;
+                                break;
+                        }
+                        ws[n] = s;
+                        we[n++] = base + (size_t)__builtin_ctzll(ends);
+                        ends &= ends - 1;
+                        if (n == want) {
+                                it->pos = we[n - 1];
+                                return n;
+                        }
                 }
-                do {
-                        h = (h ^ c) * 0x100000001b3ULL;
-                } while (++i < len && (c = word_byte[p[i]]) != 0);
-                out[n++] = h;
+                carry = m >> 63;
+                base += 64;
         }
-        it->pos = i;
+        if (is_open) {
+                ws[n] = open;
+                we[n++] = len;
+        }
+        it->pos = len;
         return n;
 }
 
-/* Byte i of spread[b] is bit i of b: eight bit counters move with one addition. */
-#define SP(b) ((uint64_t)((b) & 1) | (uint64_t)((b) >> 1 & 1) << 8 |                          \
-               (uint64_t)((b) >> 2 & 1) << 16 | (uint64_t)((b) >> 3 & 1) << 24 |              \
-               (uint64_t)((b) >> 4 & 1) << 32 | (uint64_t)((b) >> 5 & 1) << 40 |              \
-               (uint64_t)((b) >> 6 & 1) << 48 | (uint64_t)((b) >> 7 & 1) << 56)
-#define SP4(b) SP(b), SP((b) + 1), SP((b) + 2), SP((b) + 3)
-#define SP16(b) SP4(b), SP4((b) + 4), SP4((b) + 8), SP4((b) + 12)
-static const uint64_t spread[256] = {
-        SP16(0x00), SP16(0x10), SP16(0x20), SP16(0x30), SP16(0x40), SP16(0x50), SP16(0x60),
-        SP16(0x70), SP16(0x80), SP16(0x90), SP16(0xA0), SP16(0xB0), SP16(0xC0), SP16(0xD0),
-        SP16(0xE0), SP16(0xF0),
-};
+size_t nw_fp_words_next(struct nw_fp_words *it, uint64_t *out, size_t cap)
+{
+        size_t ws[SPANS_AT_ONCE], we[SPANS_AT_ONCE], n = 0;
+
+        while (n < cap) {
+                size_t want = cap - n < SPANS_AT_ONCE ? cap - n : SPANS_AT_ONCE;
+                size_t got = find_words(it, ws, we, want);
+                hash_words((const unsigned char *)it->text, ws, we, got, out + n);
+                n += got;
+                if (got < want) {
+                        break;  /* the end of the text */
+                }
+        }
+        return n;
+}
 
 /* SimHash counts, for each of the 64 bits, how many shingle hashes have it set. The counts
- * are kept eight to a word (one byte each) and added eight bits at a time, then moved to
- * 32-bit totals before a byte can overflow: an eighth of the additions of a bit loop. */
-static void flush(uint64_t acc[8], uint32_t ones[64])
+ * are kept bit-sliced: bit b of lvl[k] is bit k of the count of bit b, so one 64-bit
+ * operation works on all 64 counters at once. Sixteen hashes at a time go through a tree of
+ * carry-save adders (Harley and Seal) into the four lowest levels, and what carries out of
+ * them ripples up the others: a few operations per hash instead of one addition per bit. */
+#define CSA(h, l, a, b, c)                                                                     \
+        do {                                                                                   \
+                uint64_t u_ = (a) ^ (b);                                                       \
+                (h) = ((a) & (b)) | (u_ & (c));                                                \
+                (l) = u_ ^ (c);                                                                \
+        } while (0)
+
+static void add16(uint64_t lvl[NW_SIMHASH_LEVELS], const uint64_t d[16])
 {
-        for (int i = 0; i < 8; i++) {
-                for (int k = 0; k < 8; k++) {
-                        ones[8 * i + k] += (uint32_t)((acc[i] >> (8 * k)) & 0xFF);
-                }
-                acc[i] = 0;
+        uint64_t ones = lvl[0], twos = lvl[1], fours = lvl[2], eights = lvl[3];
+        uint64_t twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, c;
+
+        CSA(twos_a, ones, ones, d[0], d[1]);
+        CSA(twos_b, ones, ones, d[2], d[3]);
+        CSA(fours_a, twos, twos, twos_a, twos_b);
+        CSA(twos_a, ones, ones, d[4], d[5]);
+        CSA(twos_b, ones, ones, d[6], d[7]);
+        CSA(fours_b, twos, twos, twos_a, twos_b);
+        CSA(eights_a, fours, fours, fours_a, fours_b);
+        CSA(twos_a, ones, ones, d[8], d[9]);
+        CSA(twos_b, ones, ones, d[10], d[11]);
+        CSA(fours_a, twos, twos, twos_a, twos_b);
+        CSA(twos_a, ones, ones, d[12], d[13]);
+        CSA(twos_b, ones, ones, d[14], d[15]);
+        CSA(fours_b, twos, twos, twos_a, twos_b);
+        CSA(eights_b, fours, fours, fours_a, fours_b);
+        CSA(c, eights, eights, eights_a, eights_b);
+        lvl[0] = ones;
+        lvl[1] = twos;
+        lvl[2] = fours;
+        lvl[3] = eights;
+        /* c holds the sixteens */
+        for (int k = 4; c && k < NW_SIMHASH_LEVELS; k++) {
+                uint64_t t = lvl[k] & c;
+                lvl[k] ^= c;
+                c = t;
         }
 }
 
@@ -132,54 +408,80 @@ void nw_simhash_init(struct nw_simhash *sh)
         memset(sh, 0, sizeof(*sh));
 }
 
-static void add_shingle(struct nw_simhash *sh, uint64_t h)
+#define SHINGLES_AT_ONCE 64     /* a multiple of 16 */
+
+/* hs[i] = the hash of the shingle ending at words[j + i], for i < m (j >= 2). */
+static void shingle_hashes(uint64_t *hs, const uint64_t *words, size_t j, size_t m)
 {
-        /* written out: as a loop the counters stay in memory */
-        sh->acc[0] += spread[h & 0xFF];
-        sh->acc[1] += spread[h >> 8 & 0xFF];
-        sh->acc[2] += spread[h >> 16 & 0xFF];
-        sh->acc[3] += spread[h >> 24 & 0xFF];
-        sh->acc[4] += spread[h >> 32 & 0xFF];
-        sh->acc[5] += spread[h >> 40 & 0xFF];
-        sh->acc[6] += spread[h >> 48 & 0xFF];
-        sh->acc[7] += spread[h >> 56];
-        if (++sh->pending == 255) {
-                flush(sh->acc, sh->ones);
-                sh->pending = 0;
+        for (size_t i = 0; i < m; i++, j++) {
+                hs[i] = mix(words[j - 2] * 31 * 31 + words[j - 1] * 31 + words[j]);
         }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(NW_SWAR_ONLY)
+/* With AVX2 (checked at run time: the build targets plain x86-64) four lanes multiply at
+ * once; each computes exactly what shingle_hashes() does. */
+#define HAVE_WIDE 1
+typedef uint64_t v4u __attribute__((vector_size(32)));
+
+__attribute__((target("avx2"))) static void shingle_hashes_wide(uint64_t *hs, const uint64_t *words,
+                                                              size_t j, size_t m)
+{
+        size_t i = 0;
+
+        for (; i + 4 <= m; i += 4, j += 4) {
+                v4u a, b, c;
+                memcpy(&a, words + j - 2, sizeof(a));
+                memcpy(&b, words + j - 1, sizeof(b));
+                memcpy(&c, words + j, sizeof(c));
+                a = a * (31 * 31) + b * 31 + c;
+                a ^= a >> 30;
+                a *= 0xbf58476d1ce4e5b9ULL;
+                a ^= a >> 27;
+                a *= 0x94d049bb133111ebULL;
+                a ^= a >> 31;
+                memcpy(hs + i, &a, sizeof(a));
+        }
+        shingle_hashes(hs + i, words, j, m - i);
+}
+#endif
+
 void nw_simhash_add(struct nw_simhash *sh, const uint64_t *words, size_t n)
 {
-        uint64_t acc[8];
-        size_t j = 0;
+        uint64_t hs[SHINGLES_AT_ONCE];
+        size_t j = 0, k = 0;
 
         /* the shingles that reach back into the batch before (none before the third word) */
         for (; j < n && j < 2; j++) {
                 uint64_t a = j == 0 ? sh->last[0] : sh->last[1];
                 uint64_t b = j == 0 ? sh->last[1] : words[0];
                 if (sh->nwords + j >= 2) {
-                        add_shingle(sh, mix(a * 31 * 31 + b * 31 + words[j]));
+                        hs[k++] = mix(a * 31 * 31 + b * 31 + words[j]);
                 }
         }
-        /* the counters in registers for the bulk of the batch */
-        memcpy(acc, sh->acc, sizeof(acc));
-        for (; j < n; j++) {
-                uint64_t h = mix(words[j - 2] * 31 * 31 + words[j - 1] * 31 + words[j]);
-                acc[0] += spread[h & 0xFF];
-                acc[1] += spread[h >> 8 & 0xFF];
-                acc[2] += spread[h >> 16 & 0xFF];
-                acc[3] += spread[h >> 24 & 0xFF];
-                acc[4] += spread[h >> 32 & 0xFF];
-                acc[5] += spread[h >> 40 & 0xFF];
-                acc[6] += spread[h >> 48 & 0xFF];
-                acc[7] += spread[h >> 56];
-                if (++sh->pending == 255) {
-                        flush(acc, sh->ones);
-                        sh->pending = 0;
+        /* hashed a block at a time, then counted: the hashes of a block are independent,
+         * so their multiplications overlap */
+        while (j < n || k > 0) {
+                size_t m = n - j < SHINGLES_AT_ONCE - k ? n - j : SHINGLES_AT_ONCE - k;
+#ifdef HAVE_WIDE
+                if (__builtin_cpu_supports("avx2")) {
+                        shingle_hashes_wide(hs + k, words, j, m);
+                } else
+#endif
+                {
+                        shingle_hashes(hs + k, words, j, m);
                 }
+                j += m;
+                k += m;
+                /* zeros count nothing: the last block is padded to whole sixteens */
+                while (k % 16) {
+                        hs[k++] = 0;
+                }
+                for (size_t i = 0; i < k; i += 16) {
+                        add16(sh->lvl, hs + i);
+                }
+                k = 0;
         }
-        memcpy(sh->acc, acc, sizeof(acc));
         if (n >= 2) {
                 sh->last[0] = words[n - 2];
                 sh->last[1] = words[n - 1];
@@ -192,20 +494,30 @@ void nw_simhash_add(struct nw_simhash *sh, const uint64_t *words, size_t n)
 
 uint64_t nw_simhash_end(struct nw_simhash *sh)
 {
-        uint64_t out = 0;
+        uint64_t gt = 0, eq = ~0ULL, half;
 
-        if (sh->nwords > 0 && sh->nwords < 3) {
+        if (sh->nwords == 0) {
+                return 0;
+        }
+        if (sh->nwords < 3) {
                 /* too short for a shingle: hash what there is, the missing words as 0 */
                 return mix(sh->last[0] * 31 + sh->last[1]);
         }
-        flush(sh->acc, sh->ones);
-        for (int b = 0; b < 64; b++) {
-                /* more shingles with the bit set than without */
-                if (2 * (uint64_t)sh->ones[b] > (uint64_t)(sh->nwords - 2)) {
-                        out |= 1ULL << b;
+        /* a bit is set when more shingles have it than not: 2 count > shingles, that is
+         * count > half; compared from the top level down, all 64 bits at once */
+        half = (uint64_t)(sh->nwords - 2) / 2;
+        if (half >> (NW_SIMHASH_LEVELS - 1) >> 1) {
+                return 0;       /* more than the counters can count to */
+        }
+        for (int k = NW_SIMHASH_LEVELS - 1; k >= 0; k--) {
+                if (half >> k & 1) {
+                        eq &= sh->lvl[k];
+                } else {
+                        gt |= eq & sh->lvl[k];
+                        eq &= ~sh->lvl[k];
                 }
         }
-        return out;
+        return gt;
 }
 
 #define WORDS_AT_ONCE 256

@@ -33,11 +33,12 @@ size_t nw_fp_words_next(struct nw_fp_words *it, uint64_t *out, size_t cap);
 
 /* SimHash fed word hashes batch by batch (see nw_fp_words_next()), for a caller that reads
  * the words once for several fingerprints. The result equals nw_fp_simhash() of the text. */
+#define NW_SIMHASH_LEVELS 40     /* counts up to 2^40 shingles */
 struct nw_simhash {
-        uint32_t ones[64];
-        uint64_t acc[8];
+        /* bit b of lvl[k] is bit k of the number of shingle hashes with bit b set */
+        uint64_t lvl[NW_SIMHASH_LEVELS];
         uint64_t last[2];       /* the two words before the next batch (0 before the text) */
-        size_t nwords, pending;
+        size_t nwords;
 };
 
 void nw_simhash_init(struct nw_simhash *sh);

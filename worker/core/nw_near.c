@@ -3,10 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_fingerprint.h"
-#include "nw_swar.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -17,8 +19,6 @@ static uint64_t mix64(uint64_t h)
         h ^= h >> 33;
         return h;
 }
-
-static void add_figures(struct nw_near_sig *sig, const char *text, size_t len);
 
 static int is_digit(char c)
 {
@@ -31,60 +31,124 @@ static void add_figure(struct nw_near_sig *sig, uint32_t h)
         uint32_t k = sig->nnum < NW_NEAR_NUMS ? sig->nnum : NW_NEAR_NUMS;
         uint32_t i = 0;
 
+        /* a full sketch rejects most hashes of a long text at its largest */
+        if (h == UINT32_MAX || (k == NW_NEAR_NUMS && h >= sig->num[NW_NEAR_NUMS - 1])) {
+                return;
+        }
         while (i < k && sig->num[i] < h) {
                 i++;
         }
-        if ((i < k && sig->num[i] == h) || i == NW_NEAR_NUMS || h == UINT32_MAX) {
+        if (i < k && sig->num[i] == h) {
                 return;
         }
-        memmove(&sig->num[i + 1], &sig->num[i],
-                (NW_NEAR_NUMS - 1 - i) * sizeof(sig->num[0]));
+        /* i < NW_NEAR_NUMS here; a few words move, not worth a call to memmove */
+        for (uint32_t j = NW_NEAR_NUMS - 1; j > i; j--) {
+                sig->num[j] = sig->num[j - 1];
+        }
         sig->num[i] = h;
         if (sig->nnum < NW_NEAR_NUMS) {
                 sig->nnum++;
         }
 }
 
-/* The high bit of each byte of @p x that is an ASCII digit (bytes cut to 7 bits first so
- * that no sum carries into the next byte). */
+#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+/* The high bit of each byte of @p x that is an ASCII digit, and of each that is a letter
+ * (bytes cut to 7 bits first so that no sum carries into the next byte). */
 static uint64_t digits8(uint64_t x)
 {
-        const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-        uint64_t t = x & ones * 0x7F;
+        uint64_t t = x & ONES8 * 0x7F;
 
-        return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
+        return (t + ONES8 * (0x80 - '0')) & ~(t + ONES8 * (0x7F - '9')) & ~x & HIGH8;
 }
 
+static uint64_t letters8(uint64_t x)
+{
+        uint64_t t = (x | ONES8 * 0x20) & ONES8 * 0x7F;
+
+        return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
+}
+
+/* The eight high bits of @p m as the low byte. */
+static uint64_t gather8(uint64_t m)
+{
+        return (m >> 7) * 0x0102040810204080ULL >> 56;
+}
+#endif
+
+/* Bit k of *@p digits: byte k of the 64 at @p p is an ASCII digit; of *@p alnum: a digit or
+ * an ASCII letter (@p left < 64 at the end of the text: the rest count as neither). */
+static void figure_masks(const unsigned char *p, size_t left, uint64_t *digits, uint64_t *alnum)
+{
+        unsigned char tail[64];
+        uint64_t d = 0, a = 0;
+
+        if (left < 64) {
+                memset(tail, 0, sizeof(tail));
+                memcpy(tail, p, left);
+                p = tail;
+        }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        for (int k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+                /* in a range when, moved so that it starts at -128 as a signed byte, below
+                 * -128 + its width */
+                __m128i dv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                            _mm_set1_epi8(-128 + 10));
+                __m128i lv = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                                         _mm_set1_epi8((char)(0x80 - 'a'))),
+                                            _mm_set1_epi8(-128 + 26));
+                d |= (uint64_t)(unsigned)_mm_movemask_epi8(dv) << (16 * k);
+                a |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dv, lv)) << (16 * k);
+        }
+#else
+        for (int k = 0; k < 8; k++) {
+                uint64_t x = (uint64_t)p[8 * k] | (uint64_t)p[8 * k + 1] << 8 |
+                             (uint64_t)p[8 * k + 2] << 16 | (uint64_t)p[8 * k + 3] << 24 |
+                             (uint64_t)p[8 * k + 4] << 32 | (uint64_t)p[8 * k + 5] << 40 |
+                             (uint64_t)p[8 * k + 6] << 48 | (uint64_t)p[8 * k + 7] << 56;
+                uint64_t dk = digits8(x);
+                d |= gather8(dk) << (8 * k);
+                a |= gather8(dk | letters8(x)) << (8 * k);
+        }
+#endif
+        *digits = d;
+        *alnum = a;
+}
+
+/* A figure starts at a digit that does not follow a letter or digit, and runs over digits
+ * and the separators . , / - between digits. The starts are read 64 bytes at a time from
+ * masks; most text has few. */
 static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
 {
-        size_t i = 0;
-        int found;
+        const unsigned char *p = (const unsigned char *)text;
+        size_t base = 0, next = 0;      /* no figure starts before next */
+        uint64_t carry = 0;             /* the byte before the block is a letter or digit */
 
-        while (i < len) {
-                size_t start;
-                uint64_t h = 0xcbf29ce484222325ULL;
+        for (; base < len; base += 64) {
+                uint64_t digits, alnum, starts;
 
-                /* most text holds no digit: pass it eight bytes a step */
-                i = nw_swar_skip(text, i, len, digits8, &found);
-                if (i >= len) {
-                        break;
+                figure_masks(p + base, len - base, &digits, &alnum);
+                starts = digits & ~(alnum << 1 | carry);
+                carry = alnum >> 63;
+                while (starts) {
+                        size_t i = base + (size_t)__builtin_ctzll(starts);
+                        uint64_t h = 0xcbf29ce484222325ULL;
+                        starts &= starts - 1;
+                        if (i < next) {
+                                continue;       /* inside the figure before */
+                        }
+                        while (i < len && (is_digit(text[i]) ||
+                                           ((text[i] == '.' || text[i] == ',' || text[i] == '/' ||
+                                             text[i] == '-') && i + 1 < len && is_digit(text[i + 1])))) {
+                                h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+                                i++;
+                        }
+                        add_figure(sig, (uint32_t)(mix64(h) >> 32));
+                        next = i;
                 }
-                if (!is_digit(text[i]) || (i > 0 && (is_digit(text[i - 1]) ||
-                                                      (text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
-                                                      (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))) {
-                        i++;
-                        continue;
-                }
-                start = i;
-                while (i < len && (is_digit(text[i]) ||
-                                   ((text[i] == '.' || text[i] == ',' || text[i] == '/' ||
-                                     text[i] == '-') && i + 1 < len && is_digit(text[i + 1])))) {
-                        i++;
-                }
-                for (size_t k = start; k < i; k++) {
-                        h = (h ^ (unsigned char)text[k]) * 0x100000001b3ULL;
-                }
-                add_figure(sig, (uint32_t)(mix64(h) >> 32));
         }
 }
 
@@ -93,25 +157,22 @@ static void add_figures(struct nw_near_sig *sig, const char *text, size_t len)
  * from ("densification by rotation", Shrivastava and Li, 2014). */
 static void densify(struct nw_near_sig *sig)
 {
-        uint64_t full = 0;
+        uint64_t full = 0, empty;
 
         for (int i = 0; i < NW_NEAR_HASHES; i++) {
-                if (sig->h[i] != UINT32_MAX) {
-                        full |= 1ULL << i;
-                }
+                full |= (uint64_t)(sig->h[i] != UINT32_MAX) << i;
         }
         if (full == 0) {
                 return;
         }
-        for (int i = 0; i < NW_NEAR_HASHES; i++) {
-                int d = 1;
-                if (full >> i & 1) {
-                        continue;
-                }
-                while (!(full >> ((i + d) % NW_NEAR_HASHES) & 1)) {
-                        d++;
-                }
-                sig->h[i] = (uint32_t)(mix64((uint64_t)sig->h[(i + d) % NW_NEAR_HASHES] +
+        _Static_assert(NW_NEAR_HASHES == 64, "the bins are the bits of one word");
+        /* only the empty bins are visited, and the next full one is found by rotating the
+         * mask so that it starts after the empty bin */
+        for (empty = ~full; empty; empty &= empty - 1) {
+                int i = __builtin_ctzll(empty), k = (i + 1) & 63;
+                uint64_t after = full >> k | full << ((64 - k) & 63);
+                int d = __builtin_ctzll(after) + 1;
+                sig->h[i] = (uint32_t)(mix64((uint64_t)sig->h[(i + d) & 63] +
                                              (uint64_t)d * 0x9e3779b97f4a7c15ULL) >> 32);
         }
 }
@@ -142,32 +203,145 @@ static void sig_begin(struct nw_near_sig *sig, struct builder *b)
         b->nwords = 0;
 }
 
+/* The shingle of five words whose first word's mix64 is @p m0 and whose other words are
+ * w[1..4]. */
+#define SHINGLE_STEPS(sh, w)                                                                   \
+        do {                                                                                   \
+                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");     \
+                (sh) = mix64((sh) ^ (w)[1]) + 1;                                               \
+                (sh) = mix64((sh) ^ (w)[2]) + 2;                                               \
+                (sh) = mix64((sh) ^ (w)[3]) + 3;                                               \
+                (sh) = mix64((sh) ^ (w)[4]) + 4;                                               \
+        } while (0)
+
+/* One-permutation hashing: the top bits pick a bin, the rest compete for its minimum -- one
+ * update per shingle instead of one per hash function. */
+static void sig_put(struct nw_near_sig *sig, uint64_t sh)
+{
+        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
+        uint32_t v = (uint32_t)(sh >> 16);
+
+        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(NW_SWAR_ONLY)
+/* With AVX2 four 64-bit lanes multiply at once: the shingles' mix64 chains, most of the
+ * signature's cost, go four to a register. Chosen at run time: the build targets plain
+ * x86-64. The lanes compute exactly what mix64() does. */
+#define HAVE_WIDE 1
+typedef uint64_t v4u __attribute__((vector_size(32)));
+
+__attribute__((target("avx2"))) static v4u mix64x4(v4u h)
+{
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        h *= 0xc4ceb9fe1a85ec53ULL;
+        h ^= h >> 33;
+        return h;
+}
+
+/* sig_add_narrow() on four lanes. */
+__attribute__((target("avx2"))) static size_t sig_add_wide(struct nw_near_sig *sig, const uint64_t *w,
+                                                         uint64_t *m, size_t j, size_t end)
+{
+        size_t k = BEFORE;
+
+        for (; k + 4 <= end; k += 4) {
+                v4u x;
+                memcpy(&x, w + k, sizeof(x));
+                x = mix64x4(x);
+                memcpy(m + k, &x, sizeof(x));
+        }
+        for (; k < end; k++) {
+                m[k] = mix64(w[k]);
+        }
+        for (; j + 4 <= end; j += 4) {
+                const uint64_t *w0 = w + j - BEFORE;
+                uint64_t out[4];
+                v4u sh, x;
+                memcpy(&sh, m + j - BEFORE, sizeof(sh));
+                memcpy(&x, w0 + 1, sizeof(x));
+                sh = mix64x4(sh ^ x) + 1;
+                memcpy(&x, w0 + 2, sizeof(x));
+                sh = mix64x4(sh ^ x) + 2;
+                memcpy(&x, w0 + 3, sizeof(x));
+                sh = mix64x4(sh ^ x) + 3;
+                memcpy(&x, w0 + 4, sizeof(x));
+                sh = mix64x4(sh ^ x) + 4;
+                memcpy(out, &sh, sizeof(out));
+                sig_put(sig, out[0]);
+                sig_put(sig, out[1]);
+                sig_put(sig, out[2]);
+                sig_put(sig, out[3]);
+        }
+        return j;
+}
+#endif
+
+/* What sig_add() does for the words [BEFORE, end) and the shingles [j, end), four at a time
+ * on 64-bit registers; @returns where the shingles it left (fewer than four) start. */
+static size_t sig_add_narrow(struct nw_near_sig *sig, const uint64_t *w, uint64_t *m, size_t j,
+                             size_t end)
+{
+        for (size_t k = BEFORE; k < end; k++) {
+                m[k] = mix64(w[k]);
+        }
+        /* Each shingle is a chain of four mix64 steps that wait on each other. Four shingles
+         * are written side by side, so that the processor's queues hold the next steps of
+         * four chains rather than the far steps of one. */
+        for (; j + 4 <= end; j += 4) {
+                uint64_t s0 = m[j - BEFORE], s1 = m[j + 1 - BEFORE];
+                uint64_t s2 = m[j + 2 - BEFORE], s3 = m[j + 3 - BEFORE];
+                const uint64_t *w0 = w + j - BEFORE;
+
+                s0 = mix64(s0 ^ w0[1]) + 1;
+                s1 = mix64(s1 ^ w0[2]) + 1;
+                s2 = mix64(s2 ^ w0[3]) + 1;
+                s3 = mix64(s3 ^ w0[4]) + 1;
+                s0 = mix64(s0 ^ w0[2]) + 2;
+                s1 = mix64(s1 ^ w0[3]) + 2;
+                s2 = mix64(s2 ^ w0[4]) + 2;
+                s3 = mix64(s3 ^ w0[5]) + 2;
+                s0 = mix64(s0 ^ w0[3]) + 3;
+                s1 = mix64(s1 ^ w0[4]) + 3;
+                s2 = mix64(s2 ^ w0[5]) + 3;
+                s3 = mix64(s3 ^ w0[6]) + 3;
+                s0 = mix64(s0 ^ w0[4]) + 4;
+                s1 = mix64(s1 ^ w0[5]) + 4;
+                s2 = mix64(s2 ^ w0[6]) + 4;
+                s3 = mix64(s3 ^ w0[7]) + 4;
+                sig_put(sig, s0);
+                sig_put(sig, s1);
+                sig_put(sig, s2);
+                sig_put(sig, s3);
+        }
+        return j;
+}
+
 /* The batch of @p n words at b->w + BEFORE. */
 static void sig_add(struct nw_near_sig *sig, struct builder *b, size_t n)
 {
         uint64_t *w = b->w, *m = b->m;
+        size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords;
+        size_t end = BEFORE + n;
 
-        for (size_t j = BEFORE; j < BEFORE + n; j++) {
-                m[j] = mix64(w[j]);
-        }
         /* the first shingle ends at the fifth word of the text */
-        for (size_t j = b->nwords >= BEFORE ? BEFORE : 2 * BEFORE - b->nwords; j < BEFORE + n; j++) {
-                const uint64_t *sw = w + j - BEFORE;
+        if (j < end) {
+                sig->shingles += (uint32_t)(end - j);
+        }
+#ifdef HAVE_WIDE
+        if (__builtin_cpu_supports("avx2")) {
+                j = sig_add_wide(sig, w, m, j, end);
+        } else
+#endif
+        {
+                j = sig_add_narrow(sig, w, m, j, end);
+        }
+        for (; j < end; j++) {
                 uint64_t sh = m[j - BEFORE];
-                /* written out: the loop is not unrolled otherwise */
-                _Static_assert(NW_NEAR_SHINGLE == 5, "one step per word after the first");
-                sh = mix64(sh ^ sw[1]) + 1;
-                sh = mix64(sh ^ sw[2]) + 2;
-                sh = mix64(sh ^ sw[3]) + 3;
-                sh = mix64(sh ^ sw[4]) + 4;
-                /* one-permutation hashing: the top bits pick a bin, the rest compete for its
-                 * minimum -- one update per shingle instead of one per hash function */
-                {
-                        unsigned bin = (unsigned)(sh >> 58);    /* 64 bins */
-                        uint32_t v = (uint32_t)(sh >> 16);
-                        sig->h[bin] = v < sig->h[bin] ? v : sig->h[bin];
-                }
-                sig->shingles++;
+                SHINGLE_STEPS(sh, w + j - BEFORE);
+                sig_put(sig, sh);
         }
         b->nwords += n;
         if (n == WORDS_AT_ONCE) {
@@ -376,9 +550,14 @@ void nw_near_index_destroy(struct nw_near_index *ix)
         free(ix);
 }
 
+static size_t home(size_t cap, uint32_t key)
+{
+        return (size_t)mix64(key) & (cap - 1);
+}
+
 static struct slot *find(struct slot *t, size_t cap, uint32_t key)
 {
-        size_t i = (size_t)mix64(key) & (cap - 1);
+        size_t i = home(cap, key);
         while (t[i].item && t[i].key != key) {
                 i = (i + 1) & (cap - 1);
         }
@@ -407,15 +586,30 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
 {
         const char *best = NULL;
         double best_c = 0.0;
-        uint32_t item, seen[NW_NEAR_CANDIDATES];
+        uint32_t item, seen[NW_NEAR_CANDIDATES], keys[NW_NEAR_BANDS];
+        struct slot *slots[NW_NEAR_BANDS];
         int tried = 0;
 
         if (sig->shingles == 0) {
                 return NULL;
         }
+        /* grown before the look-up rather than between it and the insertion: that moves the
+         * slots, not what they hold, and the slots found below then serve both */
+        if ((ix->n + 1) * 2 > ix->tcap) {
+                grow(ix);       /* each band table holds at most one slot per item */
+        }
+        /* The band tables are far larger than the caches, so each look-up is a miss: all
+         * the bands' slots are asked for at once, and the misses overlap. */
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                keys[b] = nw_near_band(sig, b);
+                __builtin_prefetch(&ix->bands[b][home(ix->tcap, keys[b])]);
+        }
+        for (int b = 0; b < NW_NEAR_BANDS; b++) {
+                slots[b] = find(ix->bands[b], ix->tcap, keys[b]);
+        }
         /* the first NW_NEAR_CANDIDATES distinct items in band order, as the Redis script */
         for (int b = 0; b < NW_NEAR_BANDS && tried < NW_NEAR_CANDIDATES; b++) {
-                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
+                const struct slot *s = slots[b];
                 const struct entry *e;
                 double c;
                 int dup = 0;
@@ -440,9 +634,6 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
                         best = e->id;
                 }
         }
-        if ((ix->n + 1) * 2 > ix->tcap) {
-                grow(ix);       /* each band table holds at most one slot per item */
-        }
         if (ix->n == ix->cap) {
                 ix->cap = ix->cap ? ix->cap * 2 : 256;
                 ix->items = nw_xrealloc(ix->items, ix->cap * sizeof(*ix->items));
@@ -452,11 +643,10 @@ const char *nw_near_index_check_insert(struct nw_near_index *ix, const char *id,
         ix->items[ix->n].sig = *sig;
         item = (uint32_t)++ix->n;
         for (int b = 0; b < NW_NEAR_BANDS; b++) {
-                struct slot *s = find(ix->bands[b], ix->tcap, nw_near_band(sig, b));
-                if (!s->item) {
+                if (!slots[b]->item) {
                         /* the first item of a story keeps its bands, as in Redis */
-                        s->key = nw_near_band(sig, b);
-                        s->item = item;
+                        slots[b]->key = keys[b];
+                        slots[b]->item = item;
                 }
         }
         if (best && best_c >= threshold) {

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_boilerplate.h"
 #include "nw_dateline.h"
@@ -73,6 +76,7 @@ static size_t count_char(struct script_counts *k, const unsigned char *p, size_t
 #define ONES8 0x0101010101010101ULL
 #define HIGH8 0x8080808080808080ULL
 
+#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
 /* The high bit of each byte of @p x that is an ASCII letter. The bytes are cut to 7 bits
  * first so that no sum carries into the next byte. */
 static uint64_t letters8(uint64_t x)
@@ -81,102 +85,185 @@ static uint64_t letters8(uint64_t x)
 
         return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
 }
+#endif
 
-/* The words of eight ASCII bytes at once. Letters and word ends are counted from bit masks;
- * only the words that end here and are short enough to be common are looked at one by one,
- * their letters taken from the two blocks around them. No step waits on the one before it,
- * so the processor overlaps the blocks. */
-struct blocks {
-        uint64_t prev;          /* the eight bytes before the block */
-        unsigned prev_letters;  /* which of them are letters: bit k for byte k */
-};
-
-static void count_block(struct script_counts *k, struct blocks *b, uint64_t x)
+/* Bits set in @p x: without -mpopcnt __builtin_popcountll is a library call. */
+static unsigned popcount64(uint64_t x)
 {
-        uint64_t letters = letters8(x);
-        /* bit k of l is byte k's letter bit */
-        unsigned l = (unsigned)(((letters >> 7) * 0x0102040810204080ULL) >> 56);
-        /* a word ends at a non-letter after a letter */
-        unsigned ends = ~l & (l << 1 | b->prev_letters >> 7) & 0xFF;
-        /* the letter bits of both blocks, the earlier below */
-        unsigned both = l << 8 | b->prev_letters;
+        x -= x >> 1 & 0x5555555555555555ULL;
+        x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+        x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+        return (unsigned)(x * ONES8 >> 56);
+}
 
-        /* counted by a multiplication that sums the bytes: without -mpopcnt a popcount is a
-         * library call */
-        k->latin += (size_t)((letters >> 7) * ONES8 >> 56);
-        k->words += (size_t)(((uint64_t)ends * 0x8040201008040201ULL >> 7 & ONES8) * ONES8 >> 56);
-        while (ends) {
-                unsigned j = (unsigned)__builtin_ctz(ends);
-                /* the five bytes before j, the nearest as bit 4: all letters is too long */
-                unsigned v = both >> (j + 3) & 0x1F;
-                ends &= ends - 1;
-                if (v != 0x1F) {
-                        unsigned n = (unsigned)__builtin_clz((~v & 0x1F) << 27);
-                        uint32_t four = j >= 4 ? (uint32_t)(x >> (8 * (j - 4)))
-                                               : (uint32_t)(b->prev >> (8 * (j + 4)) | x << (8 * (4 - j)));
-                        /* packed big-endian, lower case, its last n bytes */
-                        uint32_t key = __builtin_bswap32(four | 0x20202020u) &
-                                       0xFFFFFFFFu >> (8 * (4 - n));
-                        k->hits += common_words[COMMON_SLOT(key)] == key;
+/* last_bytes[k]: the low k bytes of a 32-bit key */
+static const uint32_t last_bytes[5] = {0, 0xFFu, 0xFFFFu, 0xFFFFFFu, 0xFFFFFFFFu};
+
+/* The word [s, e) of ASCII letters of @p p (s < e): whether it is a common word. */
+static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
+{
+        size_t n = e - s, k = n < 4 ? n : 4;
+        uint32_t four = 0, key;
+
+        if (e >= 4) {
+                /* one load: the four bytes before e, the first the highest */
+                memcpy(&four, p + e - 4, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                four = __builtin_bswap32(four);
+#endif
+        } else {
+                for (size_t i = e - k; i < e; i++) {
+                        four = four << 8 | p[i];
                 }
         }
-        b->prev = x;
-        b->prev_letters = l;
+        /* packed big-endian, lower case, its last k bytes */
+        key = (four | 0x20202020u) & last_bytes[k];
+        return (n <= 4) & (common_words[COMMON_SLOT(key)] == key);
+}
+
+/* The ASCII of the text 64 bytes at a time: the letters of a block are a bit mask, from
+ * which the starts and ends of its words come out of two operations, in order and
+ * alternating; only the words are visited, one step each, and no step branches on what the
+ * letters are. A word still open at the end of a block is finished in the next. */
+struct ascii_words {
+        int open;               /* a word runs up to the block */
+        size_t start;           /* where it started */
+};
+
+/* The 64 bytes at @p p + @p base (fewer, @p left, at the end: the rest count as
+ * separators). @returns 0, counting nothing, when one of them is not ASCII. */
+static int count_block64(struct script_counts *k, struct ascii_words *w, const unsigned char *p,
+                         size_t base, size_t left)
+{
+        unsigned char tail[64];
+        const unsigned char *q = p + base;
+        uint64_t l = 0, high = 0, in, starts, ends;
+        size_t hits = 0;
+
+        if (left < 64) {
+                memset(tail, 0, sizeof(tail));
+                memcpy(tail, q, left);
+                q = tail;
+        }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen bytes a step, and the processor gathers their bits in one instruction */
+        for (int j = 0; j < 4; j++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * j));
+                /* a letter, moved so that 'a' is -128 as a signed byte, is below -128 + 26 */
+                __m128i a = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                         _mm_set1_epi8((char)(0x80 - 'a')));
+                high |= (uint64_t)(unsigned)_mm_movemask_epi8(v);
+                l |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                             _mm_cmplt_epi8(a, _mm_set1_epi8(-128 + 26))) << (16 * j);
+        }
+        if (high) {
+                return 0;
+        }
+#else
+        for (int j = 0; j < 8; j++) {
+                uint64_t x;
+                memcpy(&x, q + 8 * j, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                x = __builtin_bswap64(x);       /* the first byte in the low bits */
+#endif
+                high |= x;
+                /* the eight letter bits gathered into the top byte by one multiplication */
+                l |= ((letters8(x) >> 7) * 0x0102040810204080ULL >> 56) << (8 * j);
+        }
+        if (high & HIGH8) {
+                return 0;
+        }
+#endif
+        in = l << 1 | (uint64_t)w->open;
+        starts = l & ~in;
+        ends = ~l & in;
+        k->latin += popcount64(l);
+        k->words += popcount64(ends);
+        /* counted in a local: through *k every word would wait on the store before */
+        if (w->open && ends) {
+                hits += common_at(p, w->start, base + (size_t)__builtin_ctzll(ends));
+                ends &= ends - 1;
+                w->open = 0;
+        }
+        while (starts) {
+                size_t st = base + (size_t)__builtin_ctzll(starts);
+                starts &= starts - 1;
+                if (!ends) {
+                        w->open = 1;
+                        w->start = st;
+                        break;
+                }
+                hits += common_at(p, st, base + (size_t)__builtin_ctzll(ends));
+                ends &= ends - 1;
+        }
+        k->hits += hits;
+        return 1;
 }
 
 const char *nw_detect_language(const char *text, size_t len)
 {
         const unsigned char *p = (const unsigned char *)text;
         struct script_counts k = {0, 0, 0, 0, 0, 0, 0};
+        struct ascii_words w = {0, 0};
         size_t latin, cjk, kana, hangul, other, hits, words;
         size_t i = 0, n;
         /* the letters of the current word so far (past 4 the key is never compared) */
         uint32_t key = 0, run = 0;
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        {
-                struct blocks b = {0, 0};
-                while (len - i >= 8) {
-                        uint64_t x;
-                        memcpy(&x, p + i, 8);
-                        if (x & HIGH8) {
-                                break;  /* the rest byte by byte */
-                        }
-                        count_block(&k, &b, x);
-                        i += 8;
-                }
-                /* hand the word in progress to the byte loop */
-                run = (uint32_t)__builtin_clz(~b.prev_letters << 24 | 0xFFFFFFu);
-                if (run >= 1 && run <= 4) {
-                        key = __builtin_bswap32((uint32_t)(b.prev >> 32) | 0x20202020u) &
-                              0xFFFFFFFFu >> (8 * (4 - run));
-                }
-        }
-#endif
         while (i < len) {
-                if (p[i] < 0x80) {
-                        /* without branches, for the same reason */
-                        uint32_t lc = p[i] | 0x20u;
-                        uint32_t is = lc - 'a' < 26;
-                        uint32_t end = !is & (run != 0);
-                        k.words += end;
-                        k.hits += end & (run <= 4) & (common_words[COMMON_SLOT(key)] == key);
-                        k.latin += is;
-                        key = (key << 8 | lc) & (0u - is);
-                        run = (run + 1) & (0u - is);
-                        i++;
+                size_t stop;
+
+                if (count_block64(&k, &w, p, i, len - i)) {
+                        i = len - i < 64 ? len : i + 64;
                         continue;
                 }
+                /* a block with a non-ASCII byte goes byte by byte: hand the open word over */
+                if (w.open) {
+                        size_t got = i - w.start, kk = got < 4 ? got : 4;
+                        run = got < 5 ? (uint32_t)got : 5;
+                        key = 0;
+                        for (size_t j = i - kk; j < i; j++) {
+                                key = key << 8 | p[j] | 0x20u;
+                        }
+                        w.open = 0;
+                }
+                stop = len - i < 64 ? len : i + 64;
+                while (i < stop) {
+                        if (p[i] < 0x80) {
+                                /* without branches: whether a byte is a letter is not predictable */
+                                uint32_t lc = p[i] | 0x20u;
+                                uint32_t is = lc - 'a' < 26;
+                                uint32_t end = !is & (run != 0);
+                                k.words += end;
+                                k.hits += end & (run <= 4) & (common_words[COMMON_SLOT(key)] == key);
+                                k.latin += is;
+                                key = (key << 8 | lc) & (0u - is);
+                                run = (run + 1) & (0u - is);
+                                i++;
+                                continue;
+                        }
+                        if (run) {
+                                word_end(&k, run, key);
+                                key = run = 0;
+                        }
+                        n = count_char(&k, p + i, len - i);
+                        if (!n) {
+                                goto done;
+                        }
+                        i += n;
+                }
+                /* and back to blocks, the open word with it */
                 if (run) {
-                        word_end(&k, run, key);
+                        w.open = 1;
+                        w.start = i - run;
                         key = run = 0;
                 }
-                n = count_char(&k, p + i, len - i);
-                if (!n) {
-                        break;
-                }
-                i += n;
         }
+        if (w.open) {
+                k.words++;
+                k.hits += common_at(p, w.start, len);
+        }
+done:
         if (run) {
                 word_end(&k, run, key);
         }

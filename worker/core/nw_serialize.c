@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <yajl/yajl_parse.h>
 
 #include "nw_err.h"
@@ -83,6 +86,21 @@ static size_t plain_up_to(const char *s, size_t i, size_t n)
 {
         int found;
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen bytes a step: a control byte is one whose unsigned maximum with 0x1F is
+         * 0x1F */
+        while (n - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                if (m) {
+                        return i + (size_t)__builtin_ctz(m);
+                }
+                i += 16;
+        }
+#endif
         i = nw_swar_skip(s, i, n, special8, &found);
         if (found) {
                 return i;

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_swar.h"
 
@@ -18,6 +21,17 @@ enum nw_err nw_utf8_validate(const char *s, size_t len, size_t *bad_at)
                 size_t n;
                 uint32_t cp;
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+                /* ASCII without NUL, the bulk of most text, sixteen bytes a step */
+                while (len - i >= 16) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+                        __m128i nul = _mm_cmpeq_epi8(v, _mm_setzero_si128());
+                        if (_mm_movemask_epi8(_mm_or_si128(v, nul))) {
+                                break;
+                        }
+                        i += 16;
+                }
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                 /* ASCII without NUL, the bulk of most text, eight bytes a step */
                 while (len - i >= 8) {
@@ -218,12 +232,37 @@ static uint64_t stop8(uint64_t x)
         return ~plain8(x) & HIGH8;
 }
 
-/* The end of the run of plain text that starts at @p i (a printable byte, not a space). */
+/* The end of the run of plain text that starts at @p i (a printable byte, not a space).
+ * Where a run is cut makes no difference to the output: a run cut at a single space goes on
+ * after it as the next run, the space in between. */
 static size_t plain_run(const unsigned char *text, size_t i, size_t len)
 {
         int found;
 
-        i = nw_swar_skip((const char *)text, i + 1, len, stop8, &found);
+        i++;
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* 64 bytes a step: masks of the printable bytes and of the spaces, from compares */
+        while (len - i >= 64) {
+                uint64_t print = 0, space = 0, cont;
+                for (int k = 0; k < 4; k++) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + i + 16 * k));
+                        /* '!' to '~', moved to start at -128 as a signed byte: below -128 + 94 */
+                        __m128i pv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '!'))),
+                                                    _mm_set1_epi8(-128 + 94));
+                        print |= (uint64_t)(unsigned)_mm_movemask_epi8(pv) << (16 * k);
+                        space |= (uint64_t)(unsigned)_mm_movemask_epi8(
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) << (16 * k);
+                }
+                /* a space continues the run before a printable byte (the last one of the
+                 * block ends it, as in stop8) */
+                cont = print | (space & print >> 1);
+                if (~cont) {
+                        return i + (size_t)__builtin_ctzll(~cont);
+                }
+                i += 64;
+        }
+#endif
+        i = nw_swar_skip((const char *)text, i, len, stop8, &found);
         if (found) {
                 return i;
         }
