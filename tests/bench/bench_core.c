@@ -5,7 +5,8 @@
  * It calls exactly the functions the daemon calls; nothing of the core is copied here.
  * The staged pass and the pipeline pass do the same work in the same order, so their totals
  * should agree; serialize is timed in the pipeline pass because only the pipeline gives an
- * article its record id.
+ * article its record id. The pipeline+serialize figure comes from a third pass timed only at
+ * its ends, so the per-article clock reads of the other two are not in it.
  *
  * usage: bench_core [--runs R] [--limit N] FILE.jsonl */
 #include <errno.h>
@@ -228,7 +229,6 @@ int main(int argc, char **argv)
                         nw_article_init(&a);
                         t0 = stamp();
                         if (nw_pipeline_process(&lim, &msg, &a, errstr, sizeof(errstr)) != NW_OK) {
-                                add(accw, accc, ST_PIPELINE, t0, stamp());
                                 r_failed++;
                                 continue;
                         }
@@ -242,11 +242,28 @@ int main(int argc, char **argv)
                         }
                         t2 = stamp();
                         add(accw, accc, ST_SERIALIZE, t1, t2);
-                        add(accw, accc, ST_PIPELINE, t0, t2);
+                        (void)t0;
                         if (a.n_events || a.n_investments || a.n_statistics || a.n_people) {
                                 r_facts++;
                         }
                         nw_article_free(&a);
+                }
+                /* the total, timed once around the whole pass: a thread-CPU clock read is a
+                 * system call, and the per-article stamps above would be counted in it */
+                {
+                        struct stamp t0 = stamp();
+                        for (size_t i = 0; i < nlines; i++) {
+                                struct nw_msg msg = {lines[i].p, lines[i].len, NULL, 0, NULL, 0, 0};
+                                struct nw_article a;
+
+                                nw_article_init(&a);
+                                if (nw_pipeline_process(&lim, &msg, &a, errstr, sizeof(errstr)) == NW_OK) {
+                                        nw_buf_reset(&rec);
+                                        (void)nw_serialize(&a, processed_at, "bench", &rec);
+                                }
+                                nw_article_free(&a);
+                        }
+                        add(accw, accc, ST_PIPELINE, t0, stamp());
                 }
                 ok = r_ok;
                 failed = r_failed;
