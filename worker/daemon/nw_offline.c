@@ -338,6 +338,13 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
         o.dlq = stderr;
         o.lim.max_bytes = (size_t)cfg->input_max_bytes;
         o.lim.max_depth = (int)cfg->input_max_depth;
+        /* records are a few KB each: a large buffer makes one write of many of them (glibc
+         * ignores the size unless it is given the buffer; static, so it outlives the stream's
+         * last flush at exit) */
+        {
+                static char outbuf[1 << 20];
+                setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
+        }
         o.batch = nw_xcalloc(BATCH, sizeof(*o.batch));
         o.pool = nw_pool_new((int)cfg->worker_threads, errstr, sizeof(errstr));
         if (!o.pool) {
