@@ -265,7 +265,10 @@ static void drop_items(struct item *items, size_t n, int32_t partition)
         }
 }
 
-/* Both batches: a revocation can come while the next batch is being fetched. */
+/* Both batches: a revocation can come while the next batch is being fetched, with this
+ * batch's claims still in Redis. Their replies are read afterwards against the same items:
+ * nw_redis_claim_recv() reads only the claim's near signature, which lives in the item
+ * (zeroed here, not freed), and a dropped item's reply is ignored by emit(). */
 static void drop_batch_items(struct nw_loop *loop, int32_t partition)
 {
         drop_items(loop->batch, loop->n, partition);
