@@ -1,7 +1,7 @@
 /* nw_extract_cues.c -- one-pass cue-word lookup for the extractor (see nw_extract_cues.h).
- * The table is sorted by key so that a word is compared only with the keys that share its
- * first two letters and sort at or before it: a key that is a prefix of the word, or the word
- * itself, never sorts after it. */
+ * The table is sorted by key, which keeps the keys that share their first three letters
+ * together: a word is compared only with those, found by one hash probe on its first
+ * three bytes (see index_build). */
 #include "nw_extract_cues.h"
 
 #include <pthread.h>
@@ -310,166 +310,213 @@ static const struct cue cues[] = {
 
 static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 
-/* pair_start[(c0 - 'a') * 26 + (c1 - 'a')] is the first row whose key starts with the two
- * letters c0 c1 or sorts after them; pair_start[26 * 26] == n_cues. A word is compared only
- * with the few keys that share its first two letters (every key has at least two).
- * Checked against the table by nw_cues_table_ok. */
-static const unsigned short pair_start[26 * 26 + 1] = {
-        /* a */ 0, 0, 0, 3, 4, 4, 4, 6, 6, 6, 6, 6, 7, 8, 9, 9, 10, 10, 10, 12, 17, 18, 19, 19,
-                19, 19,
-        /* b */ 19, 20, 20, 20, 20, 20, 20, 20, 20, 22, 22, 22, 23, 23, 24, 25, 25, 25, 25, 25,
-                25, 27, 27, 27, 27, 27,
-        /* c */ 27, 29, 29, 29, 29, 31, 32, 32, 41, 41, 41, 41, 41, 41, 41, 62, 62, 62, 64, 64,
-                65, 67, 67, 67, 67, 67,
-        /* d */ 67, 69, 69, 69, 69, 76, 76, 76, 76, 78, 78, 78, 78, 78, 78, 79, 79, 79, 81, 81,
-                81, 81, 81, 81, 81, 81,
-        /* e */ 81, 82, 82, 83, 85, 85, 85, 85, 85, 89, 89, 89, 91, 91, 92, 92, 92, 92, 92, 92,
-                92, 92, 92, 92, 98, 98,
-        /* f */ 98, 101, 101, 101, 101, 103, 103, 103, 103, 112, 112, 112, 112, 112, 112, 120,
-                120, 120, 120, 120, 120, 125, 125, 125, 125, 125,
-        /* g */ 125, 126, 126, 126, 127, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 130,
-                130, 130, 133, 133, 133, 133, 134, 134, 134, 134,
-        /* h */ 134, 134, 134, 134, 134, 135, 135, 135, 135, 135, 135, 135, 135, 135, 135, 137,
-                137, 137, 137, 137, 137, 138, 138, 138, 138, 138,
-        /* i */ 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 139, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* j */ 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* k */ 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* l */ 149, 153, 153, 153, 153, 154, 154, 154, 154, 155, 155, 155, 156, 156, 156, 157,
-                157, 157, 157, 157, 158, 158, 158, 158, 158, 158,
-        /* m */ 158, 162, 162, 162, 163, 167, 167, 167, 167, 171, 171, 171, 172, 172, 172, 174,
-                174, 174, 174, 174, 174, 174, 174, 174, 174, 174,
-        /* n */ 174, 174, 174, 174, 174, 174, 174, 174, 174, 178, 178, 178, 178, 178, 178, 178,
-                178, 178, 178, 178, 178, 178, 178, 178, 178, 178,
-        /* o */ 178, 178, 178, 178, 178, 178, 182, 182, 182, 182, 182, 182, 182, 182, 183, 183,
-                183, 183, 185, 185, 185, 186, 187, 188, 188, 188,
-        /* p */ 188, 194, 194, 194, 194, 195, 195, 195, 195, 195, 195, 195, 198, 198, 198, 198,
-                198, 198, 207, 207, 207, 209, 209, 209, 209, 209,
-        /* q */ 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209,
-                209, 209, 209, 209, 209, 209, 209, 209, 209, 209,
-        /* r */ 209, 211, 211, 211, 211, 214, 214, 214, 214, 214, 214, 214, 214, 214, 214, 215,
-                215, 215, 215, 215, 215, 215, 215, 215, 215, 215,
-        /* s */ 215, 217, 217, 217, 217, 227, 227, 227, 229, 237, 237, 237, 237, 237, 237, 239,
-                244, 244, 244, 244, 245, 248, 248, 248, 248, 249,
-        /* t */ 249, 252, 252, 252, 252, 254, 254, 254, 263, 263, 263, 263, 263, 263, 264, 265,
-                265, 265, 268, 268, 268, 269, 269, 274, 274, 274,
-        /* u */ 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 275, 275,
-                275, 275, 275, 275, 275, 275, 275, 275, 275, 275,
-        /* v */ 275, 278, 278, 278, 278, 279, 279, 279, 279, 280, 280, 280, 280, 280, 280, 280,
-                280, 280, 280, 280, 280, 280, 280, 280, 280, 280,
-        /* w */ 280, 280, 280, 280, 280, 282, 282, 282, 282, 282, 282, 282, 282, 282, 282, 283,
-                283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-        /* x */ 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-                283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-        /* y */ 283, 283, 283, 283, 283, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284,
-                284, 284, 284, 284, 284, 284, 284, 284, 284, 284,
-        /* z */ 284, 284, 284, 284, 284, 285, 285, 285, 285, 285, 285, 285, 285, 285, 285, 285,
-                285, 285, 285, 285, 285, 285, 285, 285, 285, 285,
-        285,
+/* The lookup, built once from the table: the rows packed for word-at-a-time compares, and
+ * an open-addressed hash from a key's head (its first three bytes, or both bytes of a
+ * two-letter key) to the run of rows that share it. A word costs one probe on its head,
+ * which most words miss; a word that hits is compared with the few rows of its group, eight
+ * bytes at a time. Keys are at most 16 bytes (nw_cues_table_ok). */
+#define GROUP_BITS 10
+#define LOWER8 0x2020202020202020ull    /* or-ed into a word: ASCII letters to lower case */
+#define HIGH8 0x8080808080808080ull
+#define ONES8 0x0101010101010101ull
+
+struct packed_cue {
+        uint64_t k[2];          /* the key's bytes, little endian, zero past its length */
+        uint64_t m[2];          /* 0xff for each byte of the key */
+        uint32_t sure, maybe;
+        unsigned char len, prefix;
 };
+
+struct group {
+        uint32_t head;          /* the head bytes, little endian; 0: an empty slot */
+        unsigned short first, n; /* its rows: packed[first, first + n) */
+};
+
+#define SEEN_BITS 14
+#define SEEN_LEN 15             /* words this long or longer share one length in seen[] */
+
+static struct packed_cue packed[sizeof(cues) / sizeof(cues[0])];
+static struct group groups[1u << GROUP_BITS];
+/* A filter on (head, length): the bit of a word's head and length is set when a key with
+ * that head can match a word of that length (a prefix key any length from its own). Most
+ * words that share a key's head have another length ("the", "theme"), and most words go
+ * with one bit test, without the group probe's hard-to-predict branch. */
+static uint64_t seen[(1u << SEEN_BITS) / 64];
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static size_t group_slot(uint32_t head)
+{
+        return (size_t)((uint32_t)(head * 0x9e3779b1u) >> (32 - GROUP_BITS));
+}
+
+static size_t seen_bit(uint32_t head, size_t n)
+{
+        uint64_t k = head | (uint64_t)(n < SEEN_LEN ? n : SEEN_LEN) << 24;
+        return (size_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - SEEN_BITS));
+}
+
+/* The head of a key or word of @p n bytes whose first eight are @p w (little endian). */
+static uint32_t head_of(uint64_t w, size_t n)
+{
+        return (uint32_t)(w & (n >= 3 ? 0xffffffu : 0xffffu));
+}
+
+static inline uint64_t le64(const char *p)
+{
+        uint64_t x;
+
+        memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        return x;
+}
+
+/* Eight bytes of s[i, b) from @p i, little endian, zero past @p b: a zero byte is no word
+ * byte, so the end of the span reads as a word boundary. Only s[0, b) is read: the last
+ * bytes of a span come from the eight that end at @p b, shifted down. */
+static inline uint64_t load8(const char *s, size_t i, size_t b)
+{
+        uint64_t x = 0;
+
+        if (i >= b) {
+                return 0;
+        }
+        if (b - i >= 8) {
+                return le64(s + i);
+        }
+        if (b >= 8) {
+                return le64(s + b - 8) >> (8 * (8 - (b - i)));
+        }
+        for (size_t k = 0; k < b - i; k++) {
+                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        }
+        return x;
+}
+
+/* One bit per byte of @p x, set for a word byte (nw_scan_wordc): ASCII letters and digits
+ * and bytes >= 0x80. Each byte is tested on its own low seven bits (no carry crosses a
+ * byte), then the eight high bits are gathered into one byte by a multiply. */
+static inline unsigned word_bits(uint64_t x)
+{
+        uint64_t x7 = x & ~HIGH8, y = x7 | LOWER8;
+        uint64_t letter = (y + ONES8 * (0x80 - 'a')) & ~(y + ONES8 * (0x7f - 'z'));
+        uint64_t digit = (x7 + ONES8 * (0x80 - '0')) & ~(x7 + ONES8 * (0x7f - '9'));
+        uint64_t m = (letter | digit | x) & HIGH8;
+
+        return (unsigned)((m * 0x0002040810204081ull) >> 56);
+}
+
+static void index_build(void)
+{
+        size_t i = 0;
+
+        while (i < n_cues) {
+                size_t j = i, h;
+                uint32_t head;
+                for (; j < n_cues; j++) {
+                        const struct cue *c = &cues[j];
+                        struct packed_cue *p = &packed[j];
+                        memset(p, 0, sizeof(*p));
+                        for (size_t k = 0; k < c->len && k < 16; k++) {
+                                p->k[k / 8] |= (uint64_t)(unsigned char)c->key[k] << (8 * (k % 8));
+                                p->m[k / 8] |= (uint64_t)0xff << (8 * (k % 8));
+                        }
+                        p->sure = c->sure;
+                        p->maybe = c->maybe;
+                        p->len = c->len;
+                        p->prefix = c->prefix;
+                        for (size_t n = p->len; n <= (p->prefix ? SEEN_LEN : p->len); n++) {
+                                size_t bit = seen_bit(head_of(p->k[0], p->len), n);
+                                seen[bit / 64] |= (uint64_t)1 << (bit % 64);
+                        }
+                        if (head_of(p->k[0], p->len) != head_of(packed[i].k[0], packed[i].len)) {
+                                break;
+                        }
+                }
+                /* rows [i, j) share a head: sorted keys keep them together */
+                head = head_of(packed[i].k[0], packed[i].len);
+                h = group_slot(head);
+                while (groups[h].head != 0) {
+                        h = (h + 1) & ((1u << GROUP_BITS) - 1);
+                }
+                groups[h].head = head;
+                groups[h].first = (unsigned short)i;
+                groups[h].n = (unsigned short)(j - i);
+                i = j;
+        }
+}
+
+/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0. */
+static inline void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0,
+                          struct nw_cues *out)
+{
+        uint32_t head = head_of(w0, n);
+        size_t h = group_slot(head);
+        uint64_t w1;
+        uint32_t sure = 0, maybe = 0;
+        const struct packed_cue *r, *end;
+        size_t bit = seen_bit(head, n);
+
+        if (!((seen[bit / 64] >> (bit % 64)) & 1u)) {
+                return;
+        }
+        while (groups[h].head != head) {
+                if (groups[h].head == 0) {
+                        return;
+                }
+                h = (h + 1) & ((1u << GROUP_BITS) - 1);
+        }
+        w1 = n > 8 ? load8(s, p + 8, b) | LOWER8 : 0;
+        r = packed + groups[h].first;
+        end = r + groups[h].n;
+        /* no branch per row: a group holds a few rows, and which of them match is
+         * anybody's guess */
+        for (; r < end; r++) {
+                /* a key matches the whole word, or starts it when it is a prefix key; the
+                 * or-ed case bit changes no digit and no byte >= 0x80 into a letter */
+                uint32_t fits = (uint32_t)(r->len == n) | ((uint32_t)r->prefix & (r->len < n));
+                uint64_t diff = ((w0 ^ r->k[0]) & r->m[0]) | ((w1 ^ r->k[1]) & r->m[1]);
+                uint32_t hit = 0u - (fits & (uint32_t)(diff == 0));
+                sure |= r->sure & hit;
+                maybe |= r->maybe & hit;
+        }
+        out->sure |= sure;
+        out->maybe |= maybe;
+}
 
 int nw_cues_table_ok(void)
 {
+        struct nw_cues c;
+
         for (size_t i = 1; i < n_cues; i++) {
-                int c = strcmp(cues[i - 1].key, cues[i].key);
-                if (c > 0 || (c == 0 && cues[i - 1].prefix >= cues[i].prefix)) {
-                        return 0;
-                }
-                if (strlen(cues[i].key) != cues[i].len) {
+                int d = strcmp(cues[i - 1].key, cues[i].key);
+                if (d > 0 || (d == 0 && cues[i - 1].prefix >= cues[i].prefix)) {
                         return 0;
                 }
         }
         for (size_t i = 0; i < n_cues; i++) {
-                /* lookup() skips words whose first three letters start no key, which needs
-                 * keys of letters only and no two-letter prefix key */
+                /* the packed compare needs keys of 2..16 lower-case letters, the head of a
+                 * prefix key three of them */
+                if (strlen(cues[i].key) != cues[i].len || cues[i].len < 2 || cues[i].len > 16 ||
+                    (cues[i].prefix && cues[i].len < 3)) {
+                        return 0;
+                }
                 for (const char *k = cues[i].key; *k; k++) {
                         if (*k < 'a' || *k > 'z') {
                                 return 0;
                         }
                 }
-                if (cues[i].len < 3 && cues[i].prefix) {
-                        return 0;
-                }
         }
-        for (size_t p = 0; p <= 26 * 26; p++) {
-                /* the rows before pair_start[p] are exactly those whose two letters sort
-                 * before pair p */
-                size_t before = 0;
-                for (size_t i = 0; i < n_cues; i++) {
-                        const char *k = cues[i].key;
-                        if (k[0] < 'a' || k[0] > 'z' || k[1] < 'a' || k[1] > 'z') {
-                                return 0;
-                        }
-                        before += (size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a') < p;
-                }
-                if (pair_start[p] != before) {
+        /* every key, scanned as a sentence of its own, finds at least its own row */
+        for (size_t i = 0; i < n_cues; i++) {
+                nw_cues_scan(cues[i].key, 0, cues[i].len, &c);
+                if ((c.sure & cues[i].sure) != cues[i].sure ||
+                    (c.maybe & cues[i].maybe) != cues[i].maybe) {
                         return 0;
                 }
         }
         return 1;
-}
-
-/* Bit (c0 * 26 + c1) * 26 + c2 is set when a key of three or more letters starts with the
- * letters c0 c1 c2. Built once from the table: most words of a sentence share their first two
- * letters with some key but their first three with none, and are done after one bit test. */
-static uint64_t triples[(26 * 26 * 26 + 63) / 64];
-static pthread_once_t triples_once = PTHREAD_ONCE_INIT;
-
-static void triples_build(void)
-{
-        for (size_t i = 0; i < n_cues; i++) {
-                const char *k = cues[i].key;
-                if (cues[i].len >= 3 && k[0] >= 'a' && k[0] <= 'z' && k[1] >= 'a' &&
-                    k[1] <= 'z' && k[2] >= 'a' && k[2] <= 'z') {
-                        size_t t = ((size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a')) * 26 +
-                                   (size_t)(k[2] - 'a');
-                        triples[t / 64] |= (uint64_t)1 << (t % 64);
-                }
-        }
-}
-
-/* Look up the word s[0..n), compared lower-cased in place (no copy: every word of every
- * sentence comes through here). */
-static void lookup(const char *w, size_t n, struct nw_cues *out)
-{
-        size_t p, end;
-        unsigned char c1;
-
-        /* a one-letter word or a second byte that is no letter matches no key */
-        if (n < 2) {
-                return;
-        }
-        c1 = nw_scan_lower((unsigned char)w[1]);
-        if (c1 < 'a' || c1 > 'z') {
-                return;
-        }
-        p = (size_t)(nw_scan_lower((unsigned char)w[0]) - 'a') * 26 + (size_t)(c1 - 'a');
-        if (n >= 3) {
-                /* no two-letter key is a prefix key, so only keys of three letters or more
-                 * can match here, and they all have a letter third */
-                unsigned char c2 = nw_scan_lower((unsigned char)w[2]);
-                size_t t = p * 26 + (size_t)(c2 - 'a');
-                if (c2 < 'a' || c2 > 'z' || !((triples[t / 64] >> (t % 64)) & 1u)) {
-                        return;
-                }
-        }
-        end = pair_start[p + 1];
-        for (size_t i = pair_start[p]; i < end; i++) {
-                const struct cue *c = &cues[i];
-                size_t k = c->len < n ? c->len : n, j = 2;
-                while (j < k && (unsigned char)c->key[j] == nw_scan_lower((unsigned char)w[j])) {
-                        j++;
-                }
-                if (j < k && (unsigned char)c->key[j] > nw_scan_lower((unsigned char)w[j])) {
-                        break; /* every later key sorts after the word too */
-                }
-                if (j == k && (c->len == n || (c->prefix && c->len < n))) {
-                        out->sure |= c->sure;
-                        out->maybe |= c->maybe;
-                }
-        }
 }
 
 void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
@@ -479,41 +526,64 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
         nw_cues_scan_caps(s, a, b, out, NULL, 0, &n_caps);
 }
 
+/* The span is read in blocks of 64 bytes, each turned into a 64-bit map of its word bytes;
+ * the words' starts and ends are then bit operations on the map instead of a test and a
+ * branch per byte. */
 void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
                        size_t max_caps, size_t *n_caps)
 {
-        size_t i = a, nc = 0;
+        size_t base, nc = 0, spare;
+        /* 1 when the byte before the block is a word byte: a word cut by the start of the
+         * span is not a word of the span, and one carried over from the block before is
+         * not a new word */
+        uint64_t carry = a > 0 && a < b && nw_scan_wordc((unsigned char)s[a - 1]);
 
-        pthread_once(&triples_once, triples_build);
+        pthread_once(&index_once, index_build);
         out->sure = out->maybe = 0;
-        /* a word cut by the start of the span is not a word of the span */
-        if (i < b && i > 0 && nw_scan_wordc((unsigned char)s[i - 1])) {
-                while (i < b && nw_scan_wordc((unsigned char)s[i])) {
-                        i++;
-                }
-        }
-        while (i < b) {
-                size_t e = i + 1;
-                unsigned char c = (unsigned char)s[i];
-                if (!nw_scan_wordc(c)) {
-                        i++;
-                        continue;
-                }
-                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                        e++;
-                }
-                /* keys are letters, so a run that starts with a digit or a multi-byte
-                 * character matches nothing */
-                if (nw_scan_alpha(c)) {
-                        if (c >= 'A' && c <= 'Z') {
-                                if (nc < max_caps) {
-                                        caps[nc] = i;
-                                }
-                                nc++;
+        for (base = a; base < b; base += 64) {
+                uint64_t map = 0, starts;
+                if (b - base >= 64) {
+                        for (unsigned k = 0; k < 8; k++) {
+                                map |= (uint64_t)word_bits(le64(s + base + 8 * k)) << (8 * k);
                         }
-                        lookup(s + i, e - i, out);
+                } else {
+                        for (unsigned k = 0; k < 8; k++) {
+                                map |= (uint64_t)word_bits(load8(s, base + 8 * k, b)) << (8 * k);
+                        }
                 }
-                i = e;
+                starts = map & ~((map << 1) | carry);
+                carry = map >> 63;
+                while (starts) {
+                        unsigned z = (unsigned)__builtin_ctzll(starts);
+                        size_t p = base + z, n, *slot;
+                        uint64_t rest = ~map >> z, w = load8(s, p, b);
+                        unsigned c = (unsigned)(w & 0xff), up = c - 'A' < 26;
+                        starts &= starts - 1;
+                        /* keys are letters, so a word that starts with a digit or a
+                         * multi-byte character matches nothing */
+                        if ((c | 0x20) - 'a' >= 26) {
+                                continue;
+                        }
+                        /* stored without a branch on the capital (one word in five or so
+                         * has one, in no order a predictor learns): any word's start goes
+                         * to the next free slot, and only a capital keeps it there */
+                        slot = nc < max_caps ? &caps[nc] : &spare;
+                        *slot = p;
+                        nc += up;
+                        if (rest) {
+                                n = (size_t)__builtin_ctzll(rest);
+                        } else {
+                                /* the word runs into the next block */
+                                size_t e = base + 64;
+                                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
+                                        e++;
+                                }
+                                n = e - p;
+                        }
+                        if (n >= 2) {
+                                lookup(s, p, n, b, w | LOWER8, out);
+                        }
+                }
         }
         *n_caps = nc;
 }
