@@ -3,6 +3,7 @@
  * so nothing is compiled at run time and each call is linear in the words it reads. */
 #include "nw_numbers.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,7 +112,8 @@ static const struct {
         {"two", 3}, {"zero", 4},
 };
 
-/* number_rows() below indexes these rows by position */
+/* number_rows() below indexes these rows by position, and NW_NUM_FIRST_LETTERS (nw_numbers.h)
+ * names the letters it has rows for */
 _Static_assert(sizeof(number_starts) / sizeof(number_starts[0]) == 47,
                "number_rows() needs updating");
 
@@ -151,30 +153,53 @@ static size_t number_rows(unsigned char c0, size_t *first)
         }
 }
 
-int nw_num_word_start(const char *s, size_t len, size_t pos)
-{
-        size_t n = 0, first = 0, rows;
+/* number_starts[] again, each word as two little-endian numbers (zero past its end) to be
+ * compared eight bytes at a time; built once. */
+static uint64_t number_keys[sizeof(number_starts) / sizeof(number_starts[0])][2];
+static pthread_once_t number_keys_once = PTHREAD_ONCE_INIT;
 
-        /* most words start with a letter no row starts with: decide that before measuring */
-        if (pos >= len) {
-                return 0;
-        }
-        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
-        if (rows == 0) {
-                return 0;
-        }
-        while (pos + n < len && nw_scan_alpha((unsigned char)s[pos + n])) {
-                if (n + 1 >= 12) {
-                        return 0; /* longer than any row */
+static void number_keys_build(void)
+{
+        for (size_t r = 0; r < sizeof(number_starts) / sizeof(number_starts[0]); r++) {
+                for (size_t k = 0; k < number_starts[r].n; k++) {
+                        number_keys[r][k / 8] |= (uint64_t)(unsigned char)number_starts[r].w[k]
+                                                 << (8 * (k % 8));
                 }
-                n++;
         }
-        if (n == 0) {
+}
+
+/* 0xff in each of the first @p n bytes (n <= 8). */
+static uint64_t bytes_mask(size_t n)
+{
+        return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+}
+
+int nw_num_word_start_rest(const char *s, size_t len, size_t pos)
+{
+        size_t n, first = 0, rows;
+        uint64_t w0, w1, m0, m1;
+        unsigned run;
+
+        /* the first letter starts some row (nw_num_word_start) */
+        rows = number_rows(nw_scan_lower((unsigned char)s[pos]), &first);
+        pthread_once(&number_keys_once, number_keys_build);
+        /* the letters from pos, sixteen bytes at once: a word longer than any row (ten
+         * letters) is none of them */
+        w0 = nw_scan_load8(s, pos, len);
+        w1 = nw_scan_load8(s, pos + 8, len);
+        run = nw_scan_letters(w0) | nw_scan_letters(w1) << 8;
+        n = (size_t)__builtin_ctz(~run);
+        if (n > 10) {
                 return 0;
         }
+        /* all n bytes are letters, so or-ing the case bit lower-cases them */
+        w0 |= 0x2020202020202020ull;
+        w1 |= 0x2020202020202020ull;
+        m0 = bytes_mask(n);
+        m1 = n > 8 ? bytes_mask(n - 8) : 0;
         for (size_t r = first; r < first + rows; r++) {
-                if (number_starts[r].n == n &&
-                    nw_scan_word_at(s, pos + n, pos, number_starts[r].w)) {
+                if (number_starts[r].n == n && ((w0 ^ number_keys[r][0]) & m0) == 0 &&
+                    ((w1 ^ number_keys[r][1]) & m1) == 0) {
                         return 1;
                 }
         }

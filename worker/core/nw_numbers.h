@@ -33,11 +33,33 @@ struct nw_num {
  *  @returns 1 and fills @p out, or 0 when no number starts at @p pos. */
 int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
 
+/* The first letters of the words a spelled number starts with: a, d, e, f, n, o, s, t, z. */
+#define NW_NUM_FIRST_LETTERS                                                                 \
+        ((1u << 0) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 13) | (1u << 14) |         \
+         (1u << 18) | (1u << 19) | (1u << 25))
+
+/** @brief nw_num_word_start() once s[pos] is known to be one of NW_NUM_FIRST_LETTERS (either
+ *  case) and pos < len. */
+int nw_num_word_start_rest(const char *s, size_t len, size_t pos);
+
 /** @brief Whether the letters at @p pos (up to the first non-letter) are a word a spelled
  *  number can start with ("seven", "first", "a", "dozen"). nw_num_parse() reads letters only
  *  when they are, so a 0 here means it finds no number at @p pos; a cheap test that spares
- *  a scanner the full parse on ordinary words. */
-int nw_num_word_start(const char *s, size_t len, size_t pos);
+ *  a scanner the full parse on ordinary words. Inline: most words fail on their first letter
+ *  and then cost no call. */
+static inline int nw_num_word_start(const char *s, size_t len, size_t pos)
+{
+        unsigned c;
+
+        if (pos >= len) {
+                return 0;
+        }
+        c = ((unsigned char)s[pos] | 0x20u) - 'a';
+        if (c >= 26 || !((NW_NUM_FIRST_LETTERS >> c) & 1u)) {
+                return 0;
+        }
+        return nw_num_word_start_rest(s, len, pos);
+}
 
 /** @brief The qualifier written just before @p pos ("more than", "over", "nearly", "up to",
  *  "about"...). @returns the qualifier (NW_Q_EXACT when none) and sets *start to where its

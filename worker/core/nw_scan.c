@@ -25,15 +25,12 @@ size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
 
 #define lower nw_scan_lower
 
-size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word)
+size_t nw_scan_word_at_rest(const char *s, size_t len, size_t pos, const char *word)
 {
         size_t n;
 
-        /* most calls fail on the first byte; the rest compare up to the word's NUL, which
-         * measures it on the way instead of a strlen per call */
-        if (pos >= len || lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
-                return 0;
-        }
+        /* the first byte matched (nw_scan_word_at); the rest compare up to the word's NUL,
+         * which measures it on the way instead of a strlen per call */
         for (n = 1; word[n]; n++) {
                 if (pos + n >= len || lower((unsigned char)s[pos + n]) != (unsigned char)word[n]) {
                         return 0;
@@ -76,7 +73,7 @@ size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word
 
         for (size_t i = from; i + n <= to; i++) {
                 if (lower((unsigned char)s[i]) == first && nw_scan_at_word_start(s, i) &&
-                    nw_scan_word_at(s, to, i, word)) {
+                    nw_scan_word_at_rest(s, to, i, word)) {
                         return i;
                 }
         }
