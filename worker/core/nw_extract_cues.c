@@ -6,6 +6,9 @@
 
 #include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_scan.h"
 
@@ -407,6 +410,35 @@ static inline unsigned word_bits(uint64_t x)
         return (unsigned)((m * 0x0002040810204081ull) >> 56);
 }
 
+/* The map of the word bytes of p[0, 64): bit k set when p[k] is a word byte. */
+static inline uint64_t word_map(const char *p)
+{
+        uint64_t map = 0;
+
+#if defined(__SSE2__)
+        /* sixteen bytes a step: letters and digits by signed compares after an offset that
+         * moves their range to the bottom of the signed bytes; bytes >= 0x80 by their own
+         * high bit */
+        const __m128i case_bit = _mm_set1_epi8(0x20);
+        const __m128i to_a = _mm_set1_epi8((char)(0x80 - 'a')), below_a = _mm_set1_epi8(-128 + 26);
+        const __m128i to_0 = _mm_set1_epi8((char)(0x80 - '0')), below_0 = _mm_set1_epi8(-128 + 10);
+
+        for (unsigned k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+                __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), to_a),
+                                                below_a);
+                __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, to_0), below_0);
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), v));
+                map |= (uint64_t)m << (16 * k);
+        }
+#else
+        for (unsigned k = 0; k < 8; k++) {
+                map |= (uint64_t)word_bits(le64(p + 8 * k)) << (8 * k);
+        }
+#endif
+        return map;
+}
+
 static void index_build(void)
 {
         size_t i = 0;
@@ -447,20 +479,24 @@ static void index_build(void)
         }
 }
 
-/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0. */
-static inline void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0,
-                          struct nw_cues *out)
+/* Whether the (head, length) filter lets the word of @p n bytes with head @p head through. */
+static inline unsigned seen_has(uint32_t head, size_t n)
 {
-        uint32_t head = head_of(w0, n);
+        size_t bit = seen_bit(head, n);
+
+        return (unsigned)(seen[bit / 64] >> (bit % 64)) & 1u;
+}
+
+/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0 and
+ * whose head is @p head, once the filter let it through. */
+static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, uint32_t head,
+                   struct nw_cues *out)
+{
         size_t h = group_slot(head);
         uint64_t w1;
         uint32_t sure = 0, maybe = 0;
         const struct packed_cue *r, *end;
-        size_t bit = seen_bit(head, n);
 
-        if (!((seen[bit / 64] >> (bit % 64)) & 1u)) {
-                return;
-        }
         while (groups[h].head != head) {
                 if (groups[h].head == 0) {
                         return;
@@ -529,6 +565,34 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
 /* The span is read in blocks of 64 bytes, each turned into a 64-bit map of its word bytes;
  * the words' starts and ends are then bit operations on the map instead of a test and a
  * branch per byte. */
+/* The map of the block s[base, base + 64) of the span s[.., b): zero past @p b. */
+static inline uint64_t block_map(const char *s, size_t base, size_t b)
+{
+        char tail[64];
+
+        if (base >= b) {
+                return 0;
+        }
+        if (b - base >= 64) {
+                return word_map(s + base);
+        }
+        /* the last bytes, zero-padded: a zero byte is no word byte */
+        memset(tail, 0, sizeof(tail));
+        memcpy(tail, s + base, b - base);
+        return word_map(tail);
+}
+
+/* A word the filter let through, to be looked up. */
+struct candidate {
+        size_t p, n;
+        uint64_t w0;            /* its first eight bytes, lower-cased */
+        uint32_t head;
+};
+
+/* Each block is read in two passes: the first measures every word that starts in it, keeps
+ * the capitals and asks the filter, with no branch that depends on the word (whether it
+ * passes is the branch no predictor learns); the second looks up the few words that
+ * passed. */
 void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
                        size_t max_caps, size_t *n_caps)
 {
@@ -537,32 +601,39 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
          * span is not a word of the span, and one carried over from the block before is
          * not a new word */
         uint64_t carry = a > 0 && a < b && nw_scan_wordc((unsigned char)s[a - 1]);
+        uint64_t map = 0, next;
+        /* at most one word starts in every two bytes */
+        struct candidate cand[32];
 
         pthread_once(&index_once, index_build);
         out->sure = out->maybe = 0;
-        for (base = a; base < b; base += 64) {
-                uint64_t map = 0, starts;
-                if (b - base >= 64) {
-                        for (unsigned k = 0; k < 8; k++) {
-                                map |= (uint64_t)word_bits(le64(s + base + 8 * k)) << (8 * k);
-                        }
-                } else {
-                        for (unsigned k = 0; k < 8; k++) {
-                                map |= (uint64_t)word_bits(load8(s, base + 8 * k, b)) << (8 * k);
-                        }
-                }
-                starts = map & ~((map << 1) | carry);
+        if (a < b) {
+                map = block_map(s, a, b);
+        }
+        for (base = a; base < b; base += 64, map = next) {
+                uint64_t starts = map & ~((map << 1) | carry);
+                size_t k = 0;
+                next = block_map(s, base + 64, b);
                 carry = map >> 63;
                 while (starts) {
                         unsigned z = (unsigned)__builtin_ctzll(starts);
                         size_t p = base + z, n, *slot;
-                        uint64_t rest = ~map >> z, w = load8(s, p, b);
-                        unsigned c = (unsigned)(w & 0xff), up = c - 'A' < 26;
+                        /* the non-word bytes from p on, over this block and the next */
+                        uint64_t rest = (~map >> z) | ((~next << (63 - z)) << 1);
+                        uint64_t w = load8(s, p, b);
+                        unsigned up = (unsigned)(w & 0xff) - 'A' < 26;
+                        unsigned c = (unsigned)((w | 0x20) & 0xff) - 'a';
+                        uint32_t head;
                         starts &= starts - 1;
-                        /* keys are letters, so a word that starts with a digit or a
-                         * multi-byte character matches nothing */
-                        if ((c | 0x20) - 'a' >= 26) {
-                                continue;
+                        if (rest) {
+                                n = (size_t)__builtin_ctzll(rest);
+                        } else {
+                                /* a word of more than 64 bytes */
+                                size_t e = base + 128;
+                                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
+                                        e++;
+                                }
+                                n = e - p;
                         }
                         /* stored without a branch on the capital (one word in five or so
                          * has one, in no order a predictor learns): any word's start goes
@@ -570,19 +641,18 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
                         slot = nc < max_caps ? &caps[nc] : &spare;
                         *slot = p;
                         nc += up;
-                        if (rest) {
-                                n = (size_t)__builtin_ctzll(rest);
-                        } else {
-                                /* the word runs into the next block */
-                                size_t e = base + 64;
-                                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                                        e++;
-                                }
-                                n = e - p;
-                        }
-                        if (n >= 2) {
-                                lookup(s, p, n, b, w | LOWER8, out);
-                        }
+                        w |= LOWER8;
+                        head = head_of(w, n);
+                        cand[k].p = p;
+                        cand[k].n = n;
+                        cand[k].w0 = w;
+                        cand[k].head = head;
+                        /* keys are letters, so a word that starts with a digit or a
+                         * multi-byte character matches nothing */
+                        k += (c < 26) & (n >= 2) & seen_has(head, n);
+                }
+                for (size_t i = 0; i < k; i++) {
+                        lookup(s, cand[i].p, cand[i].n, b, cand[i].w0, cand[i].head, out);
                 }
         }
         *n_caps = nc;
