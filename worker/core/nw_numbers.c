@@ -575,6 +575,36 @@ static const struct qual_phrase qual_before[] = {
         QP("short of", NW_Q_LESS_THAN),     {NULL, 0, NW_Q_EXACT},
 };
 
+/* The rows of qual_before[] by last byte, in table order (as struct sign_index does by first
+ * byte): a word before a number is compared only with the phrases that end like it. */
+#define QUAL_ROWS 64
+
+struct qual_index {
+        unsigned char head[256];
+        unsigned char next[QUAL_ROWS];
+};
+
+_Static_assert(sizeof(qual_before) / sizeof(qual_before[0]) <= QUAL_ROWS,
+               "struct qual_index is too small");
+
+static struct qual_index qual_ix;
+static pthread_once_t qual_index_once = PTHREAD_ONCE_INIT;
+
+static void qual_index_build(void)
+{
+        unsigned char last[256] = {0};
+
+        for (size_t r = 0; qual_before[r].p; r++) {
+                unsigned char c = (unsigned char)qual_before[r].p[qual_before[r].n - 1];
+                if (last[c]) {
+                        qual_ix.next[last[c] - 1] = (unsigned char)(r + 1);
+                } else {
+                        qual_ix.head[c] = (unsigned char)(r + 1);
+                }
+                last[c] = (unsigned char)(r + 1);
+        }
+}
+
 enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
 {
         size_t e = pos;
@@ -590,9 +620,11 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         /* every phrase ends in a letter or a dot: compare that byte before the whole phrase */
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
-        for (const struct qual_phrase *q = qual_before; q->p; q++) {
+        pthread_once(&qual_index_once, qual_index_build);
+        for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
+                const struct qual_phrase *q = &qual_before[r - 1];
                 size_t k = 0;
-                if ((unsigned char)q->p[q->n - 1] != last || e < q->n) {
+                if (e < q->n) {
                         continue;
                 }
                 /* nw_scan_phrase_before(s, pos, q->p) with the spaces already skipped and the
