@@ -464,18 +464,22 @@ int nw_date_find_dateline(const char *body, size_t len, const struct nw_date *pu
         size_t para = 0;
 
         while (para < limit) {
-                size_t pend = para;
+                const char *nl = memchr(body + para, '\n', len - para);
+                size_t pend = nl ? (size_t)(nl - body) : len;
                 size_t scan_to;
 
-                while (pend < len && body[pend] != '\n') {
-                        pend++;
-                }
                 scan_to = pend < para + 160 ? pend : para + 160;
-                /* "PLACE, Month Day" within the paragraph's first words */
+                /* "PLACE, Month Day" within the paragraph's first words: memchr goes from
+                 * comma to comma */
                 for (size_t i = para; i < scan_to; i++) {
+                        const char *comma = memchr(body + i, ',', scan_to - i);
                         size_t e, e2;
                         int m, d, y;
-                        if (body[i] != ',' || i + 2 >= len || body[i + 1] != ' ') {
+                        if (!comma) {
+                                break;
+                        }
+                        i = (size_t)(comma - body);
+                        if (i + 2 >= len || body[i + 1] != ' ') {
                                 continue;
                         }
                         if (!(m = nw_month_at(body, len, i + 2, &e))) {

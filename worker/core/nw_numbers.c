@@ -173,6 +173,10 @@ static const struct {
  * row + 1, or 0 for an empty slot. Built once. */
 static uint64_t number_keys[N_NUMBER_STARTS][2];
 static unsigned char number_slot[NUMBER_SLOTS];
+/* number_second[c - 'a']: bit k set when a row starts with the letter c and then the letter
+ * 'a' + k, bit 26 when a row is the one letter c. Most words that pass the first letter ("the",
+ * "to", "and") fail on the second, before any hashing. */
+static uint32_t number_second[26];
 static pthread_once_t number_keys_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(N_NUMBER_STARTS < NUMBER_SLOTS / 2 && N_NUMBER_STARTS < 255,
@@ -192,6 +196,8 @@ static void number_keys_build(void)
                         number_keys[r][k / 8] |= (uint64_t)(unsigned char)number_starts[r].w[k]
                                                  << (8 * (k % 8));
                 }
+                number_second[number_starts[r].w[0] - 'a'] |=
+                        number_starts[r].n > 1 ? 1u << (number_starts[r].w[1] - 'a') : 1u << 26;
                 h = number_hash(number_keys[r][0], number_keys[r][1], number_starts[r].n);
                 while (number_slot[h] != 0) {
                         h = (h + 1) & (NUMBER_SLOTS - 1);
@@ -210,9 +216,16 @@ int nw_num_word_start_rest(const char *s, size_t len, size_t pos)
 {
         size_t n, h;
         uint64_t w0, w1;
-        unsigned run;
+        unsigned run, c0, c1 = 26;
 
         pthread_once(&number_keys_once, number_keys_build);
+        c0 = ((unsigned char)s[pos] | 0x20u) - 'a';
+        if (pos + 1 < len && nw_scan_alpha((unsigned char)s[pos + 1])) {
+                c1 = ((unsigned char)s[pos + 1] | 0x20u) - 'a';
+        }
+        if (c0 >= 26 || !((number_second[c0] >> c1) & 1u)) {
+                return 0;
+        }
         /* the letters from pos, sixteen bytes at once: a word longer than any row is none
          * of them */
         w0 = nw_scan_load8(s, pos, len);
