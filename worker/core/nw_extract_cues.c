@@ -1,7 +1,6 @@
 /* nw_extract_cues.c -- one-pass cue-word lookup for the extractor (see nw_extract_cues.h).
- * The table is sorted by key, which keeps the keys that share their first three letters
- * together: a word is compared only with those, found by one hash probe on its first
- * three bytes (see index_build). */
+ * A word is looked up by a filter on its first three bytes and its length, and then compared,
+ * eight bytes at a time, with the few keys listed for its filter slot (see index_build). */
 #include "nw_extract_cues.h"
 
 #include <pthread.h>
@@ -313,12 +312,11 @@ static const struct cue cues[] = {
 
 static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 
-/* The lookup, built once from the table: the rows packed for word-at-a-time compares, and
- * an open-addressed hash from a key's head (its first three bytes, or both bytes of a
- * two-letter key) to the run of rows that share it. A word costs one probe on its head,
- * which most words miss; a word that hits is compared with the few rows of its group, eight
- * bytes at a time. Keys are at most 16 bytes (nw_cues_table_ok). */
-#define GROUP_BITS 10
+/* The lookup, built once from the table: the rows packed for word-at-a-time compares, and a
+ * filter on a word's head (its first three bytes, or both bytes of a two-letter word) and
+ * length. A word costs one bit test, which most words fail; a word that passes is compared,
+ * eight bytes at a time, with the rows listed for its filter slot. Keys are at most 16 bytes
+ * (nw_cues_table_ok). */
 #define LOWER8 0x2020202020202020ull    /* or-ed into a word: ASCII letters to lower case */
 #define HIGH8 0x8080808080808080ull
 #define ONES8 0x0101010101010101ull
@@ -330,27 +328,25 @@ struct packed_cue {
         unsigned char len, prefix;
 };
 
-struct group {
-        uint32_t head;          /* the head bytes, little endian; 0: an empty slot */
-        unsigned short first, n; /* its rows: packed[first, first + n) */
-};
-
 #define SEEN_BITS 14
 #define SEEN_LEN 15             /* words this long or longer share one length in seen[] */
+/* room in slot_list[] for the worst case, a count and a row for every slot of every row
+ * (the table needs about 1600) */
+#define LIST_MAX (2 * (sizeof(cues) / sizeof(cues[0])) * SEEN_LEN)
 
 static struct packed_cue packed[sizeof(cues) / sizeof(cues[0])];
-static struct group groups[1u << GROUP_BITS];
-/* A filter on (head, length): the bit of a word's head and length is set when a key with
+/* The filter on (head, length): the bit of a word's head and length is set when a key with
  * that head can match a word of that length (a prefix key any length from its own). Most
  * words that share a key's head have another length ("the", "theme"), and most words go
- * with one bit test, without the group probe's hard-to-predict branch. */
+ * with one bit test. */
 static uint64_t seen[(1u << SEEN_BITS) / 64];
+/* The rows behind each set bit: slot_list[slot_at[bit] - 1] is their count, the row numbers
+ * follow. Two heads whose bits collide share a list, which is safe: every row is compared
+ * with the whole word. */
+static unsigned short slot_at[1u << SEEN_BITS];
+static unsigned short slot_list[LIST_MAX];
+_Static_assert(LIST_MAX < 65535, "slot_at[] keeps places in slot_list[] as unsigned short");
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
-
-static size_t group_slot(uint32_t head)
-{
-        return (size_t)((uint32_t)(head * 0x9e3779b1u) >> (32 - GROUP_BITS));
-}
 
 static size_t seen_bit(uint32_t head, size_t n)
 {
@@ -439,76 +435,77 @@ static inline uint64_t word_map(const char *p)
         return map;
 }
 
+/* The filter slots of row @p r, each once, into @p out (at most SEEN_LEN of them).
+ * @returns their count. */
+static size_t row_slots(size_t r, size_t *out)
+{
+        const struct packed_cue *p = &packed[r];
+        size_t k = 0;
+
+        for (size_t n = p->len; n <= (p->prefix ? SEEN_LEN : p->len); n++) {
+                size_t bit = seen_bit(head_of(p->k[0], p->len), n), i = 0;
+                while (i < k && out[i] != bit) {
+                        i++;
+                }
+                if (i == k) {
+                        out[k++] = bit;
+                }
+        }
+        return k;
+}
+
 static void index_build(void)
 {
-        size_t i = 0;
+        size_t slots[SEEN_LEN + 1], used = 0;
 
-        while (i < n_cues) {
-                size_t j = i, h;
-                uint32_t head;
-                for (; j < n_cues; j++) {
-                        const struct cue *c = &cues[j];
-                        struct packed_cue *p = &packed[j];
-                        memset(p, 0, sizeof(*p));
-                        for (size_t k = 0; k < c->len && k < 16; k++) {
-                                p->k[k / 8] |= (uint64_t)(unsigned char)c->key[k] << (8 * (k % 8));
-                                p->m[k / 8] |= (uint64_t)0xff << (8 * (k % 8));
-                        }
-                        p->sure = c->sure;
-                        p->maybe = c->maybe;
-                        p->len = c->len;
-                        p->prefix = c->prefix;
-                        for (size_t n = p->len; n <= (p->prefix ? SEEN_LEN : p->len); n++) {
-                                size_t bit = seen_bit(head_of(p->k[0], p->len), n);
-                                seen[bit / 64] |= (uint64_t)1 << (bit % 64);
-                        }
-                        if (head_of(p->k[0], p->len) != head_of(packed[i].k[0], packed[i].len)) {
-                                break;
-                        }
+        for (size_t r = 0; r < n_cues; r++) {
+                const struct cue *c = &cues[r];
+                struct packed_cue *p = &packed[r];
+                for (size_t k = 0; k < c->len && k < 16; k++) {
+                        p->k[k / 8] |= (uint64_t)(unsigned char)c->key[k] << (8 * (k % 8));
+                        p->m[k / 8] |= (uint64_t)0xff << (8 * (k % 8));
                 }
-                /* rows [i, j) share a head: sorted keys keep them together */
-                head = head_of(packed[i].k[0], packed[i].len);
-                h = group_slot(head);
-                while (groups[h].head != 0) {
-                        h = (h + 1) & ((1u << GROUP_BITS) - 1);
+                p->sure = c->sure;
+                p->maybe = c->maybe;
+                p->len = c->len;
+                p->prefix = c->prefix;
+        }
+        /* count the rows of each slot in slot_at[], then turn the counts into places */
+        for (size_t r = 0; r < n_cues; r++) {
+                for (size_t k = row_slots(r, slots), i = 0; i < k; i++) {
+                        seen[slots[i] / 64] |= (uint64_t)1 << (slots[i] % 64);
+                        slot_at[slots[i]]++;
                 }
-                groups[h].head = head;
-                groups[h].first = (unsigned short)i;
-                groups[h].n = (unsigned short)(j - i);
-                i = j;
+        }
+        for (size_t h = 0; h < (1u << SEEN_BITS); h++) {
+                size_t count = slot_at[h];
+                if (count == 0) {
+                        continue;
+                }
+                slot_at[h] = (unsigned short)(used + 1);
+                used += 1 + count;
+        }
+        for (size_t r = 0; r < n_cues; r++) {
+                for (size_t k = row_slots(r, slots), i = 0; i < k; i++) {
+                        unsigned short *list = &slot_list[slot_at[slots[i]] - 1];
+                        list[1 + list[0]++] = (unsigned short)r;
+                }
         }
 }
 
-/* Whether the (head, length) filter lets the word of @p n bytes with head @p head through. */
-static inline unsigned seen_has(uint32_t head, size_t n)
-{
-        size_t bit = seen_bit(head, n);
-
-        return (unsigned)(seen[bit / 64] >> (bit % 64)) & 1u;
-}
-
-/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0 and
- * whose head is @p head, once the filter let it through. */
-static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, uint32_t head,
+/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0,
+ * once its filter bit @p bit let it through. */
+static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, size_t bit,
                    struct nw_cues *out)
 {
-        size_t h = group_slot(head);
-        uint64_t w1;
+        const unsigned short *list = &slot_list[slot_at[bit] - 1];
+        uint64_t w1 = n > 8 ? load8(s, p + 8, b) | LOWER8 : 0;
         uint32_t sure = 0, maybe = 0;
-        const struct packed_cue *r, *end;
 
-        while (groups[h].head != head) {
-                if (groups[h].head == 0) {
-                        return;
-                }
-                h = (h + 1) & ((1u << GROUP_BITS) - 1);
-        }
-        w1 = n > 8 ? load8(s, p + 8, b) | LOWER8 : 0;
-        r = packed + groups[h].first;
-        end = r + groups[h].n;
-        /* no branch per row: a group holds a few rows, and which of them match is
+        /* no branch per row: a slot lists a row or two, and which of them match is
          * anybody's guess */
-        for (; r < end; r++) {
+        for (size_t i = 1; i <= list[0]; i++) {
+                const struct packed_cue *r = &packed[list[i]];
                 /* a key matches the whole word, or starts it when it is a prefix key; the
                  * or-ed case bit changes no digit and no byte >= 0x80 into a letter */
                 uint32_t fits = (uint32_t)(r->len == n) | ((uint32_t)r->prefix & (r->len < n));
@@ -576,6 +573,10 @@ static inline uint64_t block_map(const char *s, size_t base, size_t b)
         if (b - base >= 64) {
                 return word_map(s + base);
         }
+        if (b >= 64) {
+                /* the 64 bytes that end at b, shifted down to the block */
+                return word_map(s + b - 64) >> (64 - (b - base));
+        }
         /* the last bytes, zero-padded: a zero byte is no word byte */
         memset(tail, 0, sizeof(tail));
         memcpy(tail, s + base, b - base);
@@ -586,7 +587,7 @@ static inline uint64_t block_map(const char *s, size_t base, size_t b)
 struct candidate {
         size_t p, n;
         uint64_t w0;            /* its first eight bytes, lower-cased */
-        uint32_t head;
+        size_t bit;             /* its filter bit */
 };
 
 /* Each block is read in two passes: the first measures every word that starts in it, keeps
@@ -623,7 +624,7 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
                         uint64_t w = load8(s, p, b);
                         unsigned up = (unsigned)(w & 0xff) - 'A' < 26;
                         unsigned c = (unsigned)((w | 0x20) & 0xff) - 'a';
-                        uint32_t head;
+                        size_t bit;
                         starts &= starts - 1;
                         if (rest) {
                                 n = (size_t)__builtin_ctzll(rest);
@@ -642,17 +643,17 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
                         *slot = p;
                         nc += up;
                         w |= LOWER8;
-                        head = head_of(w, n);
+                        bit = seen_bit(head_of(w, n), n);
                         cand[k].p = p;
                         cand[k].n = n;
                         cand[k].w0 = w;
-                        cand[k].head = head;
+                        cand[k].bit = bit;
                         /* keys are letters, so a word that starts with a digit or a
                          * multi-byte character matches nothing */
-                        k += (c < 26) & (n >= 2) & seen_has(head, n);
+                        k += (c < 26) & (n >= 2) & (unsigned)(seen[bit / 64] >> (bit % 64)) & 1u;
                 }
                 for (size_t i = 0; i < k; i++) {
-                        lookup(s, cand[i].p, cand[i].n, b, cand[i].w0, cand[i].head, out);
+                        lookup(s, cand[i].p, cand[i].n, b, cand[i].w0, cand[i].bit, out);
                 }
         }
         *n_caps = nc;

@@ -15,14 +15,6 @@ const unsigned char nw_scan_class[256] = {
         1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
-{
-        while (pos < len && s[pos] == ' ') {
-                pos++;
-        }
-        return pos;
-}
-
 #define lower nw_scan_lower
 
 size_t nw_scan_word_at_rest(const char *s, size_t len, size_t pos, const char *word)

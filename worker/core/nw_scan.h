@@ -81,7 +81,13 @@ static inline unsigned nw_scan_letters(uint64_t x)
         return (unsigned)((m * 0x0002040810204081ull) >> 56);
 }
 /** @returns the first position at or after @p pos that is not a space. */
-size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos);
+static inline size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
+{
+        while (pos < len && s[pos] == ' ') {
+                pos++;
+        }
+        return pos;
+}
 /** @returns the end of the word (letters, digits, '-', '\'') starting at @p pos.
  *  Inline: the extractors ask it for nearly every word they step over. */
 static inline size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
