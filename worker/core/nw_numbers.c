@@ -4,10 +4,25 @@
 #include "nw_numbers.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nw_scan.h"
+
+/* The indexes below are built once, by numbers_build(), on first use. The flag spares the
+ * many small calls (a number word is asked for nearly every word of some sentences) a call
+ * into pthread_once each. */
+static pthread_once_t numbers_once = PTHREAD_ONCE_INIT;
+static atomic_int numbers_ready;       /* set, with release, when the indexes are built */
+static void numbers_build(void);
+
+static inline void numbers_init(void)
+{
+        if (!atomic_load_explicit(&numbers_ready, memory_order_acquire)) {
+                pthread_once(&numbers_once, numbers_build);
+        }
+}
 
 struct word_val {
         const char *w;
@@ -74,7 +89,6 @@ _Static_assert(sizeof(units) / sizeof(units[0]) <= INDEXED_ROWS &&
                "struct word_index is too small");
 
 static struct word_index units_ix, ordinals_ix, scales_ix, attached_ix, ordinal_suffixes_ix;
-static pthread_once_t word_index_once = PTHREAD_ONCE_INIT;
 
 static void index_words(const struct word_val *t, struct word_index *ix)
 {
@@ -115,7 +129,7 @@ static const struct word_val *lookup(const struct word_val *t, const struct word
         if (c0 >= 26) {
                 return NULL;
         }
-        pthread_once(&word_index_once, word_index_build);
+        numbers_init();
         for (unsigned r = ix->head[c0]; r; r = ix->next[r - 1]) {
                 const char *w = t[r - 1].w;
                 size_t k = 1;
@@ -177,7 +191,6 @@ static unsigned char number_slot[NUMBER_SLOTS];
  * 'a' + k, bit 26 when a row is the one letter c. Most words that pass the first letter ("the",
  * "to", "and") fail on the second, before any hashing. */
 static uint32_t number_second[26];
-static pthread_once_t number_keys_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(N_NUMBER_STARTS < NUMBER_SLOTS / 2 && N_NUMBER_STARTS < 255,
                "number_slot[] is too small");
@@ -218,7 +231,7 @@ int nw_num_word_start_rest(const char *s, size_t len, size_t pos)
         uint64_t w0, w1;
         unsigned run, c0, c1 = 26;
 
-        pthread_once(&number_keys_once, number_keys_build);
+        numbers_init();
         c0 = ((unsigned char)s[pos] | 0x20u) - 'a';
         if (pos + 1 < len && nw_scan_alpha((unsigned char)s[pos + 1])) {
                 c1 = ((unsigned char)s[pos + 1] | 0x20u) - 'a';
@@ -601,7 +614,6 @@ _Static_assert(sizeof(qual_before) / sizeof(qual_before[0]) <= QUAL_ROWS,
                "struct qual_index is too small");
 
 static struct qual_index qual_ix;
-static pthread_once_t qual_index_once = PTHREAD_ONCE_INIT;
 
 static void qual_index_build(void)
 {
@@ -633,7 +645,7 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         /* every phrase ends in a letter or a dot: compare that byte before the whole phrase */
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
-        pthread_once(&qual_index_once, qual_index_build);
+        numbers_init();
         for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
                 const struct qual_phrase *q = &qual_before[r - 1];
                 size_t k = 0;
@@ -745,7 +757,6 @@ _Static_assert(sizeof(prefixes) / sizeof(prefixes[0]) <= SIGN_ROWS &&
                "struct sign_index is too small");
 
 static struct sign_index prefixes_ix, suffixes_ix;
-static pthread_once_t sign_index_once = PTHREAD_ONCE_INIT;
 
 static void index_signs(const struct cur_sign *t, struct sign_index *ix)
 {
@@ -858,7 +869,7 @@ int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_mo
         }
         /* a sign or code before the number (none starts with a digit; all are case-sensitive,
          * so the first byte decides which rows to try) */
-        pthread_once(&sign_index_once, sign_index_build);
+        numbers_init();
         first = nw_scan_digit((unsigned char)s[pos]) ? 0 : prefixes_ix.head[(unsigned char)s[pos]];
         for (unsigned r = first; r; r = prefixes_ix.next[r - 1]) {
                 const struct cur_sign *c = &prefixes[r - 1];
@@ -1207,4 +1218,13 @@ void nw_money_ctx_init(struct nw_money_ctx *ctx, const char *s, size_t len)
                         memcpy(ctx->dollar, c.local[best], 4);
                 }
         }
+}
+
+static void numbers_build(void)
+{
+        word_index_build();
+        number_keys_build();
+        qual_index_build();
+        sign_index_build();
+        atomic_store_explicit(&numbers_ready, 1, memory_order_release);
 }
