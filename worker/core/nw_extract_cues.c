@@ -371,28 +371,6 @@ static inline uint64_t le64(const char *p)
         return x;
 }
 
-/* Eight bytes of s[i, b) from @p i, little endian, zero past @p b: a zero byte is no word
- * byte, so the end of the span reads as a word boundary. Only s[0, b) is read: the last
- * bytes of a span come from the eight that end at @p b, shifted down. */
-static inline uint64_t load8(const char *s, size_t i, size_t b)
-{
-        uint64_t x = 0;
-
-        if (i >= b) {
-                return 0;
-        }
-        if (b - i >= 8) {
-                return le64(s + i);
-        }
-        if (b >= 8) {
-                return le64(s + b - 8) >> (8 * (8 - (b - i)));
-        }
-        for (size_t k = 0; k < b - i; k++) {
-                x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-        }
-        return x;
-}
-
 /* One bit per byte of @p x, set for a word byte (nw_scan_wordc): ASCII letters and digits
  * and bytes >= 0x80. Each byte is tested on its own low seven bits (no carry crosses a
  * byte), then the eight high bits are gathered into one byte by a multiply. */
@@ -499,7 +477,7 @@ static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, siz
                    struct nw_cues *out)
 {
         const unsigned short *list = &slot_list[slot_at[bit] - 1];
-        uint64_t w1 = n > 8 ? load8(s, p + 8, b) | LOWER8 : 0;
+        uint64_t w1 = n > 8 ? nw_scan_load8(s, p + 8, b) | LOWER8 : 0;
         uint32_t sure = 0, maybe = 0;
 
         /* no branch per row: a slot lists a row or two, and which of them match is
@@ -621,7 +599,7 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
                         size_t p = base + z, n, *slot;
                         /* the non-word bytes from p on, over this block and the next */
                         uint64_t rest = (~map >> z) | ((~next << (63 - z)) << 1);
-                        uint64_t w = load8(s, p, b);
+                        uint64_t w = nw_scan_load8(s, p, b);
                         unsigned up = (unsigned)(w & 0xff) - 'A' < 26;
                         unsigned c = (unsigned)((w | 0x20) & 0xff) - 'a';
                         size_t bit;
