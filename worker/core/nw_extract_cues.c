@@ -318,8 +318,6 @@ static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
  * eight bytes at a time, with the rows listed for its filter slot. Keys are at most 16 bytes
  * (nw_cues_table_ok). */
 #define LOWER8 0x2020202020202020ull    /* or-ed into a word: ASCII letters to lower case */
-#define HIGH8 0x8080808080808080ull
-#define ONES8 0x0101010101010101ull
 
 struct packed_cue {
         uint64_t k[2];          /* the key's bytes, little endian, zero past its length */
@@ -371,19 +369,6 @@ static inline uint64_t le64(const char *p)
         return x;
 }
 
-/* One bit per byte of @p x, set for a word byte (nw_scan_wordc): ASCII letters and digits
- * and bytes >= 0x80. Each byte is tested on its own low seven bits (no carry crosses a
- * byte), then the eight high bits are gathered into one byte by a multiply. */
-static inline unsigned word_bits(uint64_t x)
-{
-        uint64_t x7 = x & ~HIGH8, y = x7 | LOWER8;
-        uint64_t letter = (y + ONES8 * (0x80 - 'a')) & ~(y + ONES8 * (0x7f - 'z'));
-        uint64_t digit = (x7 + ONES8 * (0x80 - '0')) & ~(x7 + ONES8 * (0x7f - '9'));
-        uint64_t m = (letter | digit | x) & HIGH8;
-
-        return (unsigned)((m * 0x0002040810204081ull) >> 56);
-}
-
 /* The map of the word bytes of p[0, 64): bit k set when p[k] is a word byte. */
 static inline uint64_t word_map(const char *p)
 {
@@ -407,7 +392,7 @@ static inline uint64_t word_map(const char *p)
         }
 #else
         for (unsigned k = 0; k < 8; k++) {
-                map |= (uint64_t)word_bits(le64(p + 8 * k)) << (8 * k);
+                map |= (uint64_t)nw_scan_words(le64(p + 8 * k)) << (8 * k);
         }
 #endif
         return map;
