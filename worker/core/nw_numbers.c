@@ -165,7 +165,7 @@ static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *ou
  * million) and "dozen". Most words of a text are none of these, and this one lookup spares
  * them the table walks of parse_words(); it is asked for every word of a sentence with
  * figures, so the words are found by a hash of the word (number_slot) instead of a walk.
- * NW_NUM_FIRST_LETTERS (nw_numbers.h) must name every first letter used here. */
+ * nw_num_second[] below must name the first two letters of every row. */
 static const struct {
         const char *w;
         unsigned char n;        /* strlen(w) */
@@ -190,10 +190,19 @@ static const struct {
  * row + 1, or 0 for an empty slot. Built once. */
 static uint64_t number_keys[N_NUMBER_STARTS][2];
 static unsigned char number_slot[NUMBER_SLOTS];
-/* number_second[c - 'a']: bit k set when a row starts with the letter c and then the letter
- * 'a' + k, bit 26 when a row is the one letter c. Most words that pass the first letter ("the",
- * "to", "and") fail on the second, before any hashing. */
-static uint32_t number_second[26];
+#define L(c) (1u << ((c) - 'a'))
+const uint32_t nw_num_second[26] = {
+        ['a' - 'a'] = 1u << 26,                         /* a */
+        ['d' - 'a'] = L('o'),                           /* dozen */
+        ['e' - 'a'] = L('i') | L('l'),                  /* eight..., eleven... */
+        ['f' - 'a'] = L('i') | L('o'),                  /* fifteen..., forty, four... */
+        ['n' - 'a'] = L('i'),                           /* nine... */
+        ['o' - 'a'] = L('n'),                           /* one */
+        ['s' - 'a'] = L('e') | L('i'),                  /* second, seven..., six... */
+        ['t' - 'a'] = L('e') | L('h') | L('w'),         /* ten..., third..., twelve... */
+        ['z' - 'a'] = L('e'),                           /* zero */
+};
+#undef L
 
 _Static_assert(N_NUMBER_STARTS < NUMBER_SLOTS / 2 && N_NUMBER_STARTS < 255,
                "number_slot[] is too small");
@@ -212,8 +221,6 @@ static void number_keys_build(void)
                         number_keys[r][k / 8] |= (uint64_t)(unsigned char)number_starts[r].w[k]
                                                  << (8 * (k % 8));
                 }
-                number_second[number_starts[r].w[0] - 'a'] |=
-                        number_starts[r].n > 1 ? 1u << (number_starts[r].w[1] - 'a') : 1u << 26;
                 h = number_hash(number_keys[r][0], number_keys[r][1], number_starts[r].n);
                 while (number_slot[h] != 0) {
                         h = (h + 1) & (NUMBER_SLOTS - 1);
@@ -232,16 +239,9 @@ int nw_num_word_start_rest(const char *s, size_t len, size_t pos)
 {
         size_t n, h;
         uint64_t w0, w1;
-        unsigned run, c0, c1 = 26;
+        unsigned run;
 
         numbers_init();
-        c0 = ((unsigned char)s[pos] | 0x20u) - 'a';
-        if (pos + 1 < len && nw_scan_alpha((unsigned char)s[pos + 1])) {
-                c1 = ((unsigned char)s[pos + 1] | 0x20u) - 'a';
-        }
-        if (c0 >= 26 || !((number_second[c0] >> c1) & 1u)) {
-                return 0;
-        }
         /* the letters from pos, sixteen bytes at once: a word longer than any row is none
          * of them */
         w0 = nw_scan_load8(s, pos, len);
