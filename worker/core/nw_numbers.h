@@ -1,7 +1,8 @@
 /* nw_numbers.h -- numbers, qualifiers and money as written in news text, turned into plain
  * values and ISO 4217 codes: "6.15 billion yuan" -> 6150000000 CNY, "Rs 1.10 lakh crore" ->
  * 1100000000000 INR, "over 200" -> 200 more_than, "thirty-seven" -> 37.
- * Pure functions over (text, length, position); no allocation, no state, tables are const. */
+ * Pure functions over (text, length, position); no allocation; tables are const or indexes
+ * built once from them (pthread_once), never changed after. */
 #ifndef NW_CORE_NUMBERS_H
 #define NW_CORE_NUMBERS_H
 
