@@ -147,9 +147,18 @@ static const struct {
         {"sep", 9},      {"oct", 10},     {"nov", 11},      {"dec", 12},     {NULL, 0},
 };
 
+/* Bit c - 'A' is set for the capital c that starts some month or weekday name: most capitals
+ * are neither, and go without a walk over the names. */
+#define LETTER(c) (1u << ((c) - 'A'))
+#define MONTH_INITIALS                                                                      \
+        (LETTER('J') | LETTER('F') | LETTER('M') | LETTER('A') | LETTER('S') | LETTER('O') | \
+         LETTER('N') | LETTER('D'))
+#define WEEKDAY_INITIALS (LETTER('M') | LETTER('T') | LETTER('W') | LETTER('F') | LETTER('S'))
+
 int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
 {
-        if (!nw_scan_upper(s, len, pos) || !nw_scan_at_word_start(s, pos)) {
+        if (!nw_scan_upper(s, len, pos) || !((MONTH_INITIALS >> (s[pos] - 'A')) & 1u) ||
+            !nw_scan_at_word_start(s, pos)) {
                 return 0;
         }
         for (size_t i = 0; months[i].w; i++) {
@@ -170,7 +179,8 @@ int nw_weekday_at(const char *s, size_t len, size_t pos, size_t *end)
         static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday",
                                            "friday", "saturday", "sunday"};
 
-        if (!nw_scan_at_word_start(s, pos) || !nw_scan_upper(s, len, pos)) {
+        if (!nw_scan_at_word_start(s, pos) || !nw_scan_upper(s, len, pos) ||
+            !((WEEKDAY_INITIALS >> (s[pos] - 'A')) & 1u)) {
                 return -1;
         }
         for (int i = 0; i < 7; i++) {
@@ -454,18 +464,22 @@ int nw_date_find_dateline(const char *body, size_t len, const struct nw_date *pu
         size_t para = 0;
 
         while (para < limit) {
-                size_t pend = para;
+                const char *nl = memchr(body + para, '\n', len - para);
+                size_t pend = nl ? (size_t)(nl - body) : len;
                 size_t scan_to;
 
-                while (pend < len && body[pend] != '\n') {
-                        pend++;
-                }
                 scan_to = pend < para + 160 ? pend : para + 160;
-                /* "PLACE, Month Day" within the paragraph's first words */
+                /* "PLACE, Month Day" within the paragraph's first words: memchr goes from
+                 * comma to comma */
                 for (size_t i = para; i < scan_to; i++) {
+                        const char *comma = memchr(body + i, ',', scan_to - i);
                         size_t e, e2;
                         int m, d, y;
-                        if (body[i] != ',' || i + 2 >= len || body[i + 1] != ' ') {
+                        if (!comma) {
+                                break;
+                        }
+                        i = (size_t)(comma - body);
+                        if (i + 2 >= len || body[i + 1] != ' ') {
                                 continue;
                         }
                         if (!(m = nw_month_at(body, len, i + 2, &e))) {

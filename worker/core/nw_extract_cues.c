@@ -1,11 +1,13 @@
 /* nw_extract_cues.c -- one-pass cue-word lookup for the extractor (see nw_extract_cues.h).
- * The table is sorted by key so that a word is compared only with the keys that share its
- * first two letters and sort at or before it: a key that is a prefix of the word, or the word
- * itself, never sorts after it. */
+ * A word is looked up by a filter on its first three bytes and its length, and then compared,
+ * eight bytes at a time, with the few keys listed for its filter slot (see index_build). */
 #include "nw_extract_cues.h"
 
 #include <pthread.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_scan.h"
 
@@ -310,166 +312,207 @@ static const struct cue cues[] = {
 
 static const size_t n_cues = sizeof(cues) / sizeof(cues[0]);
 
-/* pair_start[(c0 - 'a') * 26 + (c1 - 'a')] is the first row whose key starts with the two
- * letters c0 c1 or sorts after them; pair_start[26 * 26] == n_cues. A word is compared only
- * with the few keys that share its first two letters (every key has at least two).
- * Checked against the table by nw_cues_table_ok. */
-static const unsigned short pair_start[26 * 26 + 1] = {
-        /* a */ 0, 0, 0, 3, 4, 4, 4, 6, 6, 6, 6, 6, 7, 8, 9, 9, 10, 10, 10, 12, 17, 18, 19, 19,
-                19, 19,
-        /* b */ 19, 20, 20, 20, 20, 20, 20, 20, 20, 22, 22, 22, 23, 23, 24, 25, 25, 25, 25, 25,
-                25, 27, 27, 27, 27, 27,
-        /* c */ 27, 29, 29, 29, 29, 31, 32, 32, 41, 41, 41, 41, 41, 41, 41, 62, 62, 62, 64, 64,
-                65, 67, 67, 67, 67, 67,
-        /* d */ 67, 69, 69, 69, 69, 76, 76, 76, 76, 78, 78, 78, 78, 78, 78, 79, 79, 79, 81, 81,
-                81, 81, 81, 81, 81, 81,
-        /* e */ 81, 82, 82, 83, 85, 85, 85, 85, 85, 89, 89, 89, 91, 91, 92, 92, 92, 92, 92, 92,
-                92, 92, 92, 92, 98, 98,
-        /* f */ 98, 101, 101, 101, 101, 103, 103, 103, 103, 112, 112, 112, 112, 112, 112, 120,
-                120, 120, 120, 120, 120, 125, 125, 125, 125, 125,
-        /* g */ 125, 126, 126, 126, 127, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128, 130,
-                130, 130, 133, 133, 133, 133, 134, 134, 134, 134,
-        /* h */ 134, 134, 134, 134, 134, 135, 135, 135, 135, 135, 135, 135, 135, 135, 135, 137,
-                137, 137, 137, 137, 137, 138, 138, 138, 138, 138,
-        /* i */ 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 138, 139, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* j */ 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* k */ 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-                149, 149, 149, 149, 149, 149, 149, 149, 149, 149,
-        /* l */ 149, 153, 153, 153, 153, 154, 154, 154, 154, 155, 155, 155, 156, 156, 156, 157,
-                157, 157, 157, 157, 158, 158, 158, 158, 158, 158,
-        /* m */ 158, 162, 162, 162, 163, 167, 167, 167, 167, 171, 171, 171, 172, 172, 172, 174,
-                174, 174, 174, 174, 174, 174, 174, 174, 174, 174,
-        /* n */ 174, 174, 174, 174, 174, 174, 174, 174, 174, 178, 178, 178, 178, 178, 178, 178,
-                178, 178, 178, 178, 178, 178, 178, 178, 178, 178,
-        /* o */ 178, 178, 178, 178, 178, 178, 182, 182, 182, 182, 182, 182, 182, 182, 183, 183,
-                183, 183, 185, 185, 185, 186, 187, 188, 188, 188,
-        /* p */ 188, 194, 194, 194, 194, 195, 195, 195, 195, 195, 195, 195, 198, 198, 198, 198,
-                198, 198, 207, 207, 207, 209, 209, 209, 209, 209,
-        /* q */ 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209, 209,
-                209, 209, 209, 209, 209, 209, 209, 209, 209, 209,
-        /* r */ 209, 211, 211, 211, 211, 214, 214, 214, 214, 214, 214, 214, 214, 214, 214, 215,
-                215, 215, 215, 215, 215, 215, 215, 215, 215, 215,
-        /* s */ 215, 217, 217, 217, 217, 227, 227, 227, 229, 237, 237, 237, 237, 237, 237, 239,
-                244, 244, 244, 244, 245, 248, 248, 248, 248, 249,
-        /* t */ 249, 252, 252, 252, 252, 254, 254, 254, 263, 263, 263, 263, 263, 263, 264, 265,
-                265, 265, 268, 268, 268, 269, 269, 274, 274, 274,
-        /* u */ 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 274, 275, 275,
-                275, 275, 275, 275, 275, 275, 275, 275, 275, 275,
-        /* v */ 275, 278, 278, 278, 278, 279, 279, 279, 279, 280, 280, 280, 280, 280, 280, 280,
-                280, 280, 280, 280, 280, 280, 280, 280, 280, 280,
-        /* w */ 280, 280, 280, 280, 280, 282, 282, 282, 282, 282, 282, 282, 282, 282, 282, 283,
-                283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-        /* x */ 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-                283, 283, 283, 283, 283, 283, 283, 283, 283, 283,
-        /* y */ 283, 283, 283, 283, 283, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284, 284,
-                284, 284, 284, 284, 284, 284, 284, 284, 284, 284,
-        /* z */ 284, 284, 284, 284, 284, 285, 285, 285, 285, 285, 285, 285, 285, 285, 285, 285,
-                285, 285, 285, 285, 285, 285, 285, 285, 285, 285,
-        285,
+/* The lookup, built once from the table: the rows packed for word-at-a-time compares, and a
+ * filter on a word's head (its first three bytes, or both bytes of a two-letter word) and
+ * length. A word costs one bit test, which most words fail; a word that passes is compared,
+ * eight bytes at a time, with the rows listed for its filter slot. Keys are at most 16 bytes
+ * (nw_cues_table_ok). */
+#define LOWER8 0x2020202020202020ull    /* or-ed into a word: ASCII letters to lower case */
+
+struct packed_cue {
+        uint64_t k[2];          /* the key's bytes, little endian, zero past its length */
+        uint64_t m[2];          /* 0xff for each byte of the key */
+        uint32_t sure, maybe;
+        unsigned char len, prefix;
 };
+
+#define SEEN_BITS 14
+#define SEEN_LEN 15             /* words this long or longer share one length in seen[] */
+/* room in slot_list[] for the worst case, a count and a row for every slot of every row
+ * (the table needs about 1600) */
+#define LIST_MAX (2 * (sizeof(cues) / sizeof(cues[0])) * SEEN_LEN)
+
+static struct packed_cue packed[sizeof(cues) / sizeof(cues[0])];
+/* The filter on (head, length): the bit of a word's head and length is set when a key with
+ * that head can match a word of that length (a prefix key any length from its own). Most
+ * words that share a key's head have another length ("the", "theme"), and most words go
+ * with one bit test. */
+static uint64_t seen[(1u << SEEN_BITS) / 64];
+/* The rows behind each set bit: slot_list[slot_at[bit] - 1] is their count, the row numbers
+ * follow. Two heads whose bits collide share a list, which is safe: every row is compared
+ * with the whole word. */
+static unsigned short slot_at[1u << SEEN_BITS];
+static unsigned short slot_list[LIST_MAX];
+_Static_assert(LIST_MAX < 65535, "slot_at[] keeps places in slot_list[] as unsigned short");
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static size_t seen_bit(uint32_t head, size_t n)
+{
+        uint64_t k = head | (uint64_t)(n < SEEN_LEN ? n : SEEN_LEN) << 24;
+        return (size_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - SEEN_BITS));
+}
+
+/* The head of a key or word of @p n bytes whose first eight are @p w (little endian). */
+static uint32_t head_of(uint64_t w, size_t n)
+{
+        return (uint32_t)(w & (n >= 3 ? 0xffffffu : 0xffffu));
+}
+
+static inline uint64_t le64(const char *p)
+{
+        uint64_t x;
+
+        memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        return x;
+}
+
+/* The map of the word bytes of p[0, 64): bit k set when p[k] is a word byte. */
+static inline uint64_t word_map(const char *p)
+{
+        uint64_t map = 0;
+
+#if defined(__SSE2__)
+        /* sixteen bytes a step: letters and digits by signed compares after an offset that
+         * moves their range to the bottom of the signed bytes; bytes >= 0x80 by their own
+         * high bit */
+        const __m128i case_bit = _mm_set1_epi8(0x20);
+        const __m128i to_a = _mm_set1_epi8((char)(0x80 - 'a')), below_a = _mm_set1_epi8(-128 + 26);
+        const __m128i to_0 = _mm_set1_epi8((char)(0x80 - '0')), below_0 = _mm_set1_epi8(-128 + 10);
+
+        for (unsigned k = 0; k < 4; k++) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
+                __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), to_a),
+                                                below_a);
+                __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, to_0), below_0);
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), v));
+                map |= (uint64_t)m << (16 * k);
+        }
+#else
+        for (unsigned k = 0; k < 8; k++) {
+                map |= (uint64_t)nw_scan_words(le64(p + 8 * k)) << (8 * k);
+        }
+#endif
+        return map;
+}
+
+/* The filter slots of row @p r, each once, into @p out (at most SEEN_LEN of them).
+ * @returns their count. */
+static size_t row_slots(size_t r, size_t *out)
+{
+        const struct packed_cue *p = &packed[r];
+        size_t k = 0;
+
+        for (size_t n = p->len; n <= (p->prefix ? SEEN_LEN : p->len); n++) {
+                size_t bit = seen_bit(head_of(p->k[0], p->len), n), i = 0;
+                while (i < k && out[i] != bit) {
+                        i++;
+                }
+                if (i == k) {
+                        out[k++] = bit;
+                }
+        }
+        return k;
+}
+
+static void index_build(void)
+{
+        size_t slots[SEEN_LEN + 1], used = 0;
+
+        for (size_t r = 0; r < n_cues; r++) {
+                const struct cue *c = &cues[r];
+                struct packed_cue *p = &packed[r];
+                for (size_t k = 0; k < c->len && k < 16; k++) {
+                        p->k[k / 8] |= (uint64_t)(unsigned char)c->key[k] << (8 * (k % 8));
+                        p->m[k / 8] |= (uint64_t)0xff << (8 * (k % 8));
+                }
+                p->sure = c->sure;
+                p->maybe = c->maybe;
+                p->len = c->len;
+                p->prefix = c->prefix;
+        }
+        /* count the rows of each slot in slot_at[], then turn the counts into places */
+        for (size_t r = 0; r < n_cues; r++) {
+                for (size_t k = row_slots(r, slots), i = 0; i < k; i++) {
+                        seen[slots[i] / 64] |= (uint64_t)1 << (slots[i] % 64);
+                        slot_at[slots[i]]++;
+                }
+        }
+        for (size_t h = 0; h < (1u << SEEN_BITS); h++) {
+                size_t count = slot_at[h];
+                if (count == 0) {
+                        continue;
+                }
+                slot_at[h] = (unsigned short)(used + 1);
+                used += 1 + count;
+        }
+        for (size_t r = 0; r < n_cues; r++) {
+                for (size_t k = row_slots(r, slots), i = 0; i < k; i++) {
+                        unsigned short *list = &slot_list[slot_at[slots[i]] - 1];
+                        list[1 + list[0]++] = (unsigned short)r;
+                }
+        }
+}
+
+/* Look up the word s[p, p + n) (n >= 2) whose first eight bytes, lower-cased, are @p w0,
+ * once its filter bit @p bit let it through. */
+static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, size_t bit,
+                   struct nw_cues *out)
+{
+        const unsigned short *list = &slot_list[slot_at[bit] - 1];
+        uint64_t w1 = n > 8 ? nw_scan_load8(s, p + 8, b) | LOWER8 : 0;
+        uint32_t sure = 0, maybe = 0;
+
+        /* no branch per row: a slot lists a row or two, and which of them match is
+         * anybody's guess */
+        for (size_t i = 1; i <= list[0]; i++) {
+                const struct packed_cue *r = &packed[list[i]];
+                /* a key matches the whole word, or starts it when it is a prefix key; the
+                 * or-ed case bit changes no digit and no byte >= 0x80 into a letter */
+                uint32_t fits = (uint32_t)(r->len == n) | ((uint32_t)r->prefix & (r->len < n));
+                uint64_t diff = ((w0 ^ r->k[0]) & r->m[0]) | ((w1 ^ r->k[1]) & r->m[1]);
+                uint32_t hit = 0u - (fits & (uint32_t)(diff == 0));
+                sure |= r->sure & hit;
+                maybe |= r->maybe & hit;
+        }
+        out->sure |= sure;
+        out->maybe |= maybe;
+}
 
 int nw_cues_table_ok(void)
 {
+        struct nw_cues c;
+
         for (size_t i = 1; i < n_cues; i++) {
-                int c = strcmp(cues[i - 1].key, cues[i].key);
-                if (c > 0 || (c == 0 && cues[i - 1].prefix >= cues[i].prefix)) {
-                        return 0;
-                }
-                if (strlen(cues[i].key) != cues[i].len) {
+                int d = strcmp(cues[i - 1].key, cues[i].key);
+                if (d > 0 || (d == 0 && cues[i - 1].prefix >= cues[i].prefix)) {
                         return 0;
                 }
         }
         for (size_t i = 0; i < n_cues; i++) {
-                /* lookup() skips words whose first three letters start no key, which needs
-                 * keys of letters only and no two-letter prefix key */
+                /* the packed compare needs keys of 2..16 lower-case letters, the head of a
+                 * prefix key three of them */
+                if (strlen(cues[i].key) != cues[i].len || cues[i].len < 2 || cues[i].len > 16 ||
+                    (cues[i].prefix && cues[i].len < 3)) {
+                        return 0;
+                }
                 for (const char *k = cues[i].key; *k; k++) {
                         if (*k < 'a' || *k > 'z') {
                                 return 0;
                         }
                 }
-                if (cues[i].len < 3 && cues[i].prefix) {
-                        return 0;
-                }
         }
-        for (size_t p = 0; p <= 26 * 26; p++) {
-                /* the rows before pair_start[p] are exactly those whose two letters sort
-                 * before pair p */
-                size_t before = 0;
-                for (size_t i = 0; i < n_cues; i++) {
-                        const char *k = cues[i].key;
-                        if (k[0] < 'a' || k[0] > 'z' || k[1] < 'a' || k[1] > 'z') {
-                                return 0;
-                        }
-                        before += (size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a') < p;
-                }
-                if (pair_start[p] != before) {
+        /* every key, scanned as a sentence of its own, finds at least its own row */
+        for (size_t i = 0; i < n_cues; i++) {
+                nw_cues_scan(cues[i].key, 0, cues[i].len, &c);
+                if ((c.sure & cues[i].sure) != cues[i].sure ||
+                    (c.maybe & cues[i].maybe) != cues[i].maybe) {
                         return 0;
                 }
         }
         return 1;
-}
-
-/* Bit (c0 * 26 + c1) * 26 + c2 is set when a key of three or more letters starts with the
- * letters c0 c1 c2. Built once from the table: most words of a sentence share their first two
- * letters with some key but their first three with none, and are done after one bit test. */
-static uint64_t triples[(26 * 26 * 26 + 63) / 64];
-static pthread_once_t triples_once = PTHREAD_ONCE_INIT;
-
-static void triples_build(void)
-{
-        for (size_t i = 0; i < n_cues; i++) {
-                const char *k = cues[i].key;
-                if (cues[i].len >= 3 && k[0] >= 'a' && k[0] <= 'z' && k[1] >= 'a' &&
-                    k[1] <= 'z' && k[2] >= 'a' && k[2] <= 'z') {
-                        size_t t = ((size_t)(k[0] - 'a') * 26 + (size_t)(k[1] - 'a')) * 26 +
-                                   (size_t)(k[2] - 'a');
-                        triples[t / 64] |= (uint64_t)1 << (t % 64);
-                }
-        }
-}
-
-/* Look up the word s[0..n), compared lower-cased in place (no copy: every word of every
- * sentence comes through here). */
-static void lookup(const char *w, size_t n, struct nw_cues *out)
-{
-        size_t p, end;
-        unsigned char c1;
-
-        /* a one-letter word or a second byte that is no letter matches no key */
-        if (n < 2) {
-                return;
-        }
-        c1 = nw_scan_lower((unsigned char)w[1]);
-        if (c1 < 'a' || c1 > 'z') {
-                return;
-        }
-        p = (size_t)(nw_scan_lower((unsigned char)w[0]) - 'a') * 26 + (size_t)(c1 - 'a');
-        if (n >= 3) {
-                /* no two-letter key is a prefix key, so only keys of three letters or more
-                 * can match here, and they all have a letter third */
-                unsigned char c2 = nw_scan_lower((unsigned char)w[2]);
-                size_t t = p * 26 + (size_t)(c2 - 'a');
-                if (c2 < 'a' || c2 > 'z' || !((triples[t / 64] >> (t % 64)) & 1u)) {
-                        return;
-                }
-        }
-        end = pair_start[p + 1];
-        for (size_t i = pair_start[p]; i < end; i++) {
-                const struct cue *c = &cues[i];
-                size_t k = c->len < n ? c->len : n, j = 2;
-                while (j < k && (unsigned char)c->key[j] == nw_scan_lower((unsigned char)w[j])) {
-                        j++;
-                }
-                if (j < k && (unsigned char)c->key[j] > nw_scan_lower((unsigned char)w[j])) {
-                        break; /* every later key sorts after the word too */
-                }
-                if (j == k && (c->len == n || (c->prefix && c->len < n))) {
-                        out->sure |= c->sure;
-                        out->maybe |= c->maybe;
-                }
-        }
 }
 
 void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
@@ -479,41 +522,102 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
         nw_cues_scan_caps(s, a, b, out, NULL, 0, &n_caps);
 }
 
+/* The span is read in blocks of 64 bytes, each turned into a 64-bit map of its word bytes;
+ * the words' starts and ends are then bit operations on the map instead of a test and a
+ * branch per byte. */
+/* The map of the block s[base, base + 64) of the span s[.., b): zero past @p b. */
+static inline uint64_t block_map(const char *s, size_t base, size_t b)
+{
+        char tail[64];
+
+        if (base >= b) {
+                return 0;
+        }
+        if (b - base >= 64) {
+                return word_map(s + base);
+        }
+        if (b >= 64) {
+                /* the 64 bytes that end at b, shifted down to the block */
+                return word_map(s + b - 64) >> (64 - (b - base));
+        }
+        /* the last bytes, zero-padded: a zero byte is no word byte */
+        memset(tail, 0, sizeof(tail));
+        memcpy(tail, s + base, b - base);
+        return word_map(tail);
+}
+
+/* A word the filter let through, to be looked up. */
+struct candidate {
+        size_t p, n;
+        uint64_t w0;            /* its first eight bytes, lower-cased */
+        size_t bit;             /* its filter bit */
+};
+
+/* Each block is read in two passes: the first measures every word that starts in it, keeps
+ * the capitals and asks the filter, with no branch that depends on the word (whether it
+ * passes is the branch no predictor learns); the second looks up the few words that
+ * passed. */
 void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
                        size_t max_caps, size_t *n_caps)
 {
-        size_t i = a, nc = 0;
+        size_t base, nc = 0, spare;
+        /* 1 when the byte before the block is a word byte: a word cut by the start of the
+         * span is not a word of the span, and one carried over from the block before is
+         * not a new word */
+        uint64_t carry = a > 0 && a < b && nw_scan_wordc((unsigned char)s[a - 1]);
+        uint64_t map = 0, next;
+        /* at most one word starts in every two bytes */
+        struct candidate cand[32];
 
-        pthread_once(&triples_once, triples_build);
+        pthread_once(&index_once, index_build);
         out->sure = out->maybe = 0;
-        /* a word cut by the start of the span is not a word of the span */
-        if (i < b && i > 0 && nw_scan_wordc((unsigned char)s[i - 1])) {
-                while (i < b && nw_scan_wordc((unsigned char)s[i])) {
-                        i++;
-                }
+        if (a < b) {
+                map = block_map(s, a, b);
         }
-        while (i < b) {
-                size_t e = i + 1;
-                unsigned char c = (unsigned char)s[i];
-                if (!nw_scan_wordc(c)) {
-                        i++;
-                        continue;
-                }
-                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                        e++;
-                }
-                /* keys are letters, so a run that starts with a digit or a multi-byte
-                 * character matches nothing */
-                if (nw_scan_alpha(c)) {
-                        if (c >= 'A' && c <= 'Z') {
-                                if (nc < max_caps) {
-                                        caps[nc] = i;
+        for (base = a; base < b; base += 64, map = next) {
+                uint64_t starts = map & ~((map << 1) | carry);
+                size_t k = 0;
+                next = block_map(s, base + 64, b);
+                carry = map >> 63;
+                while (starts) {
+                        unsigned z = (unsigned)__builtin_ctzll(starts);
+                        size_t p = base + z, n, *slot;
+                        /* the non-word bytes from p on, over this block and the next */
+                        uint64_t rest = (~map >> z) | ((~next << (63 - z)) << 1);
+                        uint64_t w = nw_scan_load8(s, p, b);
+                        unsigned up = (unsigned)(w & 0xff) - 'A' < 26;
+                        unsigned c = (unsigned)((w | 0x20) & 0xff) - 'a';
+                        size_t bit;
+                        starts &= starts - 1;
+                        if (rest) {
+                                n = (size_t)__builtin_ctzll(rest);
+                        } else {
+                                /* a word of more than 64 bytes */
+                                size_t e = base + 128;
+                                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
+                                        e++;
                                 }
-                                nc++;
+                                n = e - p;
                         }
-                        lookup(s + i, e - i, out);
+                        /* stored without a branch on the capital (one word in five or so
+                         * has one, in no order a predictor learns): any word's start goes
+                         * to the next free slot, and only a capital keeps it there */
+                        slot = nc < max_caps ? &caps[nc] : &spare;
+                        *slot = p;
+                        nc += up;
+                        w |= LOWER8;
+                        bit = seen_bit(head_of(w, n), n);
+                        cand[k].p = p;
+                        cand[k].n = n;
+                        cand[k].w0 = w;
+                        cand[k].bit = bit;
+                        /* keys are letters, so a word that starts with a digit or a
+                         * multi-byte character matches nothing */
+                        k += (c < 26) & (n >= 2) & (unsigned)(seen[bit / 64] >> (bit % 64)) & 1u;
                 }
-                i = e;
+                for (size_t i = 0; i < k; i++) {
+                        lookup(s, cand[i].p, cand[i].n, b, cand[i].w0, cand[i].bit, out);
+                }
         }
         *n_caps = nc;
 }

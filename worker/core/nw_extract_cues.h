@@ -39,6 +39,7 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out);
 /** @brief nw_cues_scan(), which also lists the words of the span that start with an upper-case
  *  ASCII letter: their starts go to @p caps in order, up to @p max_caps of them, and *n_caps
  *  is their count, which may be over @p max_caps (only the first ones are stored then).
+ *  Slots of @p caps past the stored ones may be written too (their contents mean nothing).
  *  @p caps may be NULL when @p max_caps is 0. */
 void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
                        size_t max_caps, size_t *n_caps);

@@ -1,12 +1,16 @@
 /* nw_numbers.h -- numbers, qualifiers and money as written in news text, turned into plain
  * values and ISO 4217 codes: "6.15 billion yuan" -> 6150000000 CNY, "Rs 1.10 lakh crore" ->
  * 1100000000000 INR, "over 200" -> 200 more_than, "thirty-seven" -> 37.
- * Pure functions over (text, length, position); no allocation, no state, tables are const. */
+ * Pure functions over (text, length, position); no allocation; tables are const or indexes
+ * built once from them (pthread_once), never changed after. */
 #ifndef NW_CORE_NUMBERS_H
 #define NW_CORE_NUMBERS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
 #include "nw_article.h"
+#include "nw_scan.h"
 
 enum {
         NW_NUM_SCALED = 1 << 0,    /* a scale word or suffix was applied (million, crore, bn) */
@@ -33,11 +37,39 @@ struct nw_num {
  *  @returns 1 and fills @p out, or 0 when no number starts at @p pos. */
 int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
 
+/* The first two letters of the words a spelled number starts with, as a table on the first
+ * letter (lower case, minus 'a'): bit k is set when some word goes on with the letter 'a' + k,
+ * bit 26 when some word is that one letter ("a"); 0 when no word starts with the letter. */
+extern const uint32_t nw_num_second[26];
+
+/** @brief nw_num_word_start() once the first two letters at @p pos are known to pass
+ *  nw_num_second (pos < len). */
+int nw_num_word_start_rest(const char *s, size_t len, size_t pos);
+
 /** @brief Whether the letters at @p pos (up to the first non-letter) are a word a spelled
  *  number can start with ("seven", "first", "a", "dozen"). nw_num_parse() reads letters only
  *  when they are, so a 0 here means it finds no number at @p pos; a cheap test that spares
- *  a scanner the full parse on ordinary words. */
-int nw_num_word_start(const char *s, size_t len, size_t pos);
+ *  a scanner the full parse on ordinary words. Inline: most words fail on their first two
+ *  letters ("the" goes on, "to" and "and" stop) and then cost no call. */
+static inline int nw_num_word_start(const char *s, size_t len, size_t pos)
+{
+        unsigned c0, c1 = 26;
+
+        if (pos >= len) {
+                return 0;
+        }
+        c0 = ((unsigned char)s[pos] | 0x20u) - 'a';
+        if (c0 >= 26 || nw_num_second[c0] == 0) {
+                return 0;
+        }
+        if (pos + 1 < len && nw_scan_alpha((unsigned char)s[pos + 1])) {
+                c1 = ((unsigned char)s[pos + 1] | 0x20u) - 'a';
+        }
+        if (!((nw_num_second[c0] >> c1) & 1u)) {
+                return 0;
+        }
+        return nw_num_word_start_rest(s, len, pos);
+}
 
 /** @brief The qualifier written just before @p pos ("more than", "over", "nearly", "up to",
  *  "about"...). @returns the qualifier (NW_Q_EXACT when none) and sets *start to where its

@@ -6,6 +6,8 @@
 #define NW_CORE_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /* Byte classes: one table lookup instead of a chain of compares, since the extractor asks
  * for every byte of every sentence. */
@@ -41,15 +43,77 @@ static inline int nw_scan_at_word_start(const char *s, size_t pos)
 {
         return pos == 0 || !nw_scan_wordc((unsigned char)s[pos - 1]);
 }
+/** @returns the eight bytes s[i, i + 8) as a little-endian number, with zeros for the bytes
+ *  at or past @p len (0 when i >= len). Only s[0, len) is read: near the end the eight bytes
+ *  that end at @p len are read and shifted down. A zero byte is no word byte, so the end
+ *  reads as a word boundary to the byte tests of nw_scan_letters() and the like. */
+static inline uint64_t nw_scan_load8(const char *s, size_t i, size_t len)
+{
+        uint64_t x = 0;
+
+        if (i >= len) {
+                return 0;
+        }
+        if (len - i >= 8) {
+                memcpy(&x, s + i, 8);
+        } else if (len >= 8) {
+                memcpy(&x, s + len - 8, 8);
+        } else {
+                for (size_t k = 0; k < len - i; k++) {
+                        x |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+                }
+                return x;
+        }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        x = __builtin_bswap64(x);
+#endif
+        return len - i >= 8 ? x : x >> (8 * (8 - (len - i)));
+}
+/** @returns one bit per byte of @p x (bit k for byte k, little endian) set for the ASCII
+ *  letters. Each byte is tested on its own (no carry crosses a byte); the eight results are
+ *  gathered by one multiply. */
+static inline unsigned nw_scan_letters(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t y = (x & ~high) | (ones * 0x20);
+        uint64_t m = (y + ones * (0x80 - 'a')) & ~(y + ones * (0x7f - 'z')) & ~x & high;
+
+        return (unsigned)((m * 0x0002040810204081ull) >> 56);
+}
+/** @returns one bit per byte of @p x (bit k for byte k, little endian) set for the word bytes
+ *  of nw_scan_wordc(): ASCII letters and digits and every byte >= 0x80. */
+static inline unsigned nw_scan_words(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t x7 = x & ~high, y = x7 | (ones * 0x20);
+        uint64_t letter = (y + ones * (0x80 - 'a')) & ~(y + ones * (0x7f - 'z'));
+        uint64_t digit = (x7 + ones * (0x80 - '0')) & ~(x7 + ones * (0x7f - '9'));
+        uint64_t m = (letter | digit | x) & high;
+
+        return (unsigned)((m * 0x0002040810204081ull) >> 56);
+}
 /** @returns the first position at or after @p pos that is not a space. */
-size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos);
+static inline size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
+{
+        while (pos < len && s[pos] == ' ') {
+                pos++;
+        }
+        return pos;
+}
 /** @returns the end of the word (letters, digits, '-', '\'') starting at @p pos.
  *  Inline: the extractors ask it for nearly every word they step over. */
 static inline size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
 {
         for (;;) {
-                while (pos < len && nw_scan_wordc((unsigned char)s[pos])) {
-                        pos++;
+                /* eight bytes a step: the end is found without a branch per byte (most
+                 * words end within the first eight; the bytes past len read as no word) */
+                for (;;) {
+                        unsigned stop = ~nw_scan_words(nw_scan_load8(s, pos, len)) & 0xffu;
+                        if (stop) {
+                                pos += (size_t)__builtin_ctz(stop);
+                                break;
+                        }
+                        pos += 8;
                 }
                 /* a hyphen or apostrophe joins two runs of word bytes ("year-old", "Xi's") */
                 if (pos + 1 < len && (s[pos] == '-' || s[pos] == '\'') &&
@@ -60,9 +124,20 @@ static inline size_t nw_scan_word_end(const char *s, size_t len, size_t pos)
                 return pos;
         }
 }
+/** @brief nw_scan_word_at() once the first byte is known to match: s[pos] lower-cased is
+ *  word[0] and pos < len. */
+size_t nw_scan_word_at_rest(const char *s, size_t len, size_t pos, const char *word);
 /** @brief Case-insensitive match of @p word (ASCII, may contain spaces and dots) at @p pos,
- *  ending on a word boundary. @returns the end position, or 0 when it does not match. */
-size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word);
+ *  ending on a word boundary. @returns the end position, or 0 when it does not match.
+ *  Inline: most calls fail on the first byte (a constant for a literal @p word), and then
+ *  cost no call. */
+static inline size_t nw_scan_word_at(const char *s, size_t len, size_t pos, const char *word)
+{
+        if (pos >= len || nw_scan_lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
+                return 0;
+        }
+        return nw_scan_word_at_rest(s, len, pos, word);
+}
 /** @brief Case-insensitive match of @p phrase ending exactly at @p end (spaces before @p end
  *  skipped), starting on a word boundary. @returns 1 and sets *start, or 0. */
 int nw_scan_phrase_before(const char *s, size_t end, const char *phrase, size_t *start);
