@@ -232,15 +232,31 @@ const char *nw_boilerplate_match(const char *p, size_t n)
         return NULL;
 }
 
-size_t nw_boilerplate_strip(char *body)
+/* The first "\n\n" in [@p p, @p end), or NULL. */
+static const char *paragraph_break(const char *p, const char *end)
+{
+        while (p < end) {
+                const char *nl = memchr(p, '\n', (size_t)(end - p));
+                if (!nl || nl + 1 >= end) {
+                        return NULL;
+                }
+                if (nl[1] == '\n') {
+                        return nl;
+                }
+                p = nl + 2;     /* nl[1] is not a newline: no break starts there */
+        }
+        return NULL;
+}
+
+size_t nw_boilerplate_strip_n(char *body, size_t *len)
 {
         char *out = body;
-        const char *p = body;
+        const char *p = body, *end = body + *len;
         size_t removed = 0;
 
-        while (*p) {
-                const char *brk = strstr(p, "\n\n");
-                size_t n = brk ? (size_t)(brk - p) : strlen(p);
+        while (p < end) {
+                const char *brk = paragraph_break(p, end);
+                size_t n = brk ? (size_t)(brk - p) : (size_t)(end - p);
                 if (nw_boilerplate_match(p, n)) {
                         removed++;
                 } else {
@@ -259,5 +275,13 @@ size_t nw_boilerplate_strip(char *body)
                 }
         }
         *out = '\0';
+        *len = (size_t)(out - body);
         return removed;
+}
+
+size_t nw_boilerplate_strip(char *body)
+{
+        size_t len = strlen(body);
+
+        return nw_boilerplate_strip_n(body, &len);
 }

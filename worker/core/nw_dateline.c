@@ -303,20 +303,24 @@ static void set_dateline(struct nw_article *a, const char *agency, char *locatio
         a->dateline->date = date;
 }
 
-/* The body from @p rest (inside it) on, moved in place: no copy to allocate. */
-static void cut_body(struct nw_article *a, const char *rest)
+/* The body from @p rest (inside it) on, moved in place: no copy to allocate. @p len, the
+ * body's length, becomes the new one. */
+static void cut_body(struct nw_article *a, const char *rest, size_t *len)
 {
+        const char *end = a->body + *len;
+
         while (*rest == ' ' || *rest == '\n') {
                 rest++;
         }
-        memmove(a->body, rest, strlen(rest) + 1);
+        *len = (size_t)(end - rest);
+        memmove(a->body, rest, *len + 1);
 }
 
 /* "Xinhua News Agency Sichuan Channel, May 20th (Chen Juwei, Feng Lei) ..." */
-static int xinhua_channel(struct nw_article *a)
+static int xinhua_channel(struct nw_article *a, size_t *len)
 {
         static const char prefix[] = "Xinhua News Agency ";
-        struct cur c = {a->body, a->body + strlen(a->body)};
+        struct cur c = {a->body, a->body + *len};
         const char *loc, *chan;
         size_t loclen;
         int mon, day, year;
@@ -349,14 +353,14 @@ static int xinhua_channel(struct nw_article *a)
                         c.p = close + 1;
                 }
         }
-        cut_body(a, c.p);
+        cut_body(a, c.p, len);
         return 1;
 }
 
 /* "PLACE, Month Day[, Year] [(AGENCY)] [-|--|—]" and "PLACE (AGENCY) [-|--|—]" */
-static int place_dateline(struct nw_article *a)
+static int place_dateline(struct nw_article *a, size_t *len)
 {
-        struct cur c = {a->body, a->body + strlen(a->body)};
+        struct cur c = {a->body, a->body + *len};
         const char *loc, *agency = NULL, *region = NULL;
         size_t loclen, dash, region_len = 0;
         char *location;
@@ -412,15 +416,15 @@ static int place_dateline(struct nw_article *a)
         }
         set_dateline(a, agency, location,
                      have_date ? resolve_date(mon, day, year, a->published_at) : NULL);
-        cut_body(a, c.p);
+        cut_body(a, c.p, len);
         return 1;
 }
 
 /* A first paragraph "By Jane Roe and John Doe" (short, names only). */
-static int by_line(struct nw_article *a)
+static int by_line(struct nw_article *a, size_t *len)
 {
         const char *b = a->body, *end = strstr(b, "\n\n");
-        size_t n = end ? (size_t)(end - b) : strlen(b);
+        size_t n = end ? (size_t)(end - b) : *len;
         struct nw_buf names;
         int ok;
 
@@ -440,21 +444,28 @@ static int by_line(struct nw_article *a)
         ok = byline_names(nw_buf_str(&names), names.len, &a->authors);
         nw_buf_free(&names);
         if (ok) {
-                cut_body(a, end);
+                cut_body(a, end, len);
         }
         return ok;
 }
 
-int nw_dateline_split(struct nw_article *a)
+int nw_dateline_split_n(struct nw_article *a, size_t *body_len)
 {
         int found;
 
         if (!a->body || !*a->body) {
                 return 0;
         }
-        found = by_line(a);
-        if (xinhua_channel(a) || place_dateline(a)) {
+        found = by_line(a, body_len);
+        if (xinhua_channel(a, body_len) || place_dateline(a, body_len)) {
                 found = 1;
         }
         return found;
+}
+
+int nw_dateline_split(struct nw_article *a)
+{
+        size_t len = a->body ? strlen(a->body) : 0;
+
+        return nw_dateline_split_n(a, &len);
 }

@@ -316,6 +316,7 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
 {
         struct nw_buf b, html;
         enum nw_err err = NW_OK;
+        size_t body_len = 0;    /* of a->body, kept as it changes */
         int64_t ts;
 
         nw_buf_init(&b, lim->max_bytes * 2);
@@ -356,6 +357,7 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                         snprintf(errstr, errstr_size, "body: %s", nw_err_str(err));
                         goto out;
                 }
+                body_len = b.len;
                 a->body = nw_buf_take(&b);
         }
         if (blank(a->title) && blank(a->body)) {
@@ -387,8 +389,8 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
         }
         /* site chrome first, then the dateline: a copy wrapped in boilerplate and the same
          * story without it should normalize alike */
-        nw_boilerplate_strip(a->body);
-        nw_dateline_split(a);
+        nw_boilerplate_strip_n(a->body, &body_len);
+        nw_dateline_split_n(a, &body_len);
         /* checked again: a body that was all dateline and copyright line leaves nothing */
         if (blank(a->title) && blank(a->body)) {
                 err = NW_ERR_NO_CONTENT;
@@ -398,8 +400,8 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
         }
         a->language = language_tag(raw->language);
         if (!a->language) {
-                const char *lang = nw_detect_language(a->body[0] ? a->body : a->title,
-                                                      strlen(a->body[0] ? a->body : a->title));
+                const char *lang = a->body[0] ? nw_detect_language(a->body, body_len)
+                                              : nw_detect_language(a->title, strlen(a->title));
                 a->language = lang ? nw_xstrdup(lang) : NULL;
         }
         if (raw->extra_json) {
