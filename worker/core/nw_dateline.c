@@ -239,6 +239,20 @@ static char *resolve_date(int mon, int day, int year, const char *published_at)
         if (!year) {
                 return NULL;
         }
+        if (year >= 1000 && year <= 9999 && mon >= 0 && mon <= 99 && day >= 0 && day <= 99) {
+                /* what "%04d-%02d-%02d" prints, without printf (a dateline per story) */
+                buf[0] = (char)('0' + year / 1000);
+                buf[1] = (char)('0' + year / 100 % 10);
+                buf[2] = (char)('0' + year / 10 % 10);
+                buf[3] = (char)('0' + year % 10);
+                buf[4] = '-';
+                buf[5] = (char)('0' + mon / 10);
+                buf[6] = (char)('0' + mon % 10);
+                buf[7] = '-';
+                buf[8] = (char)('0' + day / 10);
+                buf[9] = (char)('0' + day % 10);
+                return nw_xstrndup(buf, 10);
+        }
         snprintf(buf, sizeof(buf), "%04d-%02d-%02d", year, mon, day);
         return nw_xstrdup(buf);
 }

@@ -603,9 +603,13 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
         size_t start = out->len;
         char simhash[17];
 
-        snprintf(simhash, sizeof(simhash), "%016llx", (unsigned long long)a->simhash);
+        /* "%016llx" by hand */
+        for (int k = 0; k < 16; k++) {
+                simhash[k] = "0123456789abcdef"[a->simhash >> (60 - 4 * k) & 15];
+        }
+        simhash[16] = '\0';
         open_map(&w);
-        key(&w, "schema"); str(&w, NW_RECORD_SCHEMA);
+        key(&w, "schema"); string_n(&w, NW_RECORD_SCHEMA, sizeof(NW_RECORD_SCHEMA) - 1);
         key(&w, "id"); str(&w, a->id);
         key(&w, "source");
         open_map(&w);
@@ -644,7 +648,7 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
         key(&w, "fingerprint");
         open_map(&w);
         key(&w, "sha256"); str(&w, a->sha256_hex);
-        key(&w, "simhash"); str(&w, simhash);
+        key(&w, "simhash"); string_n(&w, simhash, 16);
         close_map(&w);
         key(&w, "dedupe");
         open_map(&w);
