@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_swar.h"
@@ -199,15 +202,41 @@ static uint64_t digits8(uint64_t x)
         return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
 }
 
-static int year_in_text(const char *s)
+/* The first "19" or "20" at or after @p i in @p s[0, n), sixteen bytes a step while both
+ * loads stay inside the text; @returns n - 16 or later when none is found that way. */
+static size_t century_skip(const char *s, size_t i, size_t n)
 {
-        size_t n = s ? strlen(s) : 0, i = 0;
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (n - i >= 17) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+                __m128i c19 = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('1')),
+                                            _mm_cmpeq_epi8(w, _mm_set1_epi8('9')));
+                __m128i c20 = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('2')),
+                                            _mm_cmpeq_epi8(w, _mm_set1_epi8('0')));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(c19, c20));
+                if (m) {
+                        return i + (size_t)__builtin_ctz(m);
+                }
+                i += 16;
+        }
+#else
+        (void)s;
+        (void)n;
+#endif
+        return i;
+}
+
+static int year_in_text_n(const char *s, size_t n)
+{
+        size_t i = 0;
         int found;
 
         while (i < n) {
                 const char *p;
-                /* a year starts with a digit: the text between digits is passed eight bytes
-                 * a step (this scans whole bodies) */
+                /* a year starts with "19" or "20", which are passed to sixteen bytes a step;
+                 * then the text between digits eight bytes a step (this scans whole bodies) */
+                i = century_skip(s, i, n);
                 i = nw_swar_skip(s, i, n, digits8, &found);
                 if (i >= n) {
                         break;
@@ -223,6 +252,11 @@ static int year_in_text(const char *s)
                 i++;
         }
         return 0;
+}
+
+static int year_in_text(const char *s)
+{
+        return year_in_text_n(s, s ? strlen(s) : 0);
 }
 
 /* The latest month/day not after publication (plus a day of slack for time zones). */
@@ -356,7 +390,8 @@ static int xinhua_channel(struct nw_article *a, size_t *len)
         }
         location = nw_xstrndup(loc, loclen);
         if (!year && !a->published_at) {
-                year = year_in_text(a->title) ? year_in_text(a->title) : year_in_text(c.p);
+                year = year_in_text(a->title) ? year_in_text(a->title)
+                                               : year_in_text_n(c.p, (size_t)(c.end - c.p));
         }
         set_dateline(a, "Xinhua News Agency", location, resolve_date(mon, day, year, a->published_at));
         skip_spaces(&c);
@@ -418,7 +453,8 @@ static int place_dateline(struct nw_article *a, size_t *len)
                 return 0;
         }
         if (have_date && !year && !a->published_at) {
-                year = year_in_text(a->title) ? year_in_text(a->title) : year_in_text(c.p);
+                year = year_in_text(a->title) ? year_in_text(a->title)
+                                               : year_in_text_n(c.p, (size_t)(c.end - c.p));
         }
         location = place_name(loc, loclen);
         if (region) {
