@@ -191,9 +191,9 @@ static void by_first_build(void)
         }
 }
 
-const char *nw_boilerplate_match(const char *p, size_t n)
+/* nw_boilerplate_match() with the paragraph's hints known already (~0u: not yet). */
+static const char *match_rules(const char *p, size_t n, unsigned hints)
 {
-        unsigned hints = ~0u;
         uint64_t todo;
 
         /* every rule is for short paragraphs; most content is longer */
@@ -232,16 +232,67 @@ const char *nw_boilerplate_match(const char *p, size_t n)
         return NULL;
 }
 
-size_t nw_boilerplate_strip(char *body)
+const char *nw_boilerplate_match(const char *p, size_t n)
+{
+        return match_rules(p, n, ~0u);
+}
+
+/* The first "\n\n" in [@p p, @p end), or NULL; *@p hints gets anywhere_hints() of the bytes
+ * before it (or of all, without one). The strip reads each paragraph once for both: its end
+ * and what the ANYWHERE rules need, sixteen bytes a step while both loads (the bytes, and the
+ * bytes one on) stay inside the body. */
+static const char *paragraph_scan(const char *p, const char *end, unsigned *hints)
+{
+        const char *q = p;
+        unsigned high = 0, rv = 0;
+
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (end - q >= 17) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+                __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(q + 1));
+                __m128i fold = _mm_set1_epi8(0x20);
+                unsigned brk = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(w, _mm_set1_epi8('\n'))));
+                unsigned hm = (unsigned)_mm_movemask_epi8(v);
+                unsigned rm = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+                        _mm_cmpeq_epi8(_mm_or_si128(v, fold), _mm_set1_epi8('r')),
+                        _mm_cmpeq_epi8(_mm_or_si128(w, fold), _mm_set1_epi8('v'))));
+                if (brk) {
+                        /* the bytes before the break (no "rv" straddles it: it is a newline) */
+                        unsigned keep = (1u << __builtin_ctz(brk)) - 1;
+                        high |= hm & keep;
+                        rv |= rm & keep;
+                        *hints = (high ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
+                        return q + __builtin_ctz(brk);
+                }
+                high |= hm;
+                rv |= rm;
+                q += 16;
+        }
+#endif
+        for (; q < end; q++) {
+                unsigned char c = (unsigned char)*q;
+                if (c == '\n' && q + 1 < end && q[1] == '\n') {
+                        break;
+                }
+                high |= c & 0x80;
+                rv |= lower(c) == 'r' && q + 1 < end && lower((unsigned char)q[1]) == 'v';
+        }
+        *hints = (high ? MAY_SIGN : 0) | (rv ? MAY_RESERVED : 0);
+        return q < end ? q : NULL;
+}
+
+size_t nw_boilerplate_strip_n(char *body, size_t *len)
 {
         char *out = body;
-        const char *p = body;
+        const char *p = body, *end = body + *len;
         size_t removed = 0;
 
-        while (*p) {
-                const char *brk = strstr(p, "\n\n");
-                size_t n = brk ? (size_t)(brk - p) : strlen(p);
-                if (nw_boilerplate_match(p, n)) {
+        while (p < end) {
+                unsigned hints;
+                const char *brk = paragraph_scan(p, end, &hints);
+                size_t n = brk ? (size_t)(brk - p) : (size_t)(end - p);
+                if (match_rules(p, n, hints)) {
                         removed++;
                 } else {
                         if (out != body) {
@@ -259,5 +310,13 @@ size_t nw_boilerplate_strip(char *body)
                 }
         }
         *out = '\0';
+        *len = (size_t)(out - body);
         return removed;
+}
+
+size_t nw_boilerplate_strip(char *body)
+{
+        size_t len = strlen(body);
+
+        return nw_boilerplate_strip_n(body, &len);
 }

@@ -14,4 +14,8 @@ const char *nw_boilerplate_match(const char *p, size_t n);
  *  @returns the number of paragraphs removed. */
 size_t nw_boilerplate_strip(char *body);
 
+/** @brief nw_boilerplate_strip() for a body whose length is known: @p len holds
+ *  strlen(@p body) on entry and the body's new length on return. */
+size_t nw_boilerplate_strip_n(char *body, size_t *len);
+
 #endif

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_swar.h"
@@ -199,15 +202,41 @@ static uint64_t digits8(uint64_t x)
         return (t + ones * (0x80 - '0')) & ~(t + ones * (0x7F - '9')) & ~x & high;
 }
 
-static int year_in_text(const char *s)
+/* The first "19" or "20" at or after @p i in @p s[0, n), sixteen bytes a step while both
+ * loads stay inside the text; @returns n - 16 or later when none is found that way. */
+static size_t century_skip(const char *s, size_t i, size_t n)
 {
-        size_t n = s ? strlen(s) : 0, i = 0;
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (n - i >= 17) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i w = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+                __m128i c19 = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('1')),
+                                            _mm_cmpeq_epi8(w, _mm_set1_epi8('9')));
+                __m128i c20 = _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('2')),
+                                            _mm_cmpeq_epi8(w, _mm_set1_epi8('0')));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(c19, c20));
+                if (m) {
+                        return i + (size_t)__builtin_ctz(m);
+                }
+                i += 16;
+        }
+#else
+        (void)s;
+        (void)n;
+#endif
+        return i;
+}
+
+static int year_in_text_n(const char *s, size_t n)
+{
+        size_t i = 0;
         int found;
 
         while (i < n) {
                 const char *p;
-                /* a year starts with a digit: the text between digits is passed eight bytes
-                 * a step (this scans whole bodies) */
+                /* a year starts with "19" or "20", which are passed to sixteen bytes a step;
+                 * then the text between digits eight bytes a step (this scans whole bodies) */
+                i = century_skip(s, i, n);
                 i = nw_swar_skip(s, i, n, digits8, &found);
                 if (i >= n) {
                         break;
@@ -225,6 +254,11 @@ static int year_in_text(const char *s)
         return 0;
 }
 
+static int year_in_text(const char *s)
+{
+        return year_in_text_n(s, s ? strlen(s) : 0);
+}
+
 /* The latest month/day not after publication (plus a day of slack for time zones). */
 static char *resolve_date(int mon, int day, int year, const char *published_at)
 {
@@ -238,6 +272,20 @@ static char *resolve_date(int mon, int day, int year, const char *published_at)
         }
         if (!year) {
                 return NULL;
+        }
+        if (year >= 1000 && year <= 9999 && mon >= 0 && mon <= 99 && day >= 0 && day <= 99) {
+                /* what "%04d-%02d-%02d" prints, without printf (a dateline per story) */
+                buf[0] = (char)('0' + year / 1000);
+                buf[1] = (char)('0' + year / 100 % 10);
+                buf[2] = (char)('0' + year / 10 % 10);
+                buf[3] = (char)('0' + year % 10);
+                buf[4] = '-';
+                buf[5] = (char)('0' + mon / 10);
+                buf[6] = (char)('0' + mon % 10);
+                buf[7] = '-';
+                buf[8] = (char)('0' + day / 10);
+                buf[9] = (char)('0' + day % 10);
+                return nw_xstrndup(buf, 10);
         }
         snprintf(buf, sizeof(buf), "%04d-%02d-%02d", year, mon, day);
         return nw_xstrdup(buf);
@@ -303,20 +351,24 @@ static void set_dateline(struct nw_article *a, const char *agency, char *locatio
         a->dateline->date = date;
 }
 
-/* The body from @p rest (inside it) on, moved in place: no copy to allocate. */
-static void cut_body(struct nw_article *a, const char *rest)
+/* The body from @p rest (inside it) on, moved in place: no copy to allocate. @p len, the
+ * body's length, becomes the new one. */
+static void cut_body(struct nw_article *a, const char *rest, size_t *len)
 {
+        const char *end = a->body + *len;
+
         while (*rest == ' ' || *rest == '\n') {
                 rest++;
         }
-        memmove(a->body, rest, strlen(rest) + 1);
+        *len = (size_t)(end - rest);
+        memmove(a->body, rest, *len + 1);
 }
 
 /* "Xinhua News Agency Sichuan Channel, May 20th (Chen Juwei, Feng Lei) ..." */
-static int xinhua_channel(struct nw_article *a)
+static int xinhua_channel(struct nw_article *a, size_t *len)
 {
         static const char prefix[] = "Xinhua News Agency ";
-        struct cur c = {a->body, a->body + strlen(a->body)};
+        struct cur c = {a->body, a->body + *len};
         const char *loc, *chan;
         size_t loclen;
         int mon, day, year;
@@ -338,7 +390,8 @@ static int xinhua_channel(struct nw_article *a)
         }
         location = nw_xstrndup(loc, loclen);
         if (!year && !a->published_at) {
-                year = year_in_text(a->title) ? year_in_text(a->title) : year_in_text(c.p);
+                year = year_in_text(a->title) ? year_in_text(a->title)
+                                               : year_in_text_n(c.p, (size_t)(c.end - c.p));
         }
         set_dateline(a, "Xinhua News Agency", location, resolve_date(mon, day, year, a->published_at));
         skip_spaces(&c);
@@ -349,14 +402,14 @@ static int xinhua_channel(struct nw_article *a)
                         c.p = close + 1;
                 }
         }
-        cut_body(a, c.p);
+        cut_body(a, c.p, len);
         return 1;
 }
 
 /* "PLACE, Month Day[, Year] [(AGENCY)] [-|--|—]" and "PLACE (AGENCY) [-|--|—]" */
-static int place_dateline(struct nw_article *a)
+static int place_dateline(struct nw_article *a, size_t *len)
 {
-        struct cur c = {a->body, a->body + strlen(a->body)};
+        struct cur c = {a->body, a->body + *len};
         const char *loc, *agency = NULL, *region = NULL;
         size_t loclen, dash, region_len = 0;
         char *location;
@@ -400,7 +453,8 @@ static int place_dateline(struct nw_article *a)
                 return 0;
         }
         if (have_date && !year && !a->published_at) {
-                year = year_in_text(a->title) ? year_in_text(a->title) : year_in_text(c.p);
+                year = year_in_text(a->title) ? year_in_text(a->title)
+                                               : year_in_text_n(c.p, (size_t)(c.end - c.p));
         }
         location = place_name(loc, loclen);
         if (region) {
@@ -412,15 +466,15 @@ static int place_dateline(struct nw_article *a)
         }
         set_dateline(a, agency, location,
                      have_date ? resolve_date(mon, day, year, a->published_at) : NULL);
-        cut_body(a, c.p);
+        cut_body(a, c.p, len);
         return 1;
 }
 
 /* A first paragraph "By Jane Roe and John Doe" (short, names only). */
-static int by_line(struct nw_article *a)
+static int by_line(struct nw_article *a, size_t *len)
 {
         const char *b = a->body, *end = strstr(b, "\n\n");
-        size_t n = end ? (size_t)(end - b) : strlen(b);
+        size_t n = end ? (size_t)(end - b) : *len;
         struct nw_buf names;
         int ok;
 
@@ -440,21 +494,28 @@ static int by_line(struct nw_article *a)
         ok = byline_names(nw_buf_str(&names), names.len, &a->authors);
         nw_buf_free(&names);
         if (ok) {
-                cut_body(a, end);
+                cut_body(a, end, len);
         }
         return ok;
 }
 
-int nw_dateline_split(struct nw_article *a)
+int nw_dateline_split_n(struct nw_article *a, size_t *body_len)
 {
         int found;
 
         if (!a->body || !*a->body) {
                 return 0;
         }
-        found = by_line(a);
-        if (xinhua_channel(a) || place_dateline(a)) {
+        found = by_line(a, body_len);
+        if (xinhua_channel(a, body_len) || place_dateline(a, body_len)) {
                 found = 1;
         }
         return found;
+}
+
+int nw_dateline_split(struct nw_article *a)
+{
+        size_t len = a->body ? strlen(a->body) : 0;
+
+        return nw_dateline_split_n(a, &len);
 }

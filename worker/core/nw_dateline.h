@@ -17,4 +17,8 @@
  *  @returns 1 when a dateline or byline was split off, else 0 (the article is unchanged). */
 int nw_dateline_split(struct nw_article *a);
 
+/** @brief nw_dateline_split() for a body whose length is known: @p body_len holds
+ *  strlen(@p a->body) on entry and the body's new length on return. */
+int nw_dateline_split_n(struct nw_article *a, size_t *body_len);
+
 #endif

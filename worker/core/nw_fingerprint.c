@@ -37,7 +37,8 @@ static const EVP_MD *sha256(void)
         return sha256_md;
 }
 
-void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
+void nw_fp_content_sha256_n(const char *title, size_t title_len, const char *body,
+                             size_t body_len, char hex[65])
 {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int mdlen = 0;
@@ -46,15 +47,20 @@ void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
         if (!ctx) {
                 abort();        /* allocation failure inside OpenSSL: as out of memory */
         }
-        title = title ? title : "";
-        body = body ? body : "";
         if (!EVP_DigestInit_ex(ctx, sha256(), NULL) ||
-            !EVP_DigestUpdate(ctx, title, strlen(title)) || !EVP_DigestUpdate(ctx, "\n", 1) ||
-            !EVP_DigestUpdate(ctx, body, strlen(body)) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
+            !EVP_DigestUpdate(ctx, title, title_len) || !EVP_DigestUpdate(ctx, "\n", 1) ||
+            !EVP_DigestUpdate(ctx, body, body_len) || !EVP_DigestFinal_ex(ctx, md, &mdlen)) {
                 abort();
         }
         EVP_MD_CTX_free(ctx);
         to_hex(md, 32, hex);
+}
+
+void nw_fp_content_sha256(const char *title, const char *body, char hex[65])
+{
+        title = title ? title : "";
+        body = body ? body : "";
+        nw_fp_content_sha256_n(title, strlen(title), body, strlen(body), hex);
 }
 
 void nw_fp_sha256_hex(const char *s, size_t len, char hex[65])

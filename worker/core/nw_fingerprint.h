@@ -10,6 +10,10 @@
  *  hex digits plus NUL in @p hex. Either text may be NULL (treated as ""). */
 void nw_fp_content_sha256(const char *title, const char *body, char hex[65]);
 
+/** @brief nw_fp_content_sha256() of a title and body of known lengths (neither NULL). */
+void nw_fp_content_sha256_n(const char *title, size_t title_len, const char *body,
+                             size_t body_len, char hex[65]);
+
 /** @brief SHA-256 of @p len bytes at @p s as hex. */
 void nw_fp_sha256_hex(const char *s, size_t len, char hex[65]);
 

@@ -99,10 +99,10 @@ static unsigned popcount64(uint64_t x)
 /* last_bytes[k]: the low k bytes of a 32-bit key */
 static const uint32_t last_bytes[5] = {0, 0xFFu, 0xFFFFu, 0xFFFFFFu, 0xFFFFFFFFu};
 
-/* The word [s, e) of ASCII letters of @p p (s < e): whether it is a common word. */
-static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
+/* Whether the word of @p n ASCII letters (2 to 4) that ends at @p e of @p p is a common
+ * word. */
+static inline size_t common_at(const unsigned char *p, size_t e, size_t n)
 {
-        size_t n = e - s, k = n < 4 ? n : 4;
         uint32_t four = 0, key;
 
         if (e >= 4) {
@@ -112,23 +112,35 @@ static inline size_t common_at(const unsigned char *p, size_t s, size_t e)
                 four = __builtin_bswap32(four);
 #endif
         } else {
-                for (size_t i = e - k; i < e; i++) {
+                for (size_t i = e - n; i < e; i++) {
                         four = four << 8 | p[i];
                 }
         }
-        /* packed big-endian, lower case, its last k bytes */
-        key = (four | 0x20202020u) & last_bytes[k];
-        return (n <= 4) & (common_words[COMMON_SLOT(key)] == key);
+        /* packed big-endian, lower case, its last n bytes */
+        key = (four | 0x20202020u) & last_bytes[n];
+        return common_words[COMMON_SLOT(key)] == key;
 }
 
 /* The ASCII of the text 64 bytes at a time: the letters of a block are a bit mask, from
- * which the starts and ends of its words come out of two operations, in order and
- * alternating; only the words are visited, one step each, and no step branches on what the
- * letters are. A word still open at the end of a block is finished in the next. */
+ * which the ends of its words come out of two operations. Only a word of two to four
+ * letters can be a common word, and masks of the letters one to five bytes back pick those
+ * out too: only they are visited, one step each, and no step branches on what the letters
+ * are. The letters before the block come from the block before (or the byte loop). */
 struct ascii_words {
-        int open;               /* a word runs up to the block */
-        size_t start;           /* where it started */
+        uint64_t prev;          /* the letter mask of the 64 bytes before the block (at
+                                 * least its top five bits) */
 };
+
+/* How many letters end the 64 bytes of @p prev, up to @p cap (at most 63). */
+static size_t trailing_letters(uint64_t prev, size_t cap)
+{
+        size_t n = 0;
+
+        while (n < cap && (prev >> (63 - n) & 1)) {
+                n++;
+        }
+        return n;
+}
 
 /* The 64 bytes at @p p + @p base (fewer, @p left, at the end: the rest count as
  * separators). @returns 0, counting nothing, when one of them is not ASCII. */
@@ -137,7 +149,7 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
 {
         unsigned char tail[64];
         const unsigned char *q = p + base;
-        uint64_t l = 0, high = 0, in, starts, ends;
+        uint64_t l = 0, high = 0, prev = w->prev, in, ends, l2, l3, l4, l5, few;
         size_t hits = 0;
 
         if (left < 64) {
@@ -174,29 +186,26 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
                 return 0;
         }
 #endif
-        in = l << 1 | (uint64_t)w->open;
-        starts = l & ~in;
+        /* bit e of in (l2 ... l5): the byte one (two ... five) before e is a letter */
+        in = l << 1 | prev >> 63;
+        l2 = l << 2 | prev >> 62;
+        l3 = l << 3 | prev >> 61;
+        l4 = l << 4 | prev >> 60;
+        l5 = l << 5 | prev >> 59;
         ends = ~l & in;
         k->latin += popcount64(l);
         k->words += popcount64(ends);
+        /* the ends of the words of two to four letters */
+        few = ends & l2 & ~(l3 & l4 & l5);
         /* counted in a local: through *k every word would wait on the store before */
-        if (w->open && ends) {
-                hits += common_at(p, w->start, base + (size_t)__builtin_ctzll(ends));
-                ends &= ends - 1;
-                w->open = 0;
-        }
-        while (starts) {
-                size_t st = base + (size_t)__builtin_ctzll(starts);
-                starts &= starts - 1;
-                if (!ends) {
-                        w->open = 1;
-                        w->start = st;
-                        break;
-                }
-                hits += common_at(p, st, base + (size_t)__builtin_ctzll(ends));
-                ends &= ends - 1;
+        while (few) {
+                size_t e = (size_t)__builtin_ctzll(few);
+                size_t n = 2 + (size_t)(l3 >> e & 1) + (size_t)((l3 & l4) >> e & 1);
+                few &= few - 1;
+                hits += common_at(p, base + e, n);
         }
         k->hits += hits;
+        w->prev = l;
         return 1;
 }
 
@@ -204,7 +213,7 @@ const char *nw_detect_language(const char *text, size_t len)
 {
         const unsigned char *p = (const unsigned char *)text;
         struct script_counts k = {0, 0, 0, 0, 0, 0, 0};
-        struct ascii_words w = {0, 0};
+        struct ascii_words w = {0};
         size_t latin, cjk, kana, hangul, other, hits, words;
         size_t i = 0, n;
         /* the letters of the current word so far (past 4 the key is never compared) */
@@ -218,15 +227,15 @@ const char *nw_detect_language(const char *text, size_t len)
                         continue;
                 }
                 /* a block with a non-ASCII byte goes byte by byte: hand the open word over */
-                if (w.open) {
-                        size_t got = i - w.start, kk = got < 4 ? got : 4;
-                        run = got < 5 ? (uint32_t)got : 5;
+                if (w.prev >> 63) {
+                        size_t got = trailing_letters(w.prev, 5), kk = got < 4 ? got : 4;
+                        run = (uint32_t)got;
                         key = 0;
                         for (size_t j = i - kk; j < i; j++) {
                                 key = key << 8 | p[j] | 0x20u;
                         }
-                        w.open = 0;
                 }
+                w.prev = 0;
                 stop = len - i < 64 ? len : i + 64;
                 while (i < stop) {
                         if (p[i] < 0x80) {
@@ -254,14 +263,16 @@ const char *nw_detect_language(const char *text, size_t len)
                 }
                 /* and back to blocks, the open word with it */
                 if (run) {
-                        w.open = 1;
-                        w.start = i - run;
+                        /* the letters of the open word (five say that it is long) */
+                        w.prev = ~(~0ULL >> (run < 5 ? run : 5));
                         key = run = 0;
                 }
         }
-        if (w.open) {
+        if (w.prev >> 63) {
+                /* a word runs to the end of the text (a whole last block) */
+                size_t got = trailing_letters(w.prev, 5);
                 k.words++;
-                k.hits += common_at(p, w.start, len);
+                k.hits += got >= 2 && got <= 4 && common_at(p, len, got);
         }
 done:
         if (run) {
@@ -316,6 +327,7 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
 {
         struct nw_buf b, html;
         enum nw_err err = NW_OK;
+        size_t body_len = 0;    /* of a->body, kept as it changes */
         int64_t ts;
 
         nw_buf_init(&b, lim->max_bytes * 2);
@@ -356,6 +368,7 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                         snprintf(errstr, errstr_size, "body: %s", nw_err_str(err));
                         goto out;
                 }
+                body_len = b.len;
                 a->body = nw_buf_take(&b);
         }
         if (blank(a->title) && blank(a->body)) {
@@ -387,8 +400,8 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
         }
         /* site chrome first, then the dateline: a copy wrapped in boilerplate and the same
          * story without it should normalize alike */
-        nw_boilerplate_strip(a->body);
-        nw_dateline_split(a);
+        nw_boilerplate_strip_n(a->body, &body_len);
+        nw_dateline_split_n(a, &body_len);
         /* checked again: a body that was all dateline and copyright line leaves nothing */
         if (blank(a->title) && blank(a->body)) {
                 err = NW_ERR_NO_CONTENT;
@@ -398,8 +411,8 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
         }
         a->language = language_tag(raw->language);
         if (!a->language) {
-                const char *lang = nw_detect_language(a->body[0] ? a->body : a->title,
-                                                      strlen(a->body[0] ? a->body : a->title));
+                const char *lang = a->body[0] ? nw_detect_language(a->body, body_len)
+                                              : nw_detect_language(a->title, strlen(a->title));
                 a->language = lang ? nw_xstrdup(lang) : NULL;
         }
         if (raw->extra_json) {

@@ -9,8 +9,9 @@
 #include "nw_near.h"
 #include "nw_normalize.h"
 
-/* A producer id is kept when it is a sane key: short, printable, no spaces. */
-static int usable_id(const char *id)
+/* A producer id is kept when it is a sane key: short, printable, no spaces.
+ * @returns its length, or 0 when it is not kept. */
+static size_t usable_id(const char *id)
 {
         size_t n = 0;
 
@@ -23,7 +24,7 @@ static int usable_id(const char *id)
                         return 0;
                 }
         }
-        return n > 0 && n <= 200;
+        return n <= 200 ? n : 0;
 }
 
 /* "<prefix><first 32 hex digits>": 128 bits are plenty for an id and keep keys short. */
@@ -40,6 +41,7 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
 {
         struct nw_raw raw;
         enum nw_err err;
+        size_t body_len, id_len;
         char hex[65];
 
         err = nw_decode(msg->value, msg->len, msg->content_type, lim, &raw, errstr, errstr_size);
@@ -50,20 +52,27 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
         if (err != NW_OK) {
                 goto fail;
         }
-        nw_fp_content_sha256(a->title, a->body, a->sha256_hex);
-        /* the MinHash signature of the body only: syndicated copies change headlines */
-        if (a->body[0]) {
-                nw_near_fingerprints(a->body, strlen(a->body), &a->simhash, &a->near);
+        /* measured once for both fingerprints (nw_normalize() leaves both set) */
+        body_len = strlen(a->body);
+        if (body_len) {
+                nw_fp_content_sha256_n(a->title, strlen(a->title), a->body, body_len,
+                                       a->sha256_hex);
+                /* the MinHash signature of the body only: syndicated copies change headlines */
+                nw_near_fingerprints(a->body, body_len, &a->simhash, &a->near);
         } else {
-                a->simhash = nw_fp_simhash(a->title, strlen(a->title));
+                size_t title_len = strlen(a->title);
+                nw_fp_content_sha256_n(a->title, title_len, a->body, 0, a->sha256_hex);
+                a->simhash = nw_fp_simhash(a->title, title_len);
                 nw_near_signature(a->body, 0, &a->near);
         }
         /* facts last: they read the normalized body and the dateline; an over-long body
          * keeps the record without facts rather than dead-lettering the article */
         (void)nw_extract(a, errstr, errstr_size);
-        if (usable_id(raw.id)) {
-                a->producer_id = nw_xstrdup(raw.id);
-                a->id = nw_xstrdup(raw.id);
+        if ((id_len = usable_id(raw.id)) != 0) {
+                /* the raw copy is handed over rather than copied again */
+                a->id = nw_xstrndup(raw.id, id_len);
+                a->producer_id = raw.id;
+                raw.id = NULL;
         } else if (a->canonical_url) {
                 /* the same page re-crawled keeps its id */
                 nw_fp_sha256_hex(a->canonical_url, strlen(a->canonical_url), hex);

@@ -111,27 +111,96 @@ static size_t plain_up_to(const char *s, size_t i, size_t n)
         return i;
 }
 
+/* Copy @p s[0, n) to @p d up to the first byte that needs escaping, reading each byte once
+ * for both. Writes nothing at or past d + n.
+ * @returns the index of that byte, or @p n. */
+static size_t copy_plain(char *d, const char *s, size_t n)
+{
+        size_t i = 0;
+
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (n - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                _mm_storeu_si128((__m128i *)(void *)(d + i), v);
+                if (m) {
+                        return i + (size_t)__builtin_ctz(m);
+                }
+                i += 16;
+        }
+        if (i > 0 && i < n) {
+                /* the last bytes in one step that ends at n and goes back over bytes already
+                 * found plain, so the first flagged byte is past them */
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                _mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
+                return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
+        }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* eight bytes a step, the last step likewise ending at n (special8's lowest flag is
+         * exact, and the bytes it goes back over are plain) */
+        while (n - i >= 8) {
+                uint64_t x, m;
+                memcpy(&x, s + i, 8);
+                memcpy(d + i, &x, 8);
+                m = special8(x);
+                if (m) {
+                        return i + ((size_t)__builtin_ctzll(m) >> 3);
+                }
+                i += 8;
+        }
+        if (i > 0 && i < n) {
+                uint64_t x, m;
+                memcpy(&x, s + n - 8, 8);
+                memcpy(d + n - 8, &x, 8);
+                m = special8(x);
+                return m ? n - 8 + ((size_t)__builtin_ctzll(m) >> 3) : n;
+        }
+#endif
+        for (; i < n; i++) {
+                if (special((unsigned char)s[i])) {
+                        return i;
+                }
+                d[i] = s[i];
+        }
+        return n;
+}
+
 /* A JSON string: runs of plain bytes are copied whole, only the bytes that need it escaped.
  * Bytes past 0x7F go through untouched, valid UTF-8 or not, as yajl_gen does by default. */
 static void string_n(struct gen *w, const char *s, size_t n)
 {
         struct nw_buf *b = w->out;
-        size_t run = 0, i = plain_up_to(s, 0, n);
+        size_t run = 0, i;
         char hex[7];
 
-        if (i == n && n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
-                /* nothing to escape and room for it all (most strings): one copy, no appends */
+        if (n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
+                /* room for it all: copied while it is checked, and when nothing needed
+                 * escaping (most strings) that was the whole job */
                 char *d = b->data + b->len;
                 *d = ',';
                 d += w->comma;
                 *d++ = '"';
-                memcpy(d, s, n);
-                d += n;
-                *d++ = '"';
-                *d = '\0';
-                b->len = (size_t)(d - b->data);
-                w->comma = 1;
-                return;
+                i = copy_plain(d, s, n);
+                if (i == n) {
+                        d += n;
+                        *d++ = '"';
+                        *d = '\0';
+                        b->len = (size_t)(d - b->data);
+                        w->comma = 1;
+                        return;
+                }
+                /* a byte to escape: written again below, through the appends */
+                b->data[b->len] = '\0';
+        } else {
+                i = plain_up_to(s, 0, n);
         }
         sep(w);
         put(w, "\"", 1);
@@ -159,10 +228,23 @@ static void str(struct gen *w, const char *s)
 }
 
 /* A member name of ours: plain ASCII, nothing to escape, so it goes out with its quotes,
- * colon and any comma in one copy. */
-static void member(struct gen *w, const char *quoted, size_t n)
+ * colon and any comma in one copy. Inlined at each key(), where @p n is a constant: the
+ * copy is then a move or two (a call with a size known only at run time cost more than the
+ * bytes). The comma is written either way and kept only when it is wanted, so the size of
+ * the copy does not depend on it. */
+static inline __attribute__((always_inline)) void member(struct gen *w, const char *quoted,
+                                                         size_t n)
 {
-        if (w->comma) {
+        struct nw_buf *b = w->out;
+
+        if (n + 1 < b->cap - b->len && (!b->max || n <= b->max - b->len)) {
+                char *d = b->data + b->len;
+                *d = ',';
+                d += w->comma;
+                memcpy(d, quoted + 1, n - 1);
+                d[n - 1] = '\0';
+                b->len = (size_t)(d + n - 1 - b->data);
+        } else if (w->comma) {
                 put(w, quoted, n);
         } else {
                 put(w, quoted + 1, n - 1);
@@ -521,9 +603,13 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
         size_t start = out->len;
         char simhash[17];
 
-        snprintf(simhash, sizeof(simhash), "%016llx", (unsigned long long)a->simhash);
+        /* "%016llx" by hand */
+        for (int k = 0; k < 16; k++) {
+                simhash[k] = "0123456789abcdef"[a->simhash >> (60 - 4 * k) & 15];
+        }
+        simhash[16] = '\0';
         open_map(&w);
-        key(&w, "schema"); str(&w, NW_RECORD_SCHEMA);
+        key(&w, "schema"); string_n(&w, NW_RECORD_SCHEMA, sizeof(NW_RECORD_SCHEMA) - 1);
         key(&w, "id"); str(&w, a->id);
         key(&w, "source");
         open_map(&w);
@@ -562,7 +648,7 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
         key(&w, "fingerprint");
         open_map(&w);
         key(&w, "sha256"); str(&w, a->sha256_hex);
-        key(&w, "simhash"); str(&w, simhash);
+        key(&w, "simhash"); string_n(&w, simhash, 16);
         close_map(&w);
         key(&w, "dedupe");
         open_map(&w);
