@@ -205,10 +205,7 @@ int main(int argc, char **argv)
                                 continue;
                         }
                         t2 = stamp();
-                        nw_fp_content_sha256(a.title, a.body, a.sha256_hex);
-                        a.simhash = a.body[0] ? nw_fp_simhash(a.body, strlen(a.body))
-                                              : nw_fp_simhash(a.title, strlen(a.title));
-                        nw_near_signature(a.body, strlen(a.body), &a.near);
+                        nw_pipeline_fingerprint(&a);
                         t3 = stamp();
                         (void)nw_extract(&a, errstr, sizeof(errstr));
                         t4 = stamp();

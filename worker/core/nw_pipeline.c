@@ -36,24 +36,11 @@ static char *make_id(const char *prefix, const char *hex)
         return nw_xstrdup(id);
 }
 
-enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg *msg,
-                                struct nw_article *a, char *errstr, size_t errstr_size)
+void nw_pipeline_fingerprint(struct nw_article *a)
 {
-        struct nw_raw raw;
-        enum nw_err err;
-        size_t body_len, id_len;
-        char hex[65];
-
-        err = nw_decode(msg->value, msg->len, msg->content_type, lim, &raw, errstr, errstr_size);
-        if (err != NW_OK) {
-                return err;
-        }
-        err = nw_normalize(&raw, lim, a, errstr, errstr_size);
-        if (err != NW_OK) {
-                goto fail;
-        }
         /* measured once for both fingerprints (nw_normalize() leaves both set) */
-        body_len = strlen(a->body);
+        size_t body_len = strlen(a->body);
+
         if (body_len) {
                 nw_fp_content_sha256_n(a->title, strlen(a->title), a->body, body_len,
                                        a->sha256_hex);
@@ -65,6 +52,25 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
                 a->simhash = nw_fp_simhash(a->title, title_len);
                 nw_near_signature(a->body, 0, &a->near);
         }
+}
+
+enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg *msg,
+                                struct nw_article *a, char *errstr, size_t errstr_size)
+{
+        struct nw_raw raw;
+        enum nw_err err;
+        size_t id_len;
+        char hex[65];
+
+        err = nw_decode(msg->value, msg->len, msg->content_type, lim, &raw, errstr, errstr_size);
+        if (err != NW_OK) {
+                return err;
+        }
+        err = nw_normalize(&raw, lim, a, errstr, errstr_size);
+        if (err != NW_OK) {
+                goto fail;
+        }
+        nw_pipeline_fingerprint(a);
         /* facts last: they read the normalized body and the dateline; an over-long body
          * keeps the record without facts rather than dead-lettering the article */
         (void)nw_extract(a, errstr, errstr_size);

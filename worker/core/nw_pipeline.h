@@ -27,6 +27,11 @@ struct nw_msg {
 enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg *msg,
                                 struct nw_article *a, char *errstr, size_t errstr_size);
 
+/** @brief The fingerprints of a normalized article (SHA-256 of title and body, SimHash,
+ *  MinHash signature), as nw_pipeline_process() computes them; the benchmark's staged pass
+ *  calls it too. */
+void nw_pipeline_fingerprint(struct nw_article *a);
+
 /* Redis keys of an article's exact-duplicate claims. */
 struct nw_claim_keys {
         char content[80];       /* <prefix>x:<sha256 of title+body> */
