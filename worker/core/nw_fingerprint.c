@@ -1,13 +1,11 @@
 /* nw_fingerprint.c -- SHA-256 through OpenSSL's EVP interface, SimHash by hand (it is a few lines). */
 #include "nw_fingerprint.h"
+#include "nw_swar.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 static void to_hex(const unsigned char *md, size_t n, char *hex)
 {
@@ -86,40 +84,13 @@ static uint64_t mix(uint64_t h)
         return h;
 }
 
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
 
-/* Eight bytes as a little-endian integer: the first byte in the low bits. */
-static uint64_t load8(const unsigned char *p)
-{
-        uint64_t x;
-
-        memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        return x;
-}
-
-#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
-/* The high bit of each byte of @p x that belongs to a word: an ASCII letter or digit, or any
- * byte of a non-ASCII character. The bytes are cut to 7 bits before the sums so that none
- * carries into the next byte. */
-static uint64_t word8(uint64_t x)
-{
-        uint64_t t = x & ONES8 * 0x7F, a = t | ONES8 * 0x20;
-        uint64_t letter = (a + ONES8 * (0x80 - 'a')) & ~(a + ONES8 * (0x7F - 'z'));
-        uint64_t digit = (t + ONES8 * (0x80 - '0')) & ~(t + ONES8 * (0x7F - '9'));
-
-        return (letter | digit | x) & HIGH8;
-}
-#endif
 
 /* @p x with its ASCII upper-case letters in lower case. */
 static uint64_t fold8(uint64_t x)
 {
-        uint64_t t = x & ONES8 * 0x7F;
-        uint64_t upper = (t + ONES8 * (0x80 - 'A')) & ~(t + ONES8 * (0x7F - 'Z')) & ~x & HIGH8;
+        uint64_t t = x & NW_ONES8 * 0x7F;
+        uint64_t upper = (t + NW_ONES8 * (0x80 - 'A')) & ~(t + NW_ONES8 * (0x7F - 'Z')) & ~x & NW_HIGH8;
 
         return x | upper >> 2;
 }
@@ -128,37 +99,9 @@ static uint64_t fold8(uint64_t x)
  * the text; the bytes past it count as separators). */
 static uint64_t word_mask(const unsigned char *p, size_t left)
 {
-        unsigned char tail[64];
-        uint64_t m = 0;
+        struct nw_mask64 m = nw_mask64(p, left);
 
-        if (left < 64) {
-                memset(tail, 0, sizeof(tail));
-                memcpy(tail, p, left);
-                p = tail;
-        }
-#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
-        /* sixteen bytes a step, and the processor gathers their bits in one instruction */
-        for (int k = 0; k < 4; k++) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-                /* a byte is in a range when, moved so that the range starts at -128 (as a
-                 * signed byte), it is below -128 + the range's width */
-                __m128i a = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-                                         _mm_set1_epi8((char)(0x80 - 'a')));
-                __m128i d = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0')));
-                __m128i letter = _mm_cmplt_epi8(a, _mm_set1_epi8(-128 + 26));
-                __m128i digit = _mm_cmplt_epi8(d, _mm_set1_epi8(-128 + 10));
-                /* the high bit of v itself: a byte of a non-ASCII character */
-                __m128i word = _mm_or_si128(_mm_or_si128(letter, digit), v);
-                m |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << (16 * k);
-        }
-#else
-        for (int k = 0; k < 8; k++) {
-                /* the eight high bits gathered into the top byte by one multiplication */
-                uint64_t b = (word8(load8(p + 8 * k)) >> 7) * 0x0102040810204080ULL >> 56;
-                m |= b << (8 * k);
-        }
-#endif
-        return m;
+        return m.letter | m.digit | m.high;
 }
 
 /* FNV-1a, byte by byte: h = (h ^ byte) * prime. */
@@ -206,7 +149,7 @@ static uint64_t hash_padded(const unsigned char *p, size_t n, size_t before)
                 return hash_bytes(FNV_BASIS, p, n);
         }
         while (q < end) {
-                uint64_t x = fold8(load8(q)) & keep;
+                uint64_t x = fold8(nw_load64le(q)) & keep;
                 for (int k = 0; k < 64; k += 8) {
                         h = (h ^ (x >> k & 0xFF)) * FNV_PRIME;
                 }
@@ -243,7 +186,7 @@ static void hash_words(const unsigned char *p, const size_t *s, const size_t *e,
          * before them; a word of up to eight bytes has its step padded in front instead. */
         for (size_t j = i; j < n; j++) {
                 size_t len = e[j] - s[j];
-                uint64_t x = fold8(load8(p + e[j] - 8));
+                uint64_t x = fold8(nw_load64le(p + e[j] - 8));
                 if (len > 8) {
                         from[j] = hash_padded(p + s[j], len - 8, s[j]);
                 } else {

@@ -3,12 +3,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "nw_buf.h"
 #include "nw_fingerprint.h"
+#include "nw_swar.h"
 
 static uint64_t mix64(uint64_t h)
 {
@@ -51,71 +49,15 @@ static void add_figure(struct nw_near_sig *sig, uint32_t h)
         }
 }
 
-#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
-
-/* The high bit of each byte of @p x that is an ASCII digit, and of each that is a letter
- * (bytes cut to 7 bits first so that no sum carries into the next byte). */
-static uint64_t digits8(uint64_t x)
-{
-        uint64_t t = x & ONES8 * 0x7F;
-
-        return (t + ONES8 * (0x80 - '0')) & ~(t + ONES8 * (0x7F - '9')) & ~x & HIGH8;
-}
-
-static uint64_t letters8(uint64_t x)
-{
-        uint64_t t = (x | ONES8 * 0x20) & ONES8 * 0x7F;
-
-        return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
-}
-
-/* The eight high bits of @p m as the low byte. */
-static uint64_t gather8(uint64_t m)
-{
-        return (m >> 7) * 0x0102040810204080ULL >> 56;
-}
-#endif
 
 /* Bit k of *@p digits: byte k of the 64 at @p p is an ASCII digit; of *@p alnum: a digit or
  * an ASCII letter (@p left < 64 at the end of the text: the rest count as neither). */
 static void figure_masks(const unsigned char *p, size_t left, uint64_t *digits, uint64_t *alnum)
 {
-        unsigned char tail[64];
-        uint64_t d = 0, a = 0;
+        struct nw_mask64 m = nw_mask64(p, left);
 
-        if (left < 64) {
-                memset(tail, 0, sizeof(tail));
-                memcpy(tail, p, left);
-                p = tail;
-        }
-#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
-        for (int k = 0; k < 4; k++) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-                /* in a range when, moved so that it starts at -128 as a signed byte, below
-                 * -128 + its width */
-                __m128i dv = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
-                                            _mm_set1_epi8(-128 + 10));
-                __m128i lv = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-                                                         _mm_set1_epi8((char)(0x80 - 'a'))),
-                                            _mm_set1_epi8(-128 + 26));
-                d |= (uint64_t)(unsigned)_mm_movemask_epi8(dv) << (16 * k);
-                a |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(dv, lv)) << (16 * k);
-        }
-#else
-        for (int k = 0; k < 8; k++) {
-                uint64_t x = (uint64_t)p[8 * k] | (uint64_t)p[8 * k + 1] << 8 |
-                             (uint64_t)p[8 * k + 2] << 16 | (uint64_t)p[8 * k + 3] << 24 |
-                             (uint64_t)p[8 * k + 4] << 32 | (uint64_t)p[8 * k + 5] << 40 |
-                             (uint64_t)p[8 * k + 6] << 48 | (uint64_t)p[8 * k + 7] << 56;
-                uint64_t dk = digits8(x);
-                d |= gather8(dk) << (8 * k);
-                a |= gather8(dk | letters8(x)) << (8 * k);
-        }
-#endif
-        *digits = d;
-        *alnum = a;
+        *digits = m.digit;
+        *alnum = m.digit | m.letter;
 }
 
 /* A figure starts at a digit that does not follow a letter or digit, and runs over digits

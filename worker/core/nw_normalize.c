@@ -6,13 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "nw_boilerplate.h"
 #include "nw_dateline.h"
 #include "nw_html.h"
+#include "nw_swar.h"
 #include "nw_text.h"
 #include "nw_time.h"
 #include "nw_url.h"
@@ -74,18 +72,7 @@ static size_t count_char(struct script_counts *k, const unsigned char *p, size_t
 }
 
 #define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
 
-#if !defined(__SSE2__) || defined(NW_SWAR_ONLY)
-/* The high bit of each byte of @p x that is an ASCII letter. The bytes are cut to 7 bits
- * first so that no sum carries into the next byte. */
-static uint64_t letters8(uint64_t x)
-{
-        uint64_t t = (x | ONES8 * 0x20) & ONES8 * 0x7F;
-
-        return (t + ONES8 * (0x80 - 'a')) & ~(t + ONES8 * (0x7F - 'z')) & ~x & HIGH8;
-}
-#endif
 
 /* Bits set in @p x: without -mpopcnt __builtin_popcountll is a library call. */
 static unsigned popcount64(uint64_t x)
@@ -147,45 +134,17 @@ static size_t trailing_letters(uint64_t prev, size_t cap)
 static int count_block64(struct script_counts *k, struct ascii_words *w, const unsigned char *p,
                          size_t base, size_t left)
 {
-        unsigned char tail[64];
         const unsigned char *q = p + base;
-        uint64_t l = 0, high = 0, prev = w->prev, in, ends, l2, l3, l4, l5, few;
+        uint64_t l, prev = w->prev, in, ends, l2, l3, l4, l5, few;
         size_t hits = 0;
 
-        if (left < 64) {
-                memset(tail, 0, sizeof(tail));
-                memcpy(tail, q, left);
-                q = tail;
+        {
+                struct nw_mask64 m = nw_mask64(q, left);
+                if (m.high) {
+                        return 0;
+                }
+                l = m.letter;
         }
-#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
-        /* sixteen bytes a step, and the processor gathers their bits in one instruction */
-        for (int j = 0; j < 4; j++) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + 16 * j));
-                /* a letter, moved so that 'a' is -128 as a signed byte, is below -128 + 26 */
-                __m128i a = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
-                                         _mm_set1_epi8((char)(0x80 - 'a')));
-                high |= (uint64_t)(unsigned)_mm_movemask_epi8(v);
-                l |= (uint64_t)(unsigned)_mm_movemask_epi8(
-                             _mm_cmplt_epi8(a, _mm_set1_epi8(-128 + 26))) << (16 * j);
-        }
-        if (high) {
-                return 0;
-        }
-#else
-        for (int j = 0; j < 8; j++) {
-                uint64_t x;
-                memcpy(&x, q + 8 * j, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-                x = __builtin_bswap64(x);       /* the first byte in the low bits */
-#endif
-                high |= x;
-                /* the eight letter bits gathered into the top byte by one multiplication */
-                l |= ((letters8(x) >> 7) * 0x0102040810204080ULL >> 56) << (8 * j);
-        }
-        if (high & HIGH8) {
-                return 0;
-        }
-#endif
         /* bit e of in (l2 ... l5): the byte one (two ... five) before e is a letter */
         in = l << 1 | prev >> 63;
         l2 = l << 2 | prev >> 62;
