@@ -2075,81 +2075,98 @@ static int market_words(const char *s, size_t a, size_t b)
         return 0;
 }
 
+/* The event whose keyword is the capitalized word at @p i, if it is one, added to the
+ * article. @returns the end of what it read, where the scan goes on after. */
+static size_t event_kw_at(struct ex *x, size_t si, size_t i)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        size_t we = nw_scan_word_end(s, sp->b, i);
+
+        for (const struct ev_kw *k = ev_keywords; k->w; k++) {
+                size_t a, b = we;
+                /* the keywords are lower case: the first byte rules out most */
+                if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
+                    !lower_eq(s + i, we - i, k->w)) {
+                        continue;
+                }
+                a = name_start(x, sp, i);
+                if (a == i || words_in(s, a, i) < 2) {
+                        /* "the Conference on “X”": the name follows the keyword */
+                        size_t ne = name_after_keyword(s, sp->b, we);
+                        size_t ps;
+                        if (ne && (i == sp->a || nw_scan_phrase_before(s, i, "the", &ps) ||
+                                   nw_scan_phrase_before(s, i, "and", &ps))) {
+                                add_event(x, si, i, ne, k->type);
+                                we = ne;
+                        }
+                        break;
+                }
+                /* "Nanning International Convention and Exhibition Center" is a place */
+                if (venue_follows(s, sp->b, we)) {
+                        break;
+                }
+                /* "Congress", "Show" and "Convention" more often name a legislature, a
+                 * TV programme or a treaty than a gathering: keep them only with a
+                 * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
+                if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
+                     strcmp(k->w, "convention") == 0 || strcmp(k->w, "exchange") == 0) &&
+                    !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
+                        break;
+                }
+                /* "New York Stock Exchange", "Baltic International Freight Futures
+                 * Exchange": a market, whatever marks it carries */
+                if (strcmp(k->w, "exchange") == 0 && market_words(s, a, i)) {
+                        break;
+                }
+                /* "Securities and Exchange Commission": the keyword is inside a name */
+                if (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1) &&
+                    !nw_month_at(s, sp->b, we + 1, &b)) {
+                        b = we;
+                        break;
+                }
+                /* "Summit 2024", "Expo (CAETE)" */
+                {
+                        size_t p = nw_scan_skip_spaces(s, sp->b, b);
+                        struct nw_num n;
+                        if (p > b && p < sp->b && nw_num_parse(s, sp->b, p, &n) &&
+                            is_year_like(&n)) {
+                                b = n.end;
+                        }
+                }
+                {
+                        const char *type = k->type;
+                        /* "Signing Ceremony" keeps its kind */
+                        if (strcmp(type, "ceremony") == 0) {
+                                type = nw_scan_find_word(s, a, b, "signing") != (size_t)-1
+                                               ? "signing_ceremony"
+                                               : "ceremony";
+                        }
+                        add_event(x, si, a, b, type);
+                }
+                break;
+        }
+        return we;
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we;
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = event_kw_at(x, si, i);
+                        }
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                for (const struct ev_kw *k = ev_keywords; k->w; k++) {
-                        size_t a, b = we;
-                        /* the keywords are lower case: the first byte rules out most */
-                        if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
-                            !lower_eq(s + i, we - i, k->w)) {
-                                continue;
+        } else {
+                /* the capitalized word starts alone, as places_in() */
+                for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                        if (x->caps[k] >= next) {
+                                next = event_kw_at(x, si, x->caps[k]) + 1;
                         }
-                        a = name_start(x, sp, i);
-                        if (a == i || words_in(s, a, i) < 2) {
-                                /* "the Conference on “X”": the name follows the keyword */
-                                size_t ne = name_after_keyword(s, sp->b, we);
-                                size_t ps;
-                                if (ne && (i == sp->a || nw_scan_phrase_before(s, i, "the", &ps) ||
-                                           nw_scan_phrase_before(s, i, "and", &ps))) {
-                                        add_event(x, si, i, ne, k->type);
-                                        we = ne;
-                                }
-                                break;
-                        }
-                        /* "Nanning International Convention and Exhibition Center" is a place */
-                        if (venue_follows(s, sp->b, we)) {
-                                break;
-                        }
-                        /* "Congress", "Show" and "Convention" more often name a legislature, a
-                         * TV programme or a treaty than a gathering: keep them only with a
-                         * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
-                        if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
-                             strcmp(k->w, "convention") == 0 || strcmp(k->w, "exchange") == 0) &&
-                            !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
-                                break;
-                        }
-                        /* "New York Stock Exchange", "Baltic International Freight Futures
-                         * Exchange": a market, whatever marks it carries */
-                        if (strcmp(k->w, "exchange") == 0 && market_words(s, a, i)) {
-                                break;
-                        }
-                        /* "Securities and Exchange Commission": the keyword is inside a name */
-                        if (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1) &&
-                            !nw_month_at(s, sp->b, we + 1, &b)) {
-                                b = we;
-                                break;
-                        }
-                        /* "Summit 2024", "Expo (CAETE)" */
-                        {
-                                size_t p = nw_scan_skip_spaces(s, sp->b, b);
-                                struct nw_num n;
-                                if (p > b && p < sp->b && nw_num_parse(s, sp->b, p, &n) &&
-                                    is_year_like(&n)) {
-                                        b = n.end;
-                                }
-                        }
-                        {
-                                const char *type = k->type;
-                                /* "Signing Ceremony" keeps its kind */
-                                if (strcmp(type, "ceremony") == 0) {
-                                        type = nw_scan_find_word(s, a, b, "signing") != (size_t)-1
-                                                       ? "signing_ceremony"
-                                                       : "ceremony";
-                                }
-                                add_event(x, si, a, b, type);
-                        }
-                        break;
                 }
-                i = we;
         }
         for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
              k++) {
@@ -2516,90 +2533,101 @@ static size_t read_org(const char *s, size_t lim, size_t p)
 }
 
 /* "Chen Bin, executive vice chairman of the China Federation of ..., said" */
+static size_t appositive_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t ne, p, t0, t1, org_a = 0, org_e = 0;
+        int ntok, has_head = 0, words = 0;
+
+        if (i > sp->a) {
+                size_t ps, w = i;
+                char c = s[i - 1], last;
+                int ok;
+                /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
+                 * out all three for most words */
+                while (w > 0 && s[w - 1] == ' ') {
+                        w--;
+                }
+                last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
+                ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
+                     (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
+                     (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
+                     (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
+                     (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
+                if (!ok) {
+                        return nw_scan_word_end(s, sp->b, i);
+                }
+        }
+        ne = read_name(s, sp->b, i, &ntok);
+        if (!ne || ne + 2 >= sp->b || s[ne] != ',' || s[ne + 1] != ' ') {
+                return nw_scan_word_end(s, sp->b, i);
+        }
+        p = ne + 2;
+        if (nw_scan_word_at(s, sp->b, p, "the")) {
+                p += 4;
+        }
+        if (nw_scan_word_at(s, sp->b, p, "a") || nw_scan_word_at(s, sp->b, p, "an")) {
+                return ne;
+        }
+        t0 = p;
+        t1 = p;
+        while (p < sp->b && words < 9) {
+                size_t we = nw_scan_word_end(s, sp->b, p);
+                if (we == p) {
+                        break;
+                }
+                if (nw_scan_word_at(s, sp->b, p, "of") || nw_scan_word_at(s, sp->b, p, "at") ||
+                    nw_scan_word_at(s, sp->b, p, "for") || nw_scan_word_at(s, sp->b, p, "with")) {
+                        size_t q = nw_scan_skip_spaces(s, sp->b, we);
+                        size_t oe = read_org(s, sp->b, q);
+                        if (oe > q && has_head) {
+                                org_a = q;
+                                org_e = oe;
+                                break;
+                        }
+                        /* "general manager of the X Department of Y": keep reading */
+                }
+                if (title_word(s, p, we)) {
+                        has_head = 1;
+                }
+                t1 = we;
+                words++;
+                if (we >= sp->b || s[we] != ' ') {
+                        break;
+                }
+                p = we + 1;
+        }
+        if (has_head && t1 > t0) {
+                char *org = NULL;
+                if (org_e > org_a) {
+                        size_t oa = org_a;
+                        if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                        }
+                        org = dup_clean(s, oa, org_e);
+                }
+                add_person(x, dup_clean(s, i, ne), dup_clean(s, t0, t1), org);
+        }
+        return ne;
+}
+
+/* the capitalized word starts of the sentence, as the other walks over them */
 static void people_appositive(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t ne, p, t0, t1, org_a = 0, org_e = 0;
-                int ntok, has_head = 0, words = 0;
-
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                if (i > sp->a) {
-                        size_t ps, w = i;
-                        char c = s[i - 1], last;
-                        int ok;
-                        /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
-                         * out all three for most words */
-                        while (w > 0 && s[w - 1] == ' ') {
-                                w--;
-                        }
-                        last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
-                        ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
-                             (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
-                             (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
-                             (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
-                             (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
-                        if (!ok) {
-                                i = nw_scan_word_end(s, sp->b, i);
-                                continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = appositive_at(x, sp, i);
                         }
                 }
-                ne = read_name(s, sp->b, i, &ntok);
-                if (!ne || ne + 2 >= sp->b || s[ne] != ',' || s[ne + 1] != ' ') {
-                        i = nw_scan_word_end(s, sp->b, i);
-                        continue;
+                return;
+        }
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                if (x->caps[k] >= next) {
+                        next = appositive_at(x, sp, x->caps[k]) + 1;
                 }
-                p = ne + 2;
-                if (nw_scan_word_at(s, sp->b, p, "the")) {
-                        p += 4;
-                }
-                if (nw_scan_word_at(s, sp->b, p, "a") || nw_scan_word_at(s, sp->b, p, "an")) {
-                        i = ne;
-                        continue;
-                }
-                t0 = p;
-                t1 = p;
-                while (p < sp->b && words < 9) {
-                        size_t we = nw_scan_word_end(s, sp->b, p);
-                        if (we == p) {
-                                break;
-                        }
-                        if (nw_scan_word_at(s, sp->b, p, "of") || nw_scan_word_at(s, sp->b, p, "at") ||
-                            nw_scan_word_at(s, sp->b, p, "for") || nw_scan_word_at(s, sp->b, p, "with")) {
-                                size_t q = nw_scan_skip_spaces(s, sp->b, we);
-                                size_t oe = read_org(s, sp->b, q);
-                                if (oe > q && has_head) {
-                                        org_a = q;
-                                        org_e = oe;
-                                        break;
-                                }
-                                /* "general manager of the X Department of Y": keep reading */
-                        }
-                        if (title_word(s, p, we)) {
-                                has_head = 1;
-                        }
-                        t1 = we;
-                        words++;
-                        if (we >= sp->b || s[we] != ' ') {
-                                break;
-                        }
-                        p = we + 1;
-                }
-                if (has_head && t1 > t0) {
-                        char *org = NULL;
-                        if (org_e > org_a) {
-                                size_t oa = org_a;
-                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
-                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
-                                }
-                                org = dup_clean(s, oa, org_e);
-                        }
-                        add_person(x, dup_clean(s, i, ne), dup_clean(s, t0, t1), org);
-                }
-                i = ne;
         }
 }
 
@@ -2684,105 +2712,156 @@ found:
         return org;
 }
 
-/* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers" */
+/* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers":
+ * the person titled by the word that starts with a letter at @p i, if any, added to the
+ * article. @returns the last position read, where the scan goes on after. */
+static size_t titled_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t we, p, ne, ta, w;
+        int ntok, k;
+
+        we = nw_scan_word_end(s, sp->b, i);
+        /* a name follows the title: its capital is the cheap test, the title words
+         * the dear one, and read_name() below finds nothing without it */
+        if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
+            !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
+            lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
+            lower_eq(s + i, we - i, "chief")) {
+                return we;
+        }
+        p = we + 1;
+        ne = read_name(s, sp->b, p, &ntok);
+        if (!ne || (ne < sp->b && nw_scan_upper(s, sp->b, ne + 1) && s[ne] == ' ')) {
+                return we;
+        }
+        /* the title: walk back over capitalized words and title words (max 4) */
+        ta = i;
+        w = i;
+        for (k = 0; k < 8 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
+                size_t ws = w - 1;
+                while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
+                       s[ws - 1] != '"') {
+                        ws--;
+                }
+                /* "Bank of Tokyo economist", "Office of Management and Budget director":
+                 * glue counts when a capitalized word comes before it */
+                if (ta < i && ws < w - 1 && (lower_eq(s + ws, w - 1 - ws, "of") ||
+                                             lower_eq(s + ws, w - 1 - ws, "and") ||
+                                             lower_eq(s + ws, w - 1 - ws, "&")) &&
+                    ws > sp->a + 1 && s[ws - 1] == ' ') {
+                        size_t w2 = ws - 1;
+                        while (w2 > sp->a && s[w2 - 1] != ' ') {
+                                w2--;
+                        }
+                        if (nw_scan_upper(s, ws, w2) && !in_list(s + w2, ws - 1 - w2, name_stop)) {
+                                ta = w2;
+                                w = w2;
+                                continue;
+                        }
+                }
+                if (k >= 4 || ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
+                        break;
+                }
+                if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
+                        break;
+                }
+                if (s[w - 2] == '.' || s[w - 2] == ',') {
+                        break;
+                }
+                ta = ws;
+                w = ws;
+        }
+        {
+                char *org = org_in_title(s, &ta, i, we);
+                char *title;
+                size_t tl;
+                size_t q;
+                /* "Chairman Li Ming of Zenith Group" */
+                if (!org && ne + 4 < sp->b && s[ne] == ' ' &&
+                    nw_scan_word_at(s, sp->b, ne + 1, "of")) {
+                        size_t oa = nw_scan_skip_spaces(s, sp->b, ne + 3);
+                        size_t oe;
+                        if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                        }
+                        oe = nw_scan_upper(s, sp->b, oa) ? read_org(s, sp->b, oa) : oa;
+                        if (oe > oa) {
+                                org = dup_clean(s, oa, oe);
+                        }
+                }
+                title = dup_clean(s, ta, we);
+                tl = strlen(title);
+                add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), org);
+                /* "Deputy Chief Ministers A B and C D" */
+                q = ne;
+                if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
+                        size_t ne2 = read_name(s, sp->b, q + 5, &ntok);
+                        if (ne2) {
+                                title[tl - 1] = '\0';
+                                x->a->people[x->a->n_people - 1].title[tl - 1] = '\0';
+                                add_person(x, dup_clean(s, q + 5, ne2), nw_xstrdup(title), NULL);
+                        }
+                }
+                free(title);
+        }
+        return ne;
+}
+
+/* The start of the word people_titled()'s walk reads as ending at the space at @p e (the one
+ * before a capitalized word), or (size_t)-1. That walk reads a word from a letter at a word
+ * start through to nw_scan_word_end() and goes on after it, so the word that ends at e is
+ * read from the first such letter of the run that nw_scan_word_end() carries to e; and not
+ * before @p from, where the walk went on after a name. */
+static size_t title_start_before(const char *s, const struct span *sp, size_t e, size_t from)
+{
+        size_t l = e - 1;
+
+        if (e <= sp->a || !nw_scan_wordc((unsigned char)s[l])) {
+                return (size_t)-1;
+        }
+        /* back over word bytes, and over a hyphen or apostrophe between two of them */
+        while (l > sp->a) {
+                if (nw_scan_wordc((unsigned char)s[l - 1])) {
+                        l--;
+                } else if (l - 1 > sp->a && (s[l - 1] == '-' || s[l - 1] == '\'') &&
+                           nw_scan_wordc((unsigned char)s[l - 2])) {
+                        l -= 2;
+                } else {
+                        break;
+                }
+        }
+        for (l = l > from ? l : from; l < e; l++) {
+                if (nw_scan_alpha((unsigned char)s[l]) && nw_scan_at_word_start(s, l)) {
+                        return l;
+                }
+        }
+        return (size_t)-1;
+}
+
 static void people_titled(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we, p, ne, ta, w;
-                int ntok, k;
-
-                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_alpha((unsigned char)s[i]) && nw_scan_at_word_start(s, i)) {
+                                i = titled_at(x, sp, i);
+                        }
+                }
+                return;
+        }
+        /* a title is followed by a space and a capitalized name: the same walk, reading only
+         * the words before a capitalized word start */
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                size_t c = x->caps[k], i;
+                if (c < next + 2 || s[c - 1] != ' ') {
                         continue;
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                /* a name follows the title: its capital is the cheap test, the title words
-                 * the dear one, and read_name() below finds nothing without it */
-                if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
-                    !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
-                    lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
-                    lower_eq(s + i, we - i, "chief")) {
-                        i = we;
-                        continue;
+                i = title_start_before(s, sp, c - 1, next);
+                if (i != (size_t)-1) {
+                        next = titled_at(x, sp, i) + 1;
                 }
-                p = we + 1;
-                ne = read_name(s, sp->b, p, &ntok);
-                if (!ne || (ne < sp->b && nw_scan_upper(s, sp->b, ne + 1) && s[ne] == ' ')) {
-                        i = we;
-                        continue;
-                }
-                /* the title: walk back over capitalized words and title words (max 4) */
-                ta = i;
-                w = i;
-                for (k = 0; k < 8 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
-                        size_t ws = w - 1;
-                        while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
-                               s[ws - 1] != '"') {
-                                ws--;
-                        }
-                        /* "Bank of Tokyo economist", "Office of Management and Budget director":
-                         * glue counts when a capitalized word comes before it */
-                        if (ta < i && ws < w - 1 && (lower_eq(s + ws, w - 1 - ws, "of") ||
-                                                     lower_eq(s + ws, w - 1 - ws, "and") ||
-                                                     lower_eq(s + ws, w - 1 - ws, "&")) &&
-                            ws > sp->a + 1 && s[ws - 1] == ' ') {
-                                size_t w2 = ws - 1;
-                                while (w2 > sp->a && s[w2 - 1] != ' ') {
-                                        w2--;
-                                }
-                                if (nw_scan_upper(s, ws, w2) && !in_list(s + w2, ws - 1 - w2, name_stop)) {
-                                        ta = w2;
-                                        w = w2;
-                                        continue;
-                                }
-                        }
-                        if (k >= 4 || ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
-                                break;
-                        }
-                        if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
-                                break;
-                        }
-                        if (s[w - 2] == '.' || s[w - 2] == ',') {
-                                break;
-                        }
-                        ta = ws;
-                        w = ws;
-                }
-                {
-                        char *org = org_in_title(s, &ta, i, we);
-                        char *title;
-                        size_t tl;
-                        size_t q;
-                        /* "Chairman Li Ming of Zenith Group" */
-                        if (!org && ne + 4 < sp->b && s[ne] == ' ' &&
-                            nw_scan_word_at(s, sp->b, ne + 1, "of")) {
-                                size_t oa = nw_scan_skip_spaces(s, sp->b, ne + 3);
-                                size_t oe;
-                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
-                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
-                                }
-                                oe = nw_scan_upper(s, sp->b, oa) ? read_org(s, sp->b, oa) : oa;
-                                if (oe > oa) {
-                                        org = dup_clean(s, oa, oe);
-                                }
-                        }
-                        title = dup_clean(s, ta, we);
-                        tl = strlen(title);
-                        add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), org);
-                        /* "Deputy Chief Ministers A B and C D" */
-                        q = ne;
-                        if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
-                                size_t ne2 = read_name(s, sp->b, q + 5, &ntok);
-                                if (ne2) {
-                                        title[tl - 1] = '\0';
-                                        x->a->people[x->a->n_people - 1].title[tl - 1] = '\0';
-                                        add_person(x, dup_clean(s, q + 5, ne2), nw_xstrdup(title), NULL);
-                                }
-                        }
-                        free(title);
-                }
-                i = ne;
         }
 }
 
