@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_dates.h"
@@ -174,33 +177,79 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
+/* The eight bytes s[i, i + 8) as a little-endian number, zeros for the bytes at or past
+ * @p len (the text is read no further). */
+static uint64_t load8(const char *s, size_t i, size_t len)
+{
+        uint64_t w = 0;
+
+        if (len - i >= 8) {
+                memcpy(&w, s + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                w = __builtin_bswap64(w);
+#endif
+                return w;
+        }
+        for (size_t k = 0; i + k < len; k++) {
+                w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        }
+        return w;
+}
+
+/* The high bit of each byte of @p m gathered into bit k for byte k: the eight bits land on
+ * distinct places of the product, so nothing carries into the top byte. */
+static unsigned gather8(uint64_t m)
+{
+        return (unsigned)(((m & HIGH8) * 0x0002040810204081ULL) >> 56);
+}
+
+/* A bit per byte of @p w (bit k for byte k): *letters for the ASCII letters, and the result
+ * for the word bytes of nw_scan_wordc() (letters, digits and every byte >= 0x80). Each byte
+ * is tested on its own: the sums below stay inside their bytes. */
+static unsigned word_bytes8(uint64_t w, unsigned *letters)
+{
+        uint64_t w7 = w & ~HIGH8, y = w7 | ONES8 * 0x20;
+        uint64_t letter = (y + ONES8 * (0x80 - 'a')) & ~(y + ONES8 * (0x7f - 'z'));
+        uint64_t digit = (w7 + ONES8 * (0x80 - '0')) & ~(w7 + ONES8 * (0x7f - '9'));
+
+        *letters = gather8(letter & ~w);
+        return gather8(letter | digit | w);
+}
+
 /* The positions in sp where a word starts with an ASCII letter (the byte before is no word
  * byte), in order. The deal wording, kind and status and the sectors look for words several
- * times in one sentence; the sentence is walked for its word starts once. */
+ * times in one sentence, and the mention scan of a sentence with number words asks which of
+ * them start a number; the sentence is walked for its word starts once, eight bytes a step. */
 static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n)
 {
         const char *s = x->s;
 
         if (!x->wstarts || x->wa != sp->a || x->wb != sp->b) {
-                x->n_wstarts = 0;
+                unsigned prev = sp->a > 0 && nw_scan_wordc((unsigned char)s[sp->a - 1]);
+                size_t nw = 0;
                 x->wa = sp->a;
                 x->wb = sp->b;
-                for (size_t i = sp->a; i < sp->b; i++) {
-                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
-                                continue;
-                        }
-                        if (x->n_wstarts == x->cap_wstarts) {
-                                x->cap_wstarts = x->cap_wstarts ? 2 * x->cap_wstarts : 64;
-                                x->wstarts = nw_xrealloc(x->wstarts,
-                                                         x->cap_wstarts * sizeof(*x->wstarts));
-                        }
-                        x->wstarts[x->n_wstarts++] = i;
-                }
-                if (!x->wstarts) {
-                        /* none in this sentence: a buffer still marks the list as made */
-                        x->cap_wstarts = 64;
+                /* a word start has a byte before it that is no word byte: room for every
+                 * second byte, and the eight of the last step */
+                if ((sp->b - sp->a) / 2 + 9 > x->cap_wstarts) {
+                        x->cap_wstarts = (sp->b - sp->a) / 2 + 64;
+                        free(x->wstarts);
                         x->wstarts = nw_xmalloc(x->cap_wstarts * sizeof(*x->wstarts));
                 }
+                for (size_t i = sp->a; i < sp->b; i += 8) {
+                        unsigned letters, words = word_bytes8(load8(s, i, x->len), &letters);
+                        /* a letter after no word byte; the bytes past the span are dropped */
+                        unsigned starts = letters & ~((words << 1) | prev);
+                        if (sp->b - i < 8) {
+                                starts &= (1u << (sp->b - i)) - 1;
+                        }
+                        prev = (words >> 7) & 1u;
+                        while (starts) {
+                                x->wstarts[nw++] = i + (size_t)__builtin_ctz(starts);
+                                starts &= starts - 1;
+                        }
+                }
+                x->n_wstarts = nw;
         }
         *n = x->n_wstarts;
         return x->wstarts;
@@ -377,11 +426,26 @@ static uint64_t sentence_end8(uint64_t x)
         return has_byte8(x, '\n') | has_byte8(x, '.') | has_byte8(x, '?') | has_byte8(x, '!');
 }
 
-/* The first of "\n.?!" in s[i, len), or len. */
+/* The first of "\n.?!" in s[i, len), or len. Sixteen bytes a step where SSE2 is there (the
+ * text is split for every article), else eight. */
 static size_t next_sentence_end(const char *s, size_t i, size_t len)
 {
         int found;
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (len - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))));
+                unsigned bits = (unsigned)_mm_movemask_epi8(m);
+                if (bits) {
+                        return i + (size_t)__builtin_ctz(bits);
+                }
+                i += 16;
+        }
+#endif
         i = nw_swar_skip(s, i, len, sentence_end8, &found);
         if (found) {
                 return i;
@@ -3012,6 +3076,9 @@ struct hashed_word {
 
 static struct hashed_word hashed_words[HASHED_SLOTS];
 static size_t hashed_max_len;
+/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
+ * c (lower case); most words asked about are turned away by it before they are hashed */
+static uint32_t hashed_lens[sizeof(hashed_lists) / sizeof(hashed_lists[0])][32];
 static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
@@ -3045,7 +3112,7 @@ static void hashed_build(void)
                 for (const char *const *w = hashed_lists[k]; *w; w++) {
                         size_t n = strlen(*w);
                         struct hashed_word *hw;
-                        if (used >= HASHED_SLOTS / 2) {
+                        if (used >= HASHED_SLOTS / 2 || n > 31) {
                                 return; /* hashed_ready stays 0 */
                         }
                         /* a word with a capital never equals a lower-cased probe: leave it out,
@@ -3060,6 +3127,7 @@ static void hashed_build(void)
                                 used++;
                         }
                         hw->lists |= 1u << k;
+                        hashed_lens[k][(unsigned char)(*w)[0] & 31] |= 1u << n;
                         if (n > hashed_max_len) {
                                 hashed_max_len = n;
                         }
@@ -3084,7 +3152,8 @@ static int in_hashed_list(const char *s, size_t n, const char *const *list)
         if (!hashed_ready) {
                 return -1;
         }
-        if (n > hashed_max_len) {
+        if (n > hashed_max_len ||
+            !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
                 return 0;
         }
         hw = hashed_slot(s, n);
