@@ -5,6 +5,7 @@
 #include "nw_extract.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,20 +55,23 @@ struct mention {
         int used;
 };
 
+/* Room kept inside struct ex (on the stack of nw_extract()) for the per-article arrays, so
+ * that most stories allocate none of them: a bigger story moves an array to the heap. */
+#define SENTS_IN 64
+#define MENTIONS_IN 16
+#define WSTARTS_IN 256
+
 struct ex {
         struct nw_article *a;
         const char *s;
         size_t len;
         struct nw_date ref;
         struct nw_money_ctx mc;
-        struct span *sents;
+        struct span *sents;     /* sents_in, or the heap when there are more */
         size_t n_sents;
         struct nw_cues cues;    /* cue words of the sentence being read */
-        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
-         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
-        size_t caps[MAX_CAPS];
-        size_t n_caps;
-        struct mention *m;      /* the sentence's mentions, grown up to MAX_MENTIONS */
+        size_t n_caps;          /* see caps[] */
+        struct mention *m;      /* the sentence's mentions (m_in or the heap), up to MAX_MENTIONS */
         size_t n_m, cap_m;
         long main_event;        /* index of the story's main event, -1 */
         long last_inv;          /* index of the last investment */
@@ -76,13 +80,22 @@ struct ex {
         size_t place_si;        /* the sentence whose place after "in" is held below, or -1 */
         const struct nw_place *place_after;
         /* the starts of the words that begin with a letter in the span [wa, wb), listed once
-         * per sentence for the matchers that look at every one; see letter_words() */
+         * per sentence for the matchers that look at every one (wstarts_in or the heap); see
+         * letter_words() */
         size_t *wstarts;
         size_t n_wstarts, cap_wstarts, wa, wb;
+        size_t n_placed;        /* see placed[] */
+        /* Only the fields above are cleared for a story; the arrays below are read up to their
+         * counts. */
+        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
+         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
+        size_t caps[MAX_CAPS];
         /* the places already added to a->locations (at most 60 are kept), so a place named
          * again is known without comparing it with every location's text */
         const struct nw_place *placed[60];
-        size_t n_placed;
+        struct span sents_in[SENTS_IN];
+        struct mention m_in[MENTIONS_IN];
+        size_t wstarts_in[WSTARTS_IN];
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -224,7 +237,7 @@ static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n
 {
         const char *s = x->s;
 
-        if (!x->wstarts || x->wa != sp->a || x->wb != sp->b) {
+        if (x->n_wstarts == (size_t)-1 || x->wa != sp->a || x->wb != sp->b) {
                 unsigned prev = sp->a > 0 && nw_scan_wordc((unsigned char)s[sp->a - 1]);
                 size_t nw = 0;
                 x->wa = sp->a;
@@ -233,7 +246,9 @@ static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n
                  * second byte, and the eight of the last step */
                 if ((sp->b - sp->a) / 2 + 9 > x->cap_wstarts) {
                         x->cap_wstarts = (sp->b - sp->a) / 2 + 64;
-                        free(x->wstarts);
+                        if (x->wstarts != x->wstarts_in) {
+                                free(x->wstarts);
+                        }
                         x->wstarts = nw_xmalloc(x->cap_wstarts * sizeof(*x->wstarts));
                 }
                 for (size_t i = sp->a; i < sp->b; i += 8) {
@@ -459,9 +474,9 @@ static size_t next_sentence_end(const char *s, size_t i, size_t len)
 static void split_sentences(struct ex *x)
 {
         const char *s = x->s;
-        size_t len = x->len, start = 0, cap = 16;
+        size_t len = x->len, start = 0, cap = SENTS_IN;
 
-        x->sents = nw_xmalloc(cap * sizeof(*x->sents));
+        x->sents = x->sents_in;
         x->n_sents = 0;
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
@@ -502,7 +517,13 @@ static void split_sentences(struct ex *x)
                         if (b > a) {
                                 if (x->n_sents == cap) {
                                         cap *= 2;
-                                        x->sents = nw_xrealloc(x->sents, cap * sizeof(*x->sents));
+                                        if (x->sents == x->sents_in) {
+                                                x->sents = nw_xmalloc(cap * sizeof(*x->sents));
+                                                memcpy(x->sents, x->sents_in, sizeof(x->sents_in));
+                                        } else {
+                                                x->sents = nw_xrealloc(x->sents,
+                                                                       cap * sizeof(*x->sents));
+                                        }
                                 }
                                 x->sents[x->n_sents].a = a;
                                 x->sents[x->n_sents].b = b;
@@ -555,8 +576,13 @@ static int add_mention(struct ex *x, const struct mention *m)
                 return 0;
         }
         if (x->n_m == x->cap_m) {
-                x->cap_m = x->cap_m ? 2 * x->cap_m : 16;
-                x->m = nw_xrealloc(x->m, x->cap_m * sizeof(*x->m));
+                x->cap_m *= 2;
+                if (x->m == x->m_in) {
+                        x->m = nw_xmalloc(x->cap_m * sizeof(*x->m));
+                        memcpy(x->m, x->m_in, sizeof(x->m_in));
+                } else {
+                        x->m = nw_xrealloc(x->m, x->cap_m * sizeof(*x->m));
+                }
         }
         x->m[x->n_m++] = *m;
         return 1;
@@ -995,6 +1021,30 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
         return best;
 }
 
+/* The place named right after the word "in" (and "the") at @p i, inside s[.., b), or NULL. */
+static const struct nw_place *place_after_in_at(const char *s, size_t b, size_t i)
+{
+        size_t e;
+
+        if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
+                return NULL;
+        }
+        e = nw_scan_skip_spaces(s, b, e);
+        if (nw_scan_word_at(s, b, e, "the")) {
+                e = nw_scan_skip_spaces(s, b, e + 3);
+        }
+        /* only a name that starts right at e counts: the first place in the 40 bytes after the
+         * word at e, which is this one if there is one here */
+        {
+                size_t we = nw_scan_word_end(s, b, e), he, fe;
+                size_t lim = we + 40 < b ? we + 40 : b;
+                if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e)) {
+                        return place_name_at(s, lim, e, &he, &fe);
+                }
+        }
+        return NULL;
+}
+
 /* A place right after "in"/"at"/"held in" inside s[a, b). */
 static uint64_t letter_i8(uint64_t x)
 {
@@ -1003,8 +1053,29 @@ static uint64_t letter_i8(uint64_t x)
 
 static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
 {
-        for (size_t i = a; i + 3 < b; i++) {
-                size_t e;
+        const struct nw_place *p;
+        size_t i = a;
+
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen places a step, each tested for an "in" in any case ('I' | 0x20 is 'i'): one
+         * 'i' in twelve letters, but far fewer "in" */
+        for (; b - i >= 17; i += 16) {
+                __m128i fold = _mm_set1_epi8(0x20);
+                __m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), fold);
+                __m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)),
+                                          fold);
+                unsigned bits = (unsigned)_mm_movemask_epi8(
+                        _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('i')),
+                                      _mm_cmpeq_epi8(v1, _mm_set1_epi8('n'))));
+                for (; bits; bits &= bits - 1) {
+                        size_t k = i + (size_t)__builtin_ctz(bits);
+                        if (k + 3 < b && (p = place_after_in_at(s, b, k)) != NULL) {
+                                return p;
+                        }
+                }
+        }
+#endif
+        for (; i + 3 < b; i++) {
                 int found;
                 /* to the next 'i' eight bytes a step: most bytes start no "in" */
                 i = nw_swar_skip(s, i, b - 3, letter_i8, &found);
@@ -1016,23 +1087,8 @@ static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
                                 break;
                         }
                 }
-                if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
-                        continue;
-                }
-                e = nw_scan_skip_spaces(s, b, e);
-                if (nw_scan_word_at(s, b, e, "the")) {
-                        e = nw_scan_skip_spaces(s, b, e + 3);
-                }
-                /* only a name that starts right at e counts: the first place in the 40 bytes
-                 * after the word at e, which is this one if there is one here */
-                {
-                        size_t we = nw_scan_word_end(s, b, e), he, fe;
-                        size_t lim = we + 40 < b ? we + 40 : b;
-                        const struct nw_place *p;
-                        if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e) &&
-                            (p = place_name_at(s, lim, e, &he, &fe)) != NULL) {
-                                return p;
-                        }
+                if ((p = place_after_in_at(s, b, i)) != NULL) {
+                        return p;
                 }
         }
         return NULL;
@@ -3220,7 +3276,7 @@ static void reference_date(struct ex *x)
 enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
 {
         static const char *const inv_gate_neg[] = {NULL};
-        struct ex *x;
+        struct ex xs, *x = &xs;
         const char *text;
         size_t len;
 
@@ -3239,7 +3295,13 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 }
                 return NW_ERR_TOO_BIG;
         }
-        x = nw_xcalloc(1, sizeof(*x));
+        /* the fields before the arrays; the arrays are read up to their counts */
+        memset(x, 0, offsetof(struct ex, caps));
+        x->m = x->m_in;
+        x->cap_m = MENTIONS_IN;
+        x->wstarts = x->wstarts_in;
+        x->cap_wstarts = WSTARTS_IN;
+        x->n_wstarts = (size_t)-1; /* no list made yet */
         x->a = a;
         x->s = text;
         x->len = len;
@@ -3298,9 +3360,14 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                         }
                 }
         }
-        free(x->m);
-        free(x->sents);
-        free(x->wstarts);
-        free(x);
+        if (x->m != x->m_in) {
+                free(x->m);
+        }
+        if (x->sents != x->sents_in) {
+                free(x->sents);
+        }
+        if (x->wstarts != x->wstarts_in) {
+                free(x->wstarts);
+        }
         return NW_OK;
 }
