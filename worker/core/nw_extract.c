@@ -2033,103 +2033,116 @@ static const char *const held_after[] = {
         "was successfully held", "was hosted", NULL,
 };
 
-static void events_lower(struct ex *x, size_t si)
+/* the letters (bit c - 'a') that start an ev_nouns[] word, set with the hashed lists */
+static uint32_t ev_noun_letters;
+
+/* The gathering named by the lower-case word at @p i, if it is one of ev_nouns[], added to the
+ * article. @returns the end of what it read, where the walk goes on after. */
+static size_t event_noun_at(struct ex *x, size_t si, size_t i)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
+        const struct ev_noun *k;
+        size_t we, a, p, b, q;
+        int mods = 0, strong = 0, held = 0;
+        const char *type;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                const struct ev_noun *k;
-                size_t we, a, p, b, q;
-                int mods = 0, strong = 0, held = 0;
-                const char *type;
+        we = nw_scan_word_end(s, sp->b, i);
+        if (!((ev_noun_letters >> (s[i] - 'a')) & 1u)) {
+                return we;
+        }
+        for (k = ev_nouns; k->w && (k->w[0] != s[i] || !lower_eq(s + i, we - i, k->w));
+             k++) {
+        }
+        if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
+                return we;
+        }
+        /* walk back over up to three lower-case modifiers or an ordinal */
+        a = i;
+        p = i;
+        while (mods < 3 && p > sp->a + 1 && s[p - 1] == ' ') {
+                size_t w = p - 1;
+                while (w > sp->a && s[w - 1] != ' ') {
+                        w--;
+                }
+                if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
+                    in_list(s + w, p - 1 - w, name_stop) ||
+                    in_list(s + w, p - 1 - w, ev_weak_mods)) {
+                        break;
+                }
+                if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
+                        break;
+                }
+                for (size_t c = w; c < p - 1; c++) {
+                        if (!nw_scan_wordc((unsigned char)s[c]) && s[c] != '-') {
+                                w = p; /* punctuation inside: not a modifier */
+                                break;
+                        }
+                }
+                if (w >= p) {
+                        break;
+                }
+                strong |= in_list(s + w, p - 1 - w, ev_strong_mods);
+                a = w;
+                p = w;
+                mods++;
+        }
+        if (!mods) {
+                return we;
+        }
+        /* "... of the 2nd “Overseas Chinese Gathering”" / "... at the X Expo" */
+        b = we;
+        q = nw_scan_skip_spaces(s, sp->b, b);
+        {
+                size_t e = nw_scan_word_at(s, sp->b, q, "of the");
+                if (!e) {
+                        e = nw_scan_word_at(s, sp->b, q, "of");
+                }
+                if (e) {
+                        size_t r = nw_scan_skip_spaces(s, sp->b, e), last = b;
+                        while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
+                                             nw_scan_digit((unsigned char)s[r]) ||
+                                             quote_at(s, sp->b, r))) {
+                                size_t we2 = nw_scan_word_end(s, sp->b,
+                                                              r + (size_t)quote_at(s, sp->b, r));
+                                last = we2;
+                                r = nw_scan_skip_spaces(s, sp->b, we2);
+                        }
+                        b = last;
+                        q = r;
+                }
+        }
+        for (const char *const *h = held_after; *h && !held; h++) {
+                held = nw_scan_word_at(s, sp->b, nw_scan_skip_spaces(s, sp->b, q), *h) != 0;
+        }
+        /* a routine meeting needs a strong modifier even when it was held */
+        if (!(strong || (held && strcmp(k->type, "meeting") != 0))) {
+                return we;
+        }
+        type = k->type;
+        if (strcmp(type, "ceremony") == 0) {
+                type = nw_scan_find_word(s, a, we, "signing") != (size_t)-1
+                               ? "signing_ceremony"
+                       : nw_scan_find_word(s, a, we, "groundbreaking") != (size_t)-1
+                               ? "groundbreaking_ceremony"
+                               : "ceremony";
+        }
+        add_event(x, si, a, b, type);
+        return b > we ? b : we;
+}
 
-                if (!nw_scan_alpha((unsigned char)s[i]) || nw_scan_upper(s, sp->b, i) ||
-                    !nw_scan_at_word_start(s, i)) {
-                        continue;
+/* Lower-case gatherings: the same walk over the words that start with a lower-case letter
+ * (one that starts with a capital is passed without reading it). */
+static void events_lower(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        size_t n;
+        const size_t *ws = letter_words(x, sp, &n);
+
+        for (size_t k = 0, next = sp->a; k < n; k++) {
+                if (ws[k] >= next && !nw_scan_upper(x->s, sp->b, ws[k])) {
+                        next = event_noun_at(x, si, ws[k]) + 1;
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                for (k = ev_nouns; k->w && (k->w[0] != s[i] || !lower_eq(s + i, we - i, k->w));
-                     k++) {
-                }
-                if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
-                        i = we;
-                        continue;
-                }
-                /* walk back over up to three lower-case modifiers or an ordinal */
-                a = i;
-                p = i;
-                while (mods < 3 && p > sp->a + 1 && s[p - 1] == ' ') {
-                        size_t w = p - 1;
-                        while (w > sp->a && s[w - 1] != ' ') {
-                                w--;
-                        }
-                        if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
-                            in_list(s + w, p - 1 - w, name_stop) ||
-                            in_list(s + w, p - 1 - w, ev_weak_mods)) {
-                                break;
-                        }
-                        if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
-                                break;
-                        }
-                        for (size_t c = w; c < p - 1; c++) {
-                                if (!nw_scan_wordc((unsigned char)s[c]) && s[c] != '-') {
-                                        w = p; /* punctuation inside: not a modifier */
-                                        break;
-                                }
-                        }
-                        if (w >= p) {
-                                break;
-                        }
-                        strong |= in_list(s + w, p - 1 - w, ev_strong_mods);
-                        a = w;
-                        p = w;
-                        mods++;
-                }
-                if (!mods) {
-                        i = we;
-                        continue;
-                }
-                /* "... of the 2nd “Overseas Chinese Gathering”" / "... at the X Expo" */
-                b = we;
-                q = nw_scan_skip_spaces(s, sp->b, b);
-                {
-                        size_t e = nw_scan_word_at(s, sp->b, q, "of the");
-                        if (!e) {
-                                e = nw_scan_word_at(s, sp->b, q, "of");
-                        }
-                        if (e) {
-                                size_t r = nw_scan_skip_spaces(s, sp->b, e), last = b;
-                                while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
-                                                     nw_scan_digit((unsigned char)s[r]) ||
-                                                     quote_at(s, sp->b, r))) {
-                                        size_t we2 = nw_scan_word_end(s, sp->b,
-                                                                      r + (size_t)quote_at(s, sp->b, r));
-                                        last = we2;
-                                        r = nw_scan_skip_spaces(s, sp->b, we2);
-                                }
-                                b = last;
-                                q = r;
-                        }
-                }
-                for (const char *const *h = held_after; *h && !held; h++) {
-                        held = nw_scan_word_at(s, sp->b, nw_scan_skip_spaces(s, sp->b, q), *h) != 0;
-                }
-                /* a routine meeting needs a strong modifier even when it was held */
-                if (!(strong || (held && strcmp(k->type, "meeting") != 0))) {
-                        i = we;
-                        continue;
-                }
-                type = k->type;
-                if (strcmp(type, "ceremony") == 0) {
-                        type = nw_scan_find_word(s, a, we, "signing") != (size_t)-1
-                                       ? "signing_ceremony"
-                               : nw_scan_find_word(s, a, we, "groundbreaking") != (size_t)-1
-                                       ? "groundbreaking_ceremony"
-                                       : "ceremony";
-                }
-                add_event(x, si, a, b, type);
-                i = b > we ? b : we;
         }
 }
 
@@ -2195,6 +2208,9 @@ static int market_words(const char *s, size_t a, size_t b)
         return 0;
 }
 
+/* the letters (bit c - 'a') that start an ev_keywords[] word, set with the hashed lists */
+static uint32_t ev_keyword_letters;
+
 /* The event whose keyword is the capitalized word at @p i, if it is one, added to the
  * article. @returns the end of what it read, where the scan goes on after. */
 static size_t event_kw_at(struct ex *x, size_t si, size_t i)
@@ -2203,6 +2219,9 @@ static size_t event_kw_at(struct ex *x, size_t si, size_t i)
         const char *s = x->s;
         size_t we = nw_scan_word_end(s, sp->b, i);
 
+        if (!((ev_keyword_letters >> (nw_scan_lower((unsigned char)s[i]) - 'a')) & 1u)) {
+                return we;
+        }
         for (const struct ev_kw *k = ev_keywords; k->w; k++) {
                 size_t a, b = we;
                 /* the keywords are lower case: the first byte rules out most */
@@ -3163,6 +3182,18 @@ static struct hashed_word *hashed_slot(const char *s, size_t n)
 static void hashed_build(void)
 {
         size_t used = 0;
+
+        /* not hashed lists, but built once with them */
+        for (const struct ev_noun *k = ev_nouns; k->w; k++) {
+                if (k->w[0] >= 'a' && k->w[0] <= 'z') {
+                        ev_noun_letters |= 1u << (k->w[0] - 'a');
+                }
+        }
+        for (const struct ev_kw *k = ev_keywords; k->w; k++) {
+                if (k->w[0] >= 'a' && k->w[0] <= 'z') {
+                        ev_keyword_letters |= 1u << (k->w[0] - 'a');
+                }
+        }
 
         for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
                 for (const char *const *w = hashed_lists[k]; *w; w++) {
