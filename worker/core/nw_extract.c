@@ -112,19 +112,23 @@ static int lower_eq(const char *s, size_t n, const char *w)
         return w[n] == '\0';
 }
 
-static int in_hashed_list(const char *s, size_t n, const char *const *list);
+/* The word lists that are asked about often, answered by one probe of a hash set built once
+ * from them (see in_set() at the end of the file). */
+enum hashed_list {
+        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS,
+        HL_COUNT
+};
 
+static int in_set(const char *s, size_t n, enum hashed_list k);
+
+/* Whether s[0, n) is a word of @p list (a walk; the lists asked about often go through
+ * in_set() instead). */
 static int in_list(const char *s, size_t n, const char *const *list)
 {
         unsigned char c0;
-        int hashed;
 
         if (n == 0) {
                 return 0;
-        }
-        hashed = in_hashed_list(s, n, list);
-        if (hashed >= 0) {
-                return hashed;
         }
         /* the first byte rules out nearly every entry before its length is taken */
         c0 = nw_scan_lower((unsigned char)s[0]);
@@ -500,7 +504,7 @@ static void split_sentences(struct ex *x)
                                         w--;
                                 }
                                 cut = 1;
-                                if (s[i] == '.' && (i - w == 1 || in_list(s + w, i - w, abbrevs))) {
+                                if (s[i] == '.' && (i - w == 1 || in_set(s + w, i - w, HL_ABBREVS))) {
                                         cut = 0;
                                 }
                                 next = i + 1;
@@ -647,7 +651,7 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                         break;
                 }
                 e = nw_scan_word_end(s, lim, w);
-                if (in_list(s + w, e - w, np_stop)) {
+                if (in_set(s + w, e - w, HL_NP_STOP)) {
                         break;
                 }
                 /* "200,000 shares currently held": an adverb ends the noun phrase */
@@ -926,7 +930,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         } else if (e < lim && s[e] == ' ') {
                                 noun_after(x, e, lim, &m);
                         }
-                        if (m.unit.b == 0 || in_list(s + m.unit.a, m.unit.b - m.unit.a, skip_units) ||
+                        if (m.unit.b == 0 || in_set(s + m.unit.a, m.unit.b - m.unit.a, HL_SKIP_UNITS) ||
                             nw_scan_word_at(s, lim, m.unit.a, "year-old") ||
                             (m.unit.b > m.unit.a + 8 &&
                              nw_scan_word_at(s, m.unit.b, m.unit.b - 8, "year-old"))) {
@@ -1319,7 +1323,7 @@ static int is_deal_count(struct ex *x, const struct mention *m)
         /* a whole number in range first: casting a huge double to an integer is undefined */
         return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value >= 0 && m->value < 1e15 &&
                m->value == (double)(long long)m->value &&
-               in_list(x->s + m->unit.a, m->unit.b - m->unit.a, deal_nouns);
+               in_set(x->s + m->unit.a, m->unit.b - m->unit.a, HL_DEAL_NOUNS);
 }
 
 static struct nw_investment *new_investment(struct ex *x, size_t si)
@@ -1376,7 +1380,7 @@ static int goods_follow(struct ex *x, size_t end, size_t lim)
                 if (we > q && s[we - 1] == 's') {
                         we--;
                 }
-                return we > q && in_list(s + q, we - q, price_units);
+                return we > q && in_set(s + q, we - q, HL_PRICE_UNITS);
         }
         if (!(e = nw_scan_word_at(s, lim, p, "of")) && !(e = nw_scan_word_at(s, lim, p, "worth of"))) {
                 return 0;
@@ -1388,7 +1392,7 @@ static int goods_follow(struct ex *x, size_t end, size_t lim)
                 if (we == p) {
                         return 0;
                 }
-                if (in_list(s + p, we - p, goods_words)) {
+                if (in_set(s + p, we - p, HL_GOODS_WORDS)) {
                         return 1;
                 }
                 p = nw_scan_skip_spaces(s, lim, we);
@@ -1700,12 +1704,12 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                     ordinal_word(s, w, e)) {
                         size_t me;
                         /* "in July United Nations Conference": a month is not part of a name */
-                        if (in_list(s + w, e - w, name_stop) ||
+                        if (in_set(s + w, e - w, HL_NAME_STOP) ||
                             (nw_month_at(s, e, w, &me) && me == e)) {
                                 break;
                         }
                         a = w;
-                } else if (in_list(s + w, e - w, name_glue)) {
+                } else if (in_set(s + w, e - w, HL_NAME_GLUE)) {
                         /* glue only counts when a name word precedes it */
                 } else {
                         break;
@@ -1718,7 +1722,7 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
         /* never start on glue */
         while (a < kw) {
                 size_t we = nw_scan_word_end(s, kw, a);
-                if (we > a && in_list(s + a, we - a, name_glue)) {
+                if (we > a && in_set(s + a, we - a, HL_NAME_GLUE)) {
                         a = nw_scan_skip_spaces(s, kw, we);
                 } else {
                         break;
@@ -1943,7 +1947,7 @@ static int venue_follows(const char *s, size_t lim, size_t we)
                 if (e == q) {
                         return 0;
                 }
-                if (nw_scan_upper(s, lim, q) && in_list(s + q, e - q, venue_words)) {
+                if (nw_scan_upper(s, lim, q) && in_set(s + q, e - q, HL_VENUE_WORDS)) {
                         return 1;
                 }
                 if (!nw_scan_upper(s, lim, q) && !lower_eq(s + q, e - q, "and")) {
@@ -2066,8 +2070,8 @@ static size_t event_noun_at(struct ex *x, size_t si, size_t i)
                         w--;
                 }
                 if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
-                    in_list(s + w, p - 1 - w, name_stop) ||
-                    in_list(s + w, p - 1 - w, ev_weak_mods)) {
+                    in_set(s + w, p - 1 - w, HL_NAME_STOP) ||
+                    in_set(s + w, p - 1 - w, HL_EV_WEAK_MODS)) {
                         break;
                 }
                 if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
@@ -2082,7 +2086,7 @@ static size_t event_noun_at(struct ex *x, size_t si, size_t i)
                 if (w >= p) {
                         break;
                 }
-                strong |= in_list(s + w, p - 1 - w, ev_strong_mods);
+                strong |= in_set(s + w, p - 1 - w, HL_EV_STRONG_MODS);
                 a = w;
                 p = w;
                 mods++;
@@ -2457,7 +2461,7 @@ static void organizers_in(struct ex *x, size_t si)
                         }
                         if (nw_scan_upper(s, sp->b, p)) {
                                 e = we;
-                        } else if (!(in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, sp->b, p, "and")) &&
+                        } else if (!(in_set(s + p, we - p, HL_NAME_GLUE) && !nw_scan_word_at(s, sp->b, p, "and")) &&
                                    !nw_scan_word_at(s, sp->b, p, "the")) {
                                 break;
                         }
@@ -2546,13 +2550,13 @@ static const char *const title_heads[] = {
 /* Title modifiers that may precede a head in "Chief Minister X" / "Energy Security Secretary X". */
 static int title_word(const char *s, size_t a, size_t b)
 {
-        return in_list(s + a, b - a, title_heads);
+        return in_set(s + a, b - a, HL_TITLE_HEADS);
 }
 
 static int name_token(const char *s, size_t len, size_t a, size_t b)
 {
         size_t me;
-        if (b - a < 2 || !nw_scan_upper(s, len, a) || in_list(s + a, b - a, name_stop) ||
+        if (b - a < 2 || !nw_scan_upper(s, len, a) || in_set(s + a, b - a, HL_NAME_STOP) ||
             title_word(s, a, b) || nw_month_at(s, len, a, &me) || nw_weekday_at(s, len, a, &me) >= 0) {
                 return 0;
         }
@@ -2660,7 +2664,7 @@ static size_t read_org(const char *s, size_t lim, size_t p)
                 }
                 if (nw_scan_upper(s, lim, p) || (e > p && nw_scan_digit((unsigned char)s[p]))) {
                         e = we;
-                } else if (!in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, lim, p, "the")) {
+                } else if (!in_set(s + p, we - p, HL_NAME_GLUE) && !nw_scan_word_at(s, lim, p, "the")) {
                         break;
                 }
                 if (we >= lim || s[we] != ' ') {
@@ -2807,7 +2811,7 @@ static char *org_in_title(const char *s, size_t *ta, size_t head, size_t head_en
                         p = nw_scan_skip_spaces(s, head, we);
                         continue;
                 }
-                if (we == p || title_word(s, p, we) || in_list(s + p, we - p, title_mods) ||
+                if (we == p || title_word(s, p, we) || in_set(s + p, we - p, HL_TITLE_MODS) ||
                     !nw_scan_upper(s, head, p)) {
                         break;
                 }
@@ -2827,7 +2831,7 @@ static char *org_in_title(const char *s, size_t *ta, size_t head, size_t head_en
                 p = next;
         }
         if (!org_end || (!nw_gazetteer_find(s + *ta, org_end - *ta) &&
-                         !in_list(s + head, head_end - head, corp_heads))) {
+                         !in_set(s + head, head_end - head, HL_CORP_HEADS))) {
                 return NULL;
         }
 found:
@@ -2893,13 +2897,13 @@ static size_t titled_at(struct ex *x, const struct span *sp, size_t i)
                         while (w2 > sp->a && s[w2 - 1] != ' ') {
                                 w2--;
                         }
-                        if (nw_scan_upper(s, ws, w2) && !in_list(s + w2, ws - 1 - w2, name_stop)) {
+                        if (nw_scan_upper(s, ws, w2) && !in_set(s + w2, ws - 1 - w2, HL_NAME_STOP)) {
                                 ta = w2;
                                 w = w2;
                                 continue;
                         }
                 }
-                if (k >= 4 || ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
+                if (k >= 4 || ws == w - 1 || in_set(s + ws, w - 1 - ws, HL_NAME_STOP)) {
                         break;
                 }
                 if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
@@ -3025,7 +3029,7 @@ static size_t org_at(struct ex *x, const struct span *sp, size_t i)
         if (we < sp->b && s[we] == '.') {
                 we++;
         }
-        if (in_list(s + i, we - i, org_suffix)) {
+        if (in_set(s + i, we - i, HL_ORG_SUFFIX)) {
                 size_t a = name_start(x, sp, i);
                 size_t an = nw_scan_find_word(s, a, i, "and");
                 /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
@@ -3040,7 +3044,7 @@ static size_t org_at(struct ex *x, const struct span *sp, size_t i)
                                 while (ws > a && s[ws - 1] != ' ') {
                                         ws--;
                                 }
-                                if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
+                                if (ws < w && in_set(s + ws, w - ws, HL_ORG_SUFFIX)) {
                                         a = nw_scan_skip_spaces(s, i, an + 3);
                                 }
                         }
@@ -3139,21 +3143,25 @@ static void places_in(struct ex *x, const struct span *sp)
  * people, organization suffixes, noun-phrase stops) are answered by one probe of a hash set
  * built once from the lists themselves, instead of a walk over each list: a slot per distinct
  * word, with a bit per list that holds it. */
-static const char *const *const hashed_lists[] = {title_heads, org_suffix, name_stop, np_stop};
+static const char *const *const hashed_lists[HL_COUNT] = {
+        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words,
+};
 
-#define HASHED_SLOTS 1024       /* a power of two, over twice the words of the lists */
+_Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
+
+#define HASHED_SLOTS 2048       /* a power of two, over twice the words of the lists */
 
 struct hashed_word {
         const char *w;          /* NULL: empty slot */
         size_t len;
-        unsigned lists;         /* bit k: the word is in hashed_lists[k] */
+        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
 };
 
 static struct hashed_word hashed_words[HASHED_SLOTS];
 static size_t hashed_max_len;
 /* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
  * c (lower case); most words asked about are turned away by it before they are hashed */
-static uint32_t hashed_lens[sizeof(hashed_lists) / sizeof(hashed_lists[0])][32];
+static uint32_t hashed_lens[HL_COUNT][32];
 static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
@@ -3223,21 +3231,17 @@ static void hashed_build(void)
         hashed_ready = 1;
 }
 
-/* @returns 1 or 0 as in_list() for a hashed list, or -1 when @p list is not one of them. */
-static int in_hashed_list(const char *s, size_t n, const char *const *list)
+/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. */
+static int in_set(const char *s, size_t n, enum hashed_list k)
 {
         const struct hashed_word *hw;
-        size_t k = 0;
 
-        while (k < sizeof(hashed_lists) / sizeof(hashed_lists[0]) && hashed_lists[k] != list) {
-                k++;
+        if (n == 0) {
+                return 0;
         }
-        if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
-                return -1;
-        }
-        /* built by nw_extract() before it reads a sentence: in_list() is only asked from there */
+        /* built by nw_extract() before it reads a sentence: this is only asked from there */
         if (!hashed_ready) {
-                return -1;
+                return in_list(s, n, hashed_lists[k]);
         }
         if (n > hashed_max_len ||
             !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
