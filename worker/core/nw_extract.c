@@ -158,24 +158,32 @@ static char *dup_clean(const char *s, size_t a, size_t b)
                 }
                 b--;
         }
-        /* the copy is never longer than the span: one allocation, then byte stores */
+        /* the copy is never longer than the span: one allocation, then the runs between the
+         * 0xE2 lead bytes copied whole */
         out = nw_xmalloc(b - a + 1);
-        for (size_t i = a; i < b; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c == 0xe2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
+        for (size_t i = a; i < b;) {
+                const char *lead = memchr(s + i, 0xe2, b - i);
+                size_t j = lead ? (size_t)(lead - s) : b;
+                memcpy(out + n, s + i, j - i);
+                n += j - i;
+                i = j;
+                if (i >= b) {
+                        break;
+                }
+                if (i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
                         unsigned char c3 = (unsigned char)s[i + 2];
                         if (c3 == 0x98 || c3 == 0x99) {
                                 out[n++] = '\'';
-                                i += 2;
+                                i += 3;
                                 continue;
                         }
                         if (c3 == 0x9c || c3 == 0x9d) {
                                 out[n++] = '"';
-                                i += 2;
+                                i += 3;
                                 continue;
                         }
                 }
-                out[n++] = (char)c;
+                out[n++] = s[i++];
         }
         out[n] = '\0';
         return out;
@@ -1555,6 +1563,9 @@ static void investments_in(struct ex *x, size_t si)
 
 /* ---------------------------------------------------------------- statistics */
 
+#define CLAUSE_MARKS ((1ULL << ',') | (1ULL << ';') | (1ULL << ':') | (1ULL << '(') | \
+                      (1ULL << ')') | (1ULL << '"'))
+
 /* Subject of a money or percent figure: the words just before it in its clause. */
 static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
 {
@@ -1567,8 +1578,9 @@ static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
         }
         a = b;
         while (a > sp->a && words < 7) {
-                char c = s[a - 1];
-                if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"') {
+                unsigned char c = (unsigned char)s[a - 1];
+                /* one bit test for ',' ';' ':' '(' ')' '"', all below 64 */
+                if (c < 64 && ((CLAUSE_MARKS >> c) & 1u)) {
                         break;
                 }
                 if (c == ' ') {
@@ -1688,9 +1700,15 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                 }
                 e--;
                 w = e;
-                while (w > sp->a && s[w - 1] != ' ' && !quote_at(s, x->len, w - 1) &&
-                       !(w >= 3 && quote_at(s, x->len, w - 3) == 3) && s[w - 1] != '(' &&
-                       s[w - 1] != ',') {
+                /* back to a space, a quote, '(' or ','; only a byte >= 0x80 can be part of a
+                 * typographic quote */
+                while (w > sp->a) {
+                        unsigned char c = (unsigned char)s[w - 1];
+                        if (c < 0x80 ? c == ' ' || c == '"' || c == '(' || c == ',' :
+                                       quote_at(s, x->len, w - 1) ||
+                                               (w >= 3 && quote_at(s, x->len, w - 3) == 3)) {
+                                break;
+                        }
                         w--;
                 }
                 if (w == e) {
