@@ -807,6 +807,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
                         }
+                        /* the spaces after it too: a space starts nothing, and the loop would
+                         * pass each on its own */
+                        while (i < lim && s[i] == ' ') {
+                                i++;
+                        }
                         continue;
                 }
                 /* the money parse reads the number at i when no sign opens it; a failed one
