@@ -3278,8 +3278,16 @@ static int in_set(const char *s, size_t n, enum hashed_list k)
 
 void nw_extract_clear(struct nw_article *a)
 {
+        static const struct nw_strv none;
         struct nw_article tmp;
 
+        /* a story not extracted before holds no facts: nothing to release or clear */
+        if (!a->events && !a->n_events && !a->investments && !a->n_investments &&
+            !a->statistics && !a->n_statistics && !a->people && !a->n_people &&
+            memcmp(&a->organizations, &none, sizeof(none)) == 0 &&
+            memcmp(&a->locations, &none, sizeof(none)) == 0) {
+                return;
+        }
         /* nw_article_free() knows how to release every fact; borrow it on a shell */
         nw_article_init(&tmp);
         tmp.events = a->events;
