@@ -5,11 +5,15 @@
 #include "nw_extract.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "nw_buf.h"
 #include "nw_dates.h"
@@ -51,20 +55,23 @@ struct mention {
         int used;
 };
 
+/* Room kept inside struct ex (on the stack of nw_extract()) for the per-article arrays, so
+ * that most stories allocate none of them: a bigger story moves an array to the heap. */
+#define SENTS_IN 64
+#define MENTIONS_IN 16
+#define WSTARTS_IN 256
+
 struct ex {
         struct nw_article *a;
         const char *s;
         size_t len;
         struct nw_date ref;
         struct nw_money_ctx mc;
-        struct span *sents;
+        struct span *sents;     /* sents_in, or the heap when there are more */
         size_t n_sents;
         struct nw_cues cues;    /* cue words of the sentence being read */
-        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
-         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
-        size_t caps[MAX_CAPS];
-        size_t n_caps;
-        struct mention *m;      /* the sentence's mentions, grown up to MAX_MENTIONS */
+        size_t n_caps;          /* see caps[] */
+        struct mention *m;      /* the sentence's mentions (m_in or the heap), up to MAX_MENTIONS */
         size_t n_m, cap_m;
         long main_event;        /* index of the story's main event, -1 */
         long last_inv;          /* index of the last investment */
@@ -73,13 +80,22 @@ struct ex {
         size_t place_si;        /* the sentence whose place after "in" is held below, or -1 */
         const struct nw_place *place_after;
         /* the starts of the words that begin with a letter in the span [wa, wb), listed once
-         * per sentence for the matchers that look at every one; see letter_words() */
+         * per sentence for the matchers that look at every one (wstarts_in or the heap); see
+         * letter_words() */
         size_t *wstarts;
         size_t n_wstarts, cap_wstarts, wa, wb;
+        size_t n_placed;        /* see placed[] */
+        /* Only the fields above are cleared for a story; the arrays below are read up to their
+         * counts. */
+        /* starts of the sentence's capitalized words, from the cue scan, for the matchers that
+         * only look at those; when there are more than MAX_CAPS they scan the bytes instead */
+        size_t caps[MAX_CAPS];
         /* the places already added to a->locations (at most 60 are kept), so a place named
          * again is known without comparing it with every location's text */
         const struct nw_place *placed[60];
-        size_t n_placed;
+        struct span sents_in[SENTS_IN];
+        struct mention m_in[MENTIONS_IN];
+        size_t wstarts_in[WSTARTS_IN];
 };
 
 /* ---------------------------------------------------------------- small text helpers */
@@ -96,19 +112,23 @@ static int lower_eq(const char *s, size_t n, const char *w)
         return w[n] == '\0';
 }
 
-static int in_hashed_list(const char *s, size_t n, const char *const *list);
+/* The word lists that are asked about often, answered by one probe of a hash set built once
+ * from them (see in_set() at the end of the file). */
+enum hashed_list {
+        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS,
+        HL_COUNT
+};
 
+static int in_set(const char *s, size_t n, enum hashed_list k);
+
+/* Whether s[0, n) is a word of @p list (a walk; the lists asked about often go through
+ * in_set() instead). */
 static int in_list(const char *s, size_t n, const char *const *list)
 {
         unsigned char c0;
-        int hashed;
 
         if (n == 0) {
                 return 0;
-        }
-        hashed = in_hashed_list(s, n, list);
-        if (hashed >= 0) {
-                return hashed;
         }
         /* the first byte rules out nearly every entry before its length is taken */
         c0 = nw_scan_lower((unsigned char)s[0]);
@@ -138,24 +158,32 @@ static char *dup_clean(const char *s, size_t a, size_t b)
                 }
                 b--;
         }
-        /* the copy is never longer than the span: one allocation, then byte stores */
+        /* the copy is never longer than the span: one allocation, then the runs between the
+         * 0xE2 lead bytes copied whole */
         out = nw_xmalloc(b - a + 1);
-        for (size_t i = a; i < b; i++) {
-                unsigned char c = (unsigned char)s[i];
-                if (c == 0xe2 && i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
+        for (size_t i = a; i < b;) {
+                const char *lead = memchr(s + i, 0xe2, b - i);
+                size_t j = lead ? (size_t)(lead - s) : b;
+                memcpy(out + n, s + i, j - i);
+                n += j - i;
+                i = j;
+                if (i >= b) {
+                        break;
+                }
+                if (i + 2 < b && (unsigned char)s[i + 1] == 0x80) {
                         unsigned char c3 = (unsigned char)s[i + 2];
                         if (c3 == 0x98 || c3 == 0x99) {
                                 out[n++] = '\'';
-                                i += 2;
+                                i += 3;
                                 continue;
                         }
                         if (c3 == 0x9c || c3 == 0x9d) {
                                 out[n++] = '"';
-                                i += 2;
+                                i += 3;
                                 continue;
                         }
                 }
-                out[n++] = (char)c;
+                out[n++] = s[i++];
         }
         out[n] = '\0';
         return out;
@@ -174,33 +202,81 @@ static int quote_at(const char *s, size_t len, size_t p)
         return 0;
 }
 
+/* The eight bytes s[i, i + 8) as a little-endian number, zeros for the bytes at or past
+ * @p len (the text is read no further). */
+static uint64_t load8(const char *s, size_t i, size_t len)
+{
+        uint64_t w = 0;
+
+        if (len - i >= 8) {
+                memcpy(&w, s + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                w = __builtin_bswap64(w);
+#endif
+                return w;
+        }
+        for (size_t k = 0; i + k < len; k++) {
+                w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+        }
+        return w;
+}
+
+/* The high bit of each byte of @p m gathered into bit k for byte k: the eight bits land on
+ * distinct places of the product, so nothing carries into the top byte. */
+static unsigned gather8(uint64_t m)
+{
+        return (unsigned)(((m & HIGH8) * 0x0002040810204081ULL) >> 56);
+}
+
+/* A bit per byte of @p w (bit k for byte k): *letters for the ASCII letters, and the result
+ * for the word bytes of nw_scan_wordc() (letters, digits and every byte >= 0x80). Each byte
+ * is tested on its own: the sums below stay inside their bytes. */
+static unsigned word_bytes8(uint64_t w, unsigned *letters)
+{
+        uint64_t w7 = w & ~HIGH8, y = w7 | ONES8 * 0x20;
+        uint64_t letter = (y + ONES8 * (0x80 - 'a')) & ~(y + ONES8 * (0x7f - 'z'));
+        uint64_t digit = (w7 + ONES8 * (0x80 - '0')) & ~(w7 + ONES8 * (0x7f - '9'));
+
+        *letters = gather8(letter & ~w);
+        return gather8(letter | digit | w);
+}
+
 /* The positions in sp where a word starts with an ASCII letter (the byte before is no word
  * byte), in order. The deal wording, kind and status and the sectors look for words several
- * times in one sentence; the sentence is walked for its word starts once. */
+ * times in one sentence, and the mention scan of a sentence with number words asks which of
+ * them start a number; the sentence is walked for its word starts once, eight bytes a step. */
 static const size_t *letter_words(struct ex *x, const struct span *sp, size_t *n)
 {
         const char *s = x->s;
 
-        if (!x->wstarts || x->wa != sp->a || x->wb != sp->b) {
-                x->n_wstarts = 0;
+        if (x->n_wstarts == (size_t)-1 || x->wa != sp->a || x->wb != sp->b) {
+                unsigned prev = sp->a > 0 && nw_scan_wordc((unsigned char)s[sp->a - 1]);
+                size_t nw = 0;
                 x->wa = sp->a;
                 x->wb = sp->b;
-                for (size_t i = sp->a; i < sp->b; i++) {
-                        if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
-                                continue;
+                /* a word start has a byte before it that is no word byte: room for every
+                 * second byte, and the eight of the last step */
+                if ((sp->b - sp->a) / 2 + 9 > x->cap_wstarts) {
+                        x->cap_wstarts = (sp->b - sp->a) / 2 + 64;
+                        if (x->wstarts != x->wstarts_in) {
+                                free(x->wstarts);
                         }
-                        if (x->n_wstarts == x->cap_wstarts) {
-                                x->cap_wstarts = x->cap_wstarts ? 2 * x->cap_wstarts : 64;
-                                x->wstarts = nw_xrealloc(x->wstarts,
-                                                         x->cap_wstarts * sizeof(*x->wstarts));
-                        }
-                        x->wstarts[x->n_wstarts++] = i;
-                }
-                if (!x->wstarts) {
-                        /* none in this sentence: a buffer still marks the list as made */
-                        x->cap_wstarts = 64;
                         x->wstarts = nw_xmalloc(x->cap_wstarts * sizeof(*x->wstarts));
                 }
+                for (size_t i = sp->a; i < sp->b; i += 8) {
+                        unsigned letters, words = word_bytes8(load8(s, i, x->len), &letters);
+                        /* a letter after no word byte; the bytes past the span are dropped */
+                        unsigned starts = letters & ~((words << 1) | prev);
+                        if (sp->b - i < 8) {
+                                starts &= (1u << (sp->b - i)) - 1;
+                        }
+                        prev = (words >> 7) & 1u;
+                        while (starts) {
+                                x->wstarts[nw++] = i + (size_t)__builtin_ctz(starts);
+                                starts &= starts - 1;
+                        }
+                }
+                x->n_wstarts = nw;
         }
         *n = x->n_wstarts;
         return x->wstarts;
@@ -377,11 +453,26 @@ static uint64_t sentence_end8(uint64_t x)
         return has_byte8(x, '\n') | has_byte8(x, '.') | has_byte8(x, '?') | has_byte8(x, '!');
 }
 
-/* The first of "\n.?!" in s[i, len), or len. */
+/* The first of "\n.?!" in s[i, len), or len. Sixteen bytes a step where SSE2 is there (the
+ * text is split for every article), else eight. */
 static size_t next_sentence_end(const char *s, size_t i, size_t len)
 {
         int found;
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        while (len - i >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+                __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('.'))),
+                                         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('!'))));
+                unsigned bits = (unsigned)_mm_movemask_epi8(m);
+                if (bits) {
+                        return i + (size_t)__builtin_ctz(bits);
+                }
+                i += 16;
+        }
+#endif
         i = nw_swar_skip(s, i, len, sentence_end8, &found);
         if (found) {
                 return i;
@@ -395,9 +486,9 @@ static size_t next_sentence_end(const char *s, size_t i, size_t len)
 static void split_sentences(struct ex *x)
 {
         const char *s = x->s;
-        size_t len = x->len, start = 0, cap = 16;
+        size_t len = x->len, start = 0, cap = SENTS_IN;
 
-        x->sents = nw_xmalloc(cap * sizeof(*x->sents));
+        x->sents = x->sents_in;
         x->n_sents = 0;
         for (size_t i = 0; i <= len; i++) {
                 int cut = 0;
@@ -421,7 +512,7 @@ static void split_sentences(struct ex *x)
                                         w--;
                                 }
                                 cut = 1;
-                                if (s[i] == '.' && (i - w == 1 || in_list(s + w, i - w, abbrevs))) {
+                                if (s[i] == '.' && (i - w == 1 || in_set(s + w, i - w, HL_ABBREVS))) {
                                         cut = 0;
                                 }
                                 next = i + 1;
@@ -438,7 +529,13 @@ static void split_sentences(struct ex *x)
                         if (b > a) {
                                 if (x->n_sents == cap) {
                                         cap *= 2;
-                                        x->sents = nw_xrealloc(x->sents, cap * sizeof(*x->sents));
+                                        if (x->sents == x->sents_in) {
+                                                x->sents = nw_xmalloc(cap * sizeof(*x->sents));
+                                                memcpy(x->sents, x->sents_in, sizeof(x->sents_in));
+                                        } else {
+                                                x->sents = nw_xrealloc(x->sents,
+                                                                       cap * sizeof(*x->sents));
+                                        }
                                 }
                                 x->sents[x->n_sents].a = a;
                                 x->sents[x->n_sents].b = b;
@@ -491,8 +588,13 @@ static int add_mention(struct ex *x, const struct mention *m)
                 return 0;
         }
         if (x->n_m == x->cap_m) {
-                x->cap_m = x->cap_m ? 2 * x->cap_m : 16;
-                x->m = nw_xrealloc(x->m, x->cap_m * sizeof(*x->m));
+                x->cap_m *= 2;
+                if (x->m == x->m_in) {
+                        x->m = nw_xmalloc(x->cap_m * sizeof(*x->m));
+                        memcpy(x->m, x->m_in, sizeof(x->m_in));
+                } else {
+                        x->m = nw_xrealloc(x->m, x->cap_m * sizeof(*x->m));
+                }
         }
         x->m[x->n_m++] = *m;
         return 1;
@@ -557,7 +659,7 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                         break;
                 }
                 e = nw_scan_word_end(s, lim, w);
-                if (in_list(s + w, e - w, np_stop)) {
+                if (in_set(s + w, e - w, HL_NP_STOP)) {
                         break;
                 }
                 /* "200,000 shares currently held": an adverb ends the noun phrase */
@@ -705,6 +807,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         if (i < lim && !nw_scan_wordc((unsigned char)s[i]) && s[i] != ' ') {
                                 i++;
                         }
+                        /* the spaces after it too: a space starts nothing, and the loop would
+                         * pass each on its own */
+                        while (i < lim && s[i] == ' ') {
+                                i++;
+                        }
                         continue;
                 }
                 /* the money parse reads the number at i when no sign opens it; a failed one
@@ -836,7 +943,7 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                         } else if (e < lim && s[e] == ' ') {
                                 noun_after(x, e, lim, &m);
                         }
-                        if (m.unit.b == 0 || in_list(s + m.unit.a, m.unit.b - m.unit.a, skip_units) ||
+                        if (m.unit.b == 0 || in_set(s + m.unit.a, m.unit.b - m.unit.a, HL_SKIP_UNITS) ||
                             nw_scan_word_at(s, lim, m.unit.a, "year-old") ||
                             (m.unit.b > m.unit.a + 8 &&
                              nw_scan_word_at(s, m.unit.b, m.unit.b - 8, "year-old"))) {
@@ -931,6 +1038,30 @@ static const struct nw_place *place_in(const char *s, size_t a, size_t b, int pr
         return best;
 }
 
+/* The place named right after the word "in" (and "the") at @p i, inside s[.., b), or NULL. */
+static const struct nw_place *place_after_in_at(const char *s, size_t b, size_t i)
+{
+        size_t e;
+
+        if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
+                return NULL;
+        }
+        e = nw_scan_skip_spaces(s, b, e);
+        if (nw_scan_word_at(s, b, e, "the")) {
+                e = nw_scan_skip_spaces(s, b, e + 3);
+        }
+        /* only a name that starts right at e counts: the first place in the 40 bytes after the
+         * word at e, which is this one if there is one here */
+        {
+                size_t we = nw_scan_word_end(s, b, e), he, fe;
+                size_t lim = we + 40 < b ? we + 40 : b;
+                if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e)) {
+                        return place_name_at(s, lim, e, &he, &fe);
+                }
+        }
+        return NULL;
+}
+
 /* A place right after "in"/"at"/"held in" inside s[a, b). */
 static uint64_t letter_i8(uint64_t x)
 {
@@ -939,8 +1070,29 @@ static uint64_t letter_i8(uint64_t x)
 
 static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
 {
-        for (size_t i = a; i + 3 < b; i++) {
-                size_t e;
+        const struct nw_place *p;
+        size_t i = a;
+
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+        /* sixteen places a step, each tested for an "in" in any case ('I' | 0x20 is 'i'): one
+         * 'i' in twelve letters, but far fewer "in" */
+        for (; b - i >= 17; i += 16) {
+                __m128i fold = _mm_set1_epi8(0x20);
+                __m128i v0 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), fold);
+                __m128i v1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + 1)),
+                                          fold);
+                unsigned bits = (unsigned)_mm_movemask_epi8(
+                        _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('i')),
+                                      _mm_cmpeq_epi8(v1, _mm_set1_epi8('n'))));
+                for (; bits; bits &= bits - 1) {
+                        size_t k = i + (size_t)__builtin_ctz(bits);
+                        if (k + 3 < b && (p = place_after_in_at(s, b, k)) != NULL) {
+                                return p;
+                        }
+                }
+        }
+#endif
+        for (; i + 3 < b; i++) {
                 int found;
                 /* to the next 'i' eight bytes a step: most bytes start no "in" */
                 i = nw_swar_skip(s, i, b - 3, letter_i8, &found);
@@ -952,23 +1104,8 @@ static const struct nw_place *place_after_in(const char *s, size_t a, size_t b)
                                 break;
                         }
                 }
-                if (!nw_scan_at_word_start(s, i) || !(e = nw_scan_word_at(s, b, i, "in"))) {
-                        continue;
-                }
-                e = nw_scan_skip_spaces(s, b, e);
-                if (nw_scan_word_at(s, b, e, "the")) {
-                        e = nw_scan_skip_spaces(s, b, e + 3);
-                }
-                /* only a name that starts right at e counts: the first place in the 40 bytes
-                 * after the word at e, which is this one if there is one here */
-                {
-                        size_t we = nw_scan_word_end(s, b, e), he, fe;
-                        size_t lim = we + 40 < b ? we + 40 : b;
-                        const struct nw_place *p;
-                        if (nw_scan_upper(s, lim, e) && nw_scan_at_word_start(s, e) &&
-                            (p = place_name_at(s, lim, e, &he, &fe)) != NULL) {
-                                return p;
-                        }
+                if ((p = place_after_in_at(s, b, i)) != NULL) {
+                        return p;
                 }
         }
         return NULL;
@@ -1199,7 +1336,7 @@ static int is_deal_count(struct ex *x, const struct mention *m)
         /* a whole number in range first: casting a huge double to an integer is undefined */
         return m->kind == M_COUNT && m->unit.b > m->unit.a && m->value >= 0 && m->value < 1e15 &&
                m->value == (double)(long long)m->value &&
-               in_list(x->s + m->unit.a, m->unit.b - m->unit.a, deal_nouns);
+               in_set(x->s + m->unit.a, m->unit.b - m->unit.a, HL_DEAL_NOUNS);
 }
 
 static struct nw_investment *new_investment(struct ex *x, size_t si)
@@ -1256,7 +1393,7 @@ static int goods_follow(struct ex *x, size_t end, size_t lim)
                 if (we > q && s[we - 1] == 's') {
                         we--;
                 }
-                return we > q && in_list(s + q, we - q, price_units);
+                return we > q && in_set(s + q, we - q, HL_PRICE_UNITS);
         }
         if (!(e = nw_scan_word_at(s, lim, p, "of")) && !(e = nw_scan_word_at(s, lim, p, "worth of"))) {
                 return 0;
@@ -1268,7 +1405,7 @@ static int goods_follow(struct ex *x, size_t end, size_t lim)
                 if (we == p) {
                         return 0;
                 }
-                if (in_list(s + p, we - p, goods_words)) {
+                if (in_set(s + p, we - p, HL_GOODS_WORDS)) {
                         return 1;
                 }
                 p = nw_scan_skip_spaces(s, lim, we);
@@ -1431,6 +1568,9 @@ static void investments_in(struct ex *x, size_t si)
 
 /* ---------------------------------------------------------------- statistics */
 
+#define CLAUSE_MARKS ((1ULL << ',') | (1ULL << ';') | (1ULL << ':') | (1ULL << '(') | \
+                      (1ULL << ')') | (1ULL << '"'))
+
 /* Subject of a money or percent figure: the words just before it in its clause. */
 static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
 {
@@ -1443,8 +1583,9 @@ static char *subject_before(struct ex *x, const struct span *sp, size_t pos)
         }
         a = b;
         while (a > sp->a && words < 7) {
-                char c = s[a - 1];
-                if (c == ',' || c == ';' || c == ':' || c == '(' || c == ')' || c == '"') {
+                unsigned char c = (unsigned char)s[a - 1];
+                /* one bit test for ',' ';' ':' '(' ')' '"', all below 64 */
+                if (c < 64 && ((CLAUSE_MARKS >> c) & 1u)) {
                         break;
                 }
                 if (c == ' ') {
@@ -1564,9 +1705,15 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                 }
                 e--;
                 w = e;
-                while (w > sp->a && s[w - 1] != ' ' && !quote_at(s, x->len, w - 1) &&
-                       !(w >= 3 && quote_at(s, x->len, w - 3) == 3) && s[w - 1] != '(' &&
-                       s[w - 1] != ',') {
+                /* back to a space, a quote, '(' or ','; only a byte >= 0x80 can be part of a
+                 * typographic quote */
+                while (w > sp->a) {
+                        unsigned char c = (unsigned char)s[w - 1];
+                        if (c < 0x80 ? c == ' ' || c == '"' || c == '(' || c == ',' :
+                                       quote_at(s, x->len, w - 1) ||
+                                               (w >= 3 && quote_at(s, x->len, w - 3) == 3)) {
+                                break;
+                        }
                         w--;
                 }
                 if (w == e) {
@@ -1580,12 +1727,12 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                     ordinal_word(s, w, e)) {
                         size_t me;
                         /* "in July United Nations Conference": a month is not part of a name */
-                        if (in_list(s + w, e - w, name_stop) ||
+                        if (in_set(s + w, e - w, HL_NAME_STOP) ||
                             (nw_month_at(s, e, w, &me) && me == e)) {
                                 break;
                         }
                         a = w;
-                } else if (in_list(s + w, e - w, name_glue)) {
+                } else if (in_set(s + w, e - w, HL_NAME_GLUE)) {
                         /* glue only counts when a name word precedes it */
                 } else {
                         break;
@@ -1598,7 +1745,7 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
         /* never start on glue */
         while (a < kw) {
                 size_t we = nw_scan_word_end(s, kw, a);
-                if (we > a && in_list(s + a, we - a, name_glue)) {
+                if (we > a && in_set(s + a, we - a, HL_NAME_GLUE)) {
                         a = nw_scan_skip_spaces(s, kw, we);
                 } else {
                         break;
@@ -1823,7 +1970,7 @@ static int venue_follows(const char *s, size_t lim, size_t we)
                 if (e == q) {
                         return 0;
                 }
-                if (nw_scan_upper(s, lim, q) && in_list(s + q, e - q, venue_words)) {
+                if (nw_scan_upper(s, lim, q) && in_set(s + q, e - q, HL_VENUE_WORDS)) {
                         return 1;
                 }
                 if (!nw_scan_upper(s, lim, q) && !lower_eq(s + q, e - q, "and")) {
@@ -1913,103 +2060,116 @@ static const char *const held_after[] = {
         "was successfully held", "was hosted", NULL,
 };
 
-static void events_lower(struct ex *x, size_t si)
+/* the letters (bit c - 'a') that start an ev_nouns[] word, set with the hashed lists */
+static uint32_t ev_noun_letters;
+
+/* The gathering named by the lower-case word at @p i, if it is one of ev_nouns[], added to the
+ * article. @returns the end of what it read, where the walk goes on after. */
+static size_t event_noun_at(struct ex *x, size_t si, size_t i)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
+        const struct ev_noun *k;
+        size_t we, a, p, b, q;
+        int mods = 0, strong = 0, held = 0;
+        const char *type;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                const struct ev_noun *k;
-                size_t we, a, p, b, q;
-                int mods = 0, strong = 0, held = 0;
-                const char *type;
+        we = nw_scan_word_end(s, sp->b, i);
+        if (!((ev_noun_letters >> (s[i] - 'a')) & 1u)) {
+                return we;
+        }
+        for (k = ev_nouns; k->w && (k->w[0] != s[i] || !lower_eq(s + i, we - i, k->w));
+             k++) {
+        }
+        if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
+                return we;
+        }
+        /* walk back over up to three lower-case modifiers or an ordinal */
+        a = i;
+        p = i;
+        while (mods < 3 && p > sp->a + 1 && s[p - 1] == ' ') {
+                size_t w = p - 1;
+                while (w > sp->a && s[w - 1] != ' ') {
+                        w--;
+                }
+                if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
+                    in_set(s + w, p - 1 - w, HL_NAME_STOP) ||
+                    in_set(s + w, p - 1 - w, HL_EV_WEAK_MODS)) {
+                        break;
+                }
+                if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
+                        break;
+                }
+                for (size_t c = w; c < p - 1; c++) {
+                        if (!nw_scan_wordc((unsigned char)s[c]) && s[c] != '-') {
+                                w = p; /* punctuation inside: not a modifier */
+                                break;
+                        }
+                }
+                if (w >= p) {
+                        break;
+                }
+                strong |= in_set(s + w, p - 1 - w, HL_EV_STRONG_MODS);
+                a = w;
+                p = w;
+                mods++;
+        }
+        if (!mods) {
+                return we;
+        }
+        /* "... of the 2nd “Overseas Chinese Gathering”" / "... at the X Expo" */
+        b = we;
+        q = nw_scan_skip_spaces(s, sp->b, b);
+        {
+                size_t e = nw_scan_word_at(s, sp->b, q, "of the");
+                if (!e) {
+                        e = nw_scan_word_at(s, sp->b, q, "of");
+                }
+                if (e) {
+                        size_t r = nw_scan_skip_spaces(s, sp->b, e), last = b;
+                        while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
+                                             nw_scan_digit((unsigned char)s[r]) ||
+                                             quote_at(s, sp->b, r))) {
+                                size_t we2 = nw_scan_word_end(s, sp->b,
+                                                              r + (size_t)quote_at(s, sp->b, r));
+                                last = we2;
+                                r = nw_scan_skip_spaces(s, sp->b, we2);
+                        }
+                        b = last;
+                        q = r;
+                }
+        }
+        for (const char *const *h = held_after; *h && !held; h++) {
+                held = nw_scan_word_at(s, sp->b, nw_scan_skip_spaces(s, sp->b, q), *h) != 0;
+        }
+        /* a routine meeting needs a strong modifier even when it was held */
+        if (!(strong || (held && strcmp(k->type, "meeting") != 0))) {
+                return we;
+        }
+        type = k->type;
+        if (strcmp(type, "ceremony") == 0) {
+                type = nw_scan_find_word(s, a, we, "signing") != (size_t)-1
+                               ? "signing_ceremony"
+                       : nw_scan_find_word(s, a, we, "groundbreaking") != (size_t)-1
+                               ? "groundbreaking_ceremony"
+                               : "ceremony";
+        }
+        add_event(x, si, a, b, type);
+        return b > we ? b : we;
+}
 
-                if (!nw_scan_alpha((unsigned char)s[i]) || nw_scan_upper(s, sp->b, i) ||
-                    !nw_scan_at_word_start(s, i)) {
-                        continue;
+/* Lower-case gatherings: the same walk over the words that start with a lower-case letter
+ * (one that starts with a capital is passed without reading it). */
+static void events_lower(struct ex *x, size_t si)
+{
+        const struct span *sp = &x->sents[si];
+        size_t n;
+        const size_t *ws = letter_words(x, sp, &n);
+
+        for (size_t k = 0, next = sp->a; k < n; k++) {
+                if (ws[k] >= next && !nw_scan_upper(x->s, sp->b, ws[k])) {
+                        next = event_noun_at(x, si, ws[k]) + 1;
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                for (k = ev_nouns; k->w && (k->w[0] != s[i] || !lower_eq(s + i, we - i, k->w));
-                     k++) {
-                }
-                if (!k->w || (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1))) {
-                        i = we;
-                        continue;
-                }
-                /* walk back over up to three lower-case modifiers or an ordinal */
-                a = i;
-                p = i;
-                while (mods < 3 && p > sp->a + 1 && s[p - 1] == ' ') {
-                        size_t w = p - 1;
-                        while (w > sp->a && s[w - 1] != ' ') {
-                                w--;
-                        }
-                        if (w == p - 1 || nw_scan_upper(s, p - 1, w) ||
-                            in_list(s + w, p - 1 - w, name_stop) ||
-                            in_list(s + w, p - 1 - w, ev_weak_mods)) {
-                                break;
-                        }
-                        if (!nw_scan_alpha((unsigned char)s[w]) && !ordinal_word(s, w, p - 1)) {
-                                break;
-                        }
-                        for (size_t c = w; c < p - 1; c++) {
-                                if (!nw_scan_wordc((unsigned char)s[c]) && s[c] != '-') {
-                                        w = p; /* punctuation inside: not a modifier */
-                                        break;
-                                }
-                        }
-                        if (w >= p) {
-                                break;
-                        }
-                        strong |= in_list(s + w, p - 1 - w, ev_strong_mods);
-                        a = w;
-                        p = w;
-                        mods++;
-                }
-                if (!mods) {
-                        i = we;
-                        continue;
-                }
-                /* "... of the 2nd “Overseas Chinese Gathering”" / "... at the X Expo" */
-                b = we;
-                q = nw_scan_skip_spaces(s, sp->b, b);
-                {
-                        size_t e = nw_scan_word_at(s, sp->b, q, "of the");
-                        if (!e) {
-                                e = nw_scan_word_at(s, sp->b, q, "of");
-                        }
-                        if (e) {
-                                size_t r = nw_scan_skip_spaces(s, sp->b, e), last = b;
-                                while (r < sp->b && (nw_scan_upper(s, sp->b, r) ||
-                                                     nw_scan_digit((unsigned char)s[r]) ||
-                                                     quote_at(s, sp->b, r))) {
-                                        size_t we2 = nw_scan_word_end(s, sp->b,
-                                                                      r + (size_t)quote_at(s, sp->b, r));
-                                        last = we2;
-                                        r = nw_scan_skip_spaces(s, sp->b, we2);
-                                }
-                                b = last;
-                                q = r;
-                        }
-                }
-                for (const char *const *h = held_after; *h && !held; h++) {
-                        held = nw_scan_word_at(s, sp->b, nw_scan_skip_spaces(s, sp->b, q), *h) != 0;
-                }
-                /* a routine meeting needs a strong modifier even when it was held */
-                if (!(strong || (held && strcmp(k->type, "meeting") != 0))) {
-                        i = we;
-                        continue;
-                }
-                type = k->type;
-                if (strcmp(type, "ceremony") == 0) {
-                        type = nw_scan_find_word(s, a, we, "signing") != (size_t)-1
-                                       ? "signing_ceremony"
-                               : nw_scan_find_word(s, a, we, "groundbreaking") != (size_t)-1
-                                       ? "groundbreaking_ceremony"
-                                       : "ceremony";
-                }
-                add_event(x, si, a, b, type);
-                i = b > we ? b : we;
         }
 }
 
@@ -2075,81 +2235,104 @@ static int market_words(const char *s, size_t a, size_t b)
         return 0;
 }
 
+/* the letters (bit c - 'a') that start an ev_keywords[] word, set with the hashed lists */
+static uint32_t ev_keyword_letters;
+
+/* The event whose keyword is the capitalized word at @p i, if it is one, added to the
+ * article. @returns the end of what it read, where the scan goes on after. */
+static size_t event_kw_at(struct ex *x, size_t si, size_t i)
+{
+        const struct span *sp = &x->sents[si];
+        const char *s = x->s;
+        size_t we = nw_scan_word_end(s, sp->b, i);
+
+        if (!((ev_keyword_letters >> (nw_scan_lower((unsigned char)s[i]) - 'a')) & 1u)) {
+                return we;
+        }
+        for (const struct ev_kw *k = ev_keywords; k->w; k++) {
+                size_t a, b = we;
+                /* the keywords are lower case: the first byte rules out most */
+                if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
+                    !lower_eq(s + i, we - i, k->w)) {
+                        continue;
+                }
+                a = name_start(x, sp, i);
+                if (a == i || words_in(s, a, i) < 2) {
+                        /* "the Conference on “X”": the name follows the keyword */
+                        size_t ne = name_after_keyword(s, sp->b, we);
+                        size_t ps;
+                        if (ne && (i == sp->a || nw_scan_phrase_before(s, i, "the", &ps) ||
+                                   nw_scan_phrase_before(s, i, "and", &ps))) {
+                                add_event(x, si, i, ne, k->type);
+                                we = ne;
+                        }
+                        break;
+                }
+                /* "Nanning International Convention and Exhibition Center" is a place */
+                if (venue_follows(s, sp->b, we)) {
+                        break;
+                }
+                /* "Congress", "Show" and "Convention" more often name a legislature, a
+                 * TV programme or a treaty than a gathering: keep them only with a
+                 * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
+                if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
+                     strcmp(k->w, "convention") == 0 || strcmp(k->w, "exchange") == 0) &&
+                    !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
+                        break;
+                }
+                /* "New York Stock Exchange", "Baltic International Freight Futures
+                 * Exchange": a market, whatever marks it carries */
+                if (strcmp(k->w, "exchange") == 0 && market_words(s, a, i)) {
+                        break;
+                }
+                /* "Securities and Exchange Commission": the keyword is inside a name */
+                if (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1) &&
+                    !nw_month_at(s, sp->b, we + 1, &b)) {
+                        b = we;
+                        break;
+                }
+                /* "Summit 2024", "Expo (CAETE)" */
+                {
+                        size_t p = nw_scan_skip_spaces(s, sp->b, b);
+                        struct nw_num n;
+                        if (p > b && p < sp->b && nw_num_parse(s, sp->b, p, &n) &&
+                            is_year_like(&n)) {
+                                b = n.end;
+                        }
+                }
+                {
+                        const char *type = k->type;
+                        /* "Signing Ceremony" keeps its kind */
+                        if (strcmp(type, "ceremony") == 0) {
+                                type = nw_scan_find_word(s, a, b, "signing") != (size_t)-1
+                                               ? "signing_ceremony"
+                                               : "ceremony";
+                        }
+                        add_event(x, si, a, b, type);
+                }
+                break;
+        }
+        return we;
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we;
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = event_kw_at(x, si, i);
+                        }
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                for (const struct ev_kw *k = ev_keywords; k->w; k++) {
-                        size_t a, b = we;
-                        /* the keywords are lower case: the first byte rules out most */
-                        if ((unsigned char)k->w[0] != nw_scan_lower((unsigned char)s[i]) ||
-                            !lower_eq(s + i, we - i, k->w)) {
-                                continue;
+        } else {
+                /* the capitalized word starts alone, as places_in() */
+                for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                        if (x->caps[k] >= next) {
+                                next = event_kw_at(x, si, x->caps[k]) + 1;
                         }
-                        a = name_start(x, sp, i);
-                        if (a == i || words_in(s, a, i) < 2) {
-                                /* "the Conference on “X”": the name follows the keyword */
-                                size_t ne = name_after_keyword(s, sp->b, we);
-                                size_t ps;
-                                if (ne && (i == sp->a || nw_scan_phrase_before(s, i, "the", &ps) ||
-                                           nw_scan_phrase_before(s, i, "and", &ps))) {
-                                        add_event(x, si, i, ne, k->type);
-                                        we = ne;
-                                }
-                                break;
-                        }
-                        /* "Nanning International Convention and Exhibition Center" is a place */
-                        if (venue_follows(s, sp->b, we)) {
-                                break;
-                        }
-                        /* "Congress", "Show" and "Convention" more often name a legislature, a
-                         * TV programme or a treaty than a gathering: keep them only with a
-                         * gathering's marks ("World Petroleum Congress", "Geneva Motor Show") */
-                        if ((strcmp(k->w, "congress") == 0 || strcmp(k->w, "show") == 0 ||
-                             strcmp(k->w, "convention") == 0 || strcmp(k->w, "exchange") == 0) &&
-                            !gathering_marks(s, a, i, strcmp(k->w, "convention") == 0)) {
-                                break;
-                        }
-                        /* "New York Stock Exchange", "Baltic International Freight Futures
-                         * Exchange": a market, whatever marks it carries */
-                        if (strcmp(k->w, "exchange") == 0 && market_words(s, a, i)) {
-                                break;
-                        }
-                        /* "Securities and Exchange Commission": the keyword is inside a name */
-                        if (we + 1 < sp->b && s[we] == ' ' && nw_scan_upper(s, sp->b, we + 1) &&
-                            !nw_month_at(s, sp->b, we + 1, &b)) {
-                                b = we;
-                                break;
-                        }
-                        /* "Summit 2024", "Expo (CAETE)" */
-                        {
-                                size_t p = nw_scan_skip_spaces(s, sp->b, b);
-                                struct nw_num n;
-                                if (p > b && p < sp->b && nw_num_parse(s, sp->b, p, &n) &&
-                                    is_year_like(&n)) {
-                                        b = n.end;
-                                }
-                        }
-                        {
-                                const char *type = k->type;
-                                /* "Signing Ceremony" keeps its kind */
-                                if (strcmp(type, "ceremony") == 0) {
-                                        type = nw_scan_find_word(s, a, b, "signing") != (size_t)-1
-                                                       ? "signing_ceremony"
-                                                       : "ceremony";
-                                }
-                                add_event(x, si, a, b, type);
-                        }
-                        break;
                 }
-                i = we;
         }
         for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
              k++) {
@@ -2301,7 +2484,7 @@ static void organizers_in(struct ex *x, size_t si)
                         }
                         if (nw_scan_upper(s, sp->b, p)) {
                                 e = we;
-                        } else if (!(in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, sp->b, p, "and")) &&
+                        } else if (!(in_set(s + p, we - p, HL_NAME_GLUE) && !nw_scan_word_at(s, sp->b, p, "and")) &&
                                    !nw_scan_word_at(s, sp->b, p, "the")) {
                                 break;
                         }
@@ -2390,13 +2573,13 @@ static const char *const title_heads[] = {
 /* Title modifiers that may precede a head in "Chief Minister X" / "Energy Security Secretary X". */
 static int title_word(const char *s, size_t a, size_t b)
 {
-        return in_list(s + a, b - a, title_heads);
+        return in_set(s + a, b - a, HL_TITLE_HEADS);
 }
 
 static int name_token(const char *s, size_t len, size_t a, size_t b)
 {
         size_t me;
-        if (b - a < 2 || !nw_scan_upper(s, len, a) || in_list(s + a, b - a, name_stop) ||
+        if (b - a < 2 || !nw_scan_upper(s, len, a) || in_set(s + a, b - a, HL_NAME_STOP) ||
             title_word(s, a, b) || nw_month_at(s, len, a, &me) || nw_weekday_at(s, len, a, &me) >= 0) {
                 return 0;
         }
@@ -2504,7 +2687,7 @@ static size_t read_org(const char *s, size_t lim, size_t p)
                 }
                 if (nw_scan_upper(s, lim, p) || (e > p && nw_scan_digit((unsigned char)s[p]))) {
                         e = we;
-                } else if (!in_list(s + p, we - p, name_glue) && !nw_scan_word_at(s, lim, p, "the")) {
+                } else if (!in_set(s + p, we - p, HL_NAME_GLUE) && !nw_scan_word_at(s, lim, p, "the")) {
                         break;
                 }
                 if (we >= lim || s[we] != ' ') {
@@ -2516,90 +2699,101 @@ static size_t read_org(const char *s, size_t lim, size_t p)
 }
 
 /* "Chen Bin, executive vice chairman of the China Federation of ..., said" */
+static size_t appositive_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t ne, p, t0, t1, org_a = 0, org_e = 0;
+        int ntok, has_head = 0, words = 0;
+
+        if (i > sp->a) {
+                size_t ps, w = i;
+                char c = s[i - 1], last;
+                int ok;
+                /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
+                 * out all three for most words */
+                while (w > 0 && s[w - 1] == ' ') {
+                        w--;
+                }
+                last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
+                ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
+                     (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
+                     (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
+                     (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
+                     (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
+                if (!ok) {
+                        return nw_scan_word_end(s, sp->b, i);
+                }
+        }
+        ne = read_name(s, sp->b, i, &ntok);
+        if (!ne || ne + 2 >= sp->b || s[ne] != ',' || s[ne + 1] != ' ') {
+                return nw_scan_word_end(s, sp->b, i);
+        }
+        p = ne + 2;
+        if (nw_scan_word_at(s, sp->b, p, "the")) {
+                p += 4;
+        }
+        if (nw_scan_word_at(s, sp->b, p, "a") || nw_scan_word_at(s, sp->b, p, "an")) {
+                return ne;
+        }
+        t0 = p;
+        t1 = p;
+        while (p < sp->b && words < 9) {
+                size_t we = nw_scan_word_end(s, sp->b, p);
+                if (we == p) {
+                        break;
+                }
+                if (nw_scan_word_at(s, sp->b, p, "of") || nw_scan_word_at(s, sp->b, p, "at") ||
+                    nw_scan_word_at(s, sp->b, p, "for") || nw_scan_word_at(s, sp->b, p, "with")) {
+                        size_t q = nw_scan_skip_spaces(s, sp->b, we);
+                        size_t oe = read_org(s, sp->b, q);
+                        if (oe > q && has_head) {
+                                org_a = q;
+                                org_e = oe;
+                                break;
+                        }
+                        /* "general manager of the X Department of Y": keep reading */
+                }
+                if (title_word(s, p, we)) {
+                        has_head = 1;
+                }
+                t1 = we;
+                words++;
+                if (we >= sp->b || s[we] != ' ') {
+                        break;
+                }
+                p = we + 1;
+        }
+        if (has_head && t1 > t0) {
+                char *org = NULL;
+                if (org_e > org_a) {
+                        size_t oa = org_a;
+                        if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                        }
+                        org = dup_clean(s, oa, org_e);
+                }
+                add_person(x, dup_clean(s, i, ne), dup_clean(s, t0, t1), org);
+        }
+        return ne;
+}
+
+/* the capitalized word starts of the sentence, as the other walks over them */
 static void people_appositive(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t ne, p, t0, t1, org_a = 0, org_e = 0;
-                int ntok, has_head = 0, words = 0;
-
-                if (!nw_scan_upper(s, sp->b, i) || !nw_scan_at_word_start(s, i)) {
-                        continue;
-                }
-                if (i > sp->a) {
-                        size_t ps, w = i;
-                        char c = s[i - 1], last;
-                        int ok;
-                        /* the phrases end in 'd', 'o' or 's': the byte before the spaces rules
-                         * out all three for most words */
-                        while (w > 0 && s[w - 1] == ' ') {
-                                w--;
-                        }
-                        last = w > 0 ? (char)nw_scan_lower((unsigned char)s[w - 1]) : '\0';
-                        ok = c == '"' || c == '(' || (c == ' ' && i >= 2 && s[i - 2] == ',') ||
-                             (i >= 3 && (unsigned char)s[i - 1] == 0x9c) ||
-                             (last == 'd' && nw_scan_phrase_before(s, i, "said", &ps)) ||
-                             (last == 'o' && nw_scan_phrase_before(s, i, "according to", &ps)) ||
-                             (last == 's' && nw_scan_phrase_before(s, i, "says", &ps));
-                        if (!ok) {
-                                i = nw_scan_word_end(s, sp->b, i);
-                                continue;
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = appositive_at(x, sp, i);
                         }
                 }
-                ne = read_name(s, sp->b, i, &ntok);
-                if (!ne || ne + 2 >= sp->b || s[ne] != ',' || s[ne + 1] != ' ') {
-                        i = nw_scan_word_end(s, sp->b, i);
-                        continue;
+                return;
+        }
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                if (x->caps[k] >= next) {
+                        next = appositive_at(x, sp, x->caps[k]) + 1;
                 }
-                p = ne + 2;
-                if (nw_scan_word_at(s, sp->b, p, "the")) {
-                        p += 4;
-                }
-                if (nw_scan_word_at(s, sp->b, p, "a") || nw_scan_word_at(s, sp->b, p, "an")) {
-                        i = ne;
-                        continue;
-                }
-                t0 = p;
-                t1 = p;
-                while (p < sp->b && words < 9) {
-                        size_t we = nw_scan_word_end(s, sp->b, p);
-                        if (we == p) {
-                                break;
-                        }
-                        if (nw_scan_word_at(s, sp->b, p, "of") || nw_scan_word_at(s, sp->b, p, "at") ||
-                            nw_scan_word_at(s, sp->b, p, "for") || nw_scan_word_at(s, sp->b, p, "with")) {
-                                size_t q = nw_scan_skip_spaces(s, sp->b, we);
-                                size_t oe = read_org(s, sp->b, q);
-                                if (oe > q && has_head) {
-                                        org_a = q;
-                                        org_e = oe;
-                                        break;
-                                }
-                                /* "general manager of the X Department of Y": keep reading */
-                        }
-                        if (title_word(s, p, we)) {
-                                has_head = 1;
-                        }
-                        t1 = we;
-                        words++;
-                        if (we >= sp->b || s[we] != ' ') {
-                                break;
-                        }
-                        p = we + 1;
-                }
-                if (has_head && t1 > t0) {
-                        char *org = NULL;
-                        if (org_e > org_a) {
-                                size_t oa = org_a;
-                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
-                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
-                                }
-                                org = dup_clean(s, oa, org_e);
-                        }
-                        add_person(x, dup_clean(s, i, ne), dup_clean(s, t0, t1), org);
-                }
-                i = ne;
         }
 }
 
@@ -2640,7 +2834,7 @@ static char *org_in_title(const char *s, size_t *ta, size_t head, size_t head_en
                         p = nw_scan_skip_spaces(s, head, we);
                         continue;
                 }
-                if (we == p || title_word(s, p, we) || in_list(s + p, we - p, title_mods) ||
+                if (we == p || title_word(s, p, we) || in_set(s + p, we - p, HL_TITLE_MODS) ||
                     !nw_scan_upper(s, head, p)) {
                         break;
                 }
@@ -2660,7 +2854,7 @@ static char *org_in_title(const char *s, size_t *ta, size_t head, size_t head_en
                 p = next;
         }
         if (!org_end || (!nw_gazetteer_find(s + *ta, org_end - *ta) &&
-                         !in_list(s + head, head_end - head, corp_heads))) {
+                         !in_set(s + head, head_end - head, HL_CORP_HEADS))) {
                 return NULL;
         }
 found:
@@ -2684,105 +2878,156 @@ found:
         return org;
 }
 
-/* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers" */
+/* "Chief Minister Bhupendra Patel", "JLR CEO Ralf Speth", "Met Office forecaster Rachel Ayers":
+ * the person titled by the word that starts with a letter at @p i, if any, added to the
+ * article. @returns the last position read, where the scan goes on after. */
+static size_t titled_at(struct ex *x, const struct span *sp, size_t i)
+{
+        const char *s = x->s;
+        size_t we, p, ne, ta, w;
+        int ntok, k;
+
+        we = nw_scan_word_end(s, sp->b, i);
+        /* a name follows the title: its capital is the cheap test, the title words
+         * the dear one, and read_name() below finds nothing without it */
+        if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
+            !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
+            lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
+            lower_eq(s + i, we - i, "chief")) {
+                return we;
+        }
+        p = we + 1;
+        ne = read_name(s, sp->b, p, &ntok);
+        if (!ne || (ne < sp->b && nw_scan_upper(s, sp->b, ne + 1) && s[ne] == ' ')) {
+                return we;
+        }
+        /* the title: walk back over capitalized words and title words (max 4) */
+        ta = i;
+        w = i;
+        for (k = 0; k < 8 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
+                size_t ws = w - 1;
+                while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
+                       s[ws - 1] != '"') {
+                        ws--;
+                }
+                /* "Bank of Tokyo economist", "Office of Management and Budget director":
+                 * glue counts when a capitalized word comes before it */
+                if (ta < i && ws < w - 1 && (lower_eq(s + ws, w - 1 - ws, "of") ||
+                                             lower_eq(s + ws, w - 1 - ws, "and") ||
+                                             lower_eq(s + ws, w - 1 - ws, "&")) &&
+                    ws > sp->a + 1 && s[ws - 1] == ' ') {
+                        size_t w2 = ws - 1;
+                        while (w2 > sp->a && s[w2 - 1] != ' ') {
+                                w2--;
+                        }
+                        if (nw_scan_upper(s, ws, w2) && !in_set(s + w2, ws - 1 - w2, HL_NAME_STOP)) {
+                                ta = w2;
+                                w = w2;
+                                continue;
+                        }
+                }
+                if (k >= 4 || ws == w - 1 || in_set(s + ws, w - 1 - ws, HL_NAME_STOP)) {
+                        break;
+                }
+                if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
+                        break;
+                }
+                if (s[w - 2] == '.' || s[w - 2] == ',') {
+                        break;
+                }
+                ta = ws;
+                w = ws;
+        }
+        {
+                char *org = org_in_title(s, &ta, i, we);
+                char *title;
+                size_t tl;
+                size_t q;
+                /* "Chairman Li Ming of Zenith Group" */
+                if (!org && ne + 4 < sp->b && s[ne] == ' ' &&
+                    nw_scan_word_at(s, sp->b, ne + 1, "of")) {
+                        size_t oa = nw_scan_skip_spaces(s, sp->b, ne + 3);
+                        size_t oe;
+                        if (nw_scan_word_at(s, sp->b, oa, "the")) {
+                                oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
+                        }
+                        oe = nw_scan_upper(s, sp->b, oa) ? read_org(s, sp->b, oa) : oa;
+                        if (oe > oa) {
+                                org = dup_clean(s, oa, oe);
+                        }
+                }
+                title = dup_clean(s, ta, we);
+                tl = strlen(title);
+                add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), org);
+                /* "Deputy Chief Ministers A B and C D" */
+                q = ne;
+                if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
+                        size_t ne2 = read_name(s, sp->b, q + 5, &ntok);
+                        if (ne2) {
+                                title[tl - 1] = '\0';
+                                x->a->people[x->a->n_people - 1].title[tl - 1] = '\0';
+                                add_person(x, dup_clean(s, q + 5, ne2), nw_xstrdup(title), NULL);
+                        }
+                }
+                free(title);
+        }
+        return ne;
+}
+
+/* The start of the word people_titled()'s walk reads as ending at the space at @p e (the one
+ * before a capitalized word), or (size_t)-1. That walk reads a word from a letter at a word
+ * start through to nw_scan_word_end() and goes on after it, so the word that ends at e is
+ * read from the first such letter of the run that nw_scan_word_end() carries to e; and not
+ * before @p from, where the walk went on after a name. */
+static size_t title_start_before(const char *s, const struct span *sp, size_t e, size_t from)
+{
+        size_t l = e - 1;
+
+        if (e <= sp->a || !nw_scan_wordc((unsigned char)s[l])) {
+                return (size_t)-1;
+        }
+        /* back over word bytes, and over a hyphen or apostrophe between two of them */
+        while (l > sp->a) {
+                if (nw_scan_wordc((unsigned char)s[l - 1])) {
+                        l--;
+                } else if (l - 1 > sp->a && (s[l - 1] == '-' || s[l - 1] == '\'') &&
+                           nw_scan_wordc((unsigned char)s[l - 2])) {
+                        l -= 2;
+                } else {
+                        break;
+                }
+        }
+        for (l = l > from ? l : from; l < e; l++) {
+                if (nw_scan_alpha((unsigned char)s[l]) && nw_scan_at_word_start(s, l)) {
+                        return l;
+                }
+        }
+        return (size_t)-1;
+}
+
 static void people_titled(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
 
-        for (size_t i = sp->a; i < sp->b; i++) {
-                size_t we, p, ne, ta, w;
-                int ntok, k;
-
-                if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b; i++) {
+                        if (nw_scan_alpha((unsigned char)s[i]) && nw_scan_at_word_start(s, i)) {
+                                i = titled_at(x, sp, i);
+                        }
+                }
+                return;
+        }
+        /* a title is followed by a space and a capitalized name: the same walk, reading only
+         * the words before a capitalized word start */
+        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
+                size_t c = x->caps[k], i;
+                if (c < next + 2 || s[c - 1] != ' ') {
                         continue;
                 }
-                we = nw_scan_word_end(s, sp->b, i);
-                /* a name follows the title: its capital is the cheap test, the title words
-                 * the dear one, and read_name() below finds nothing without it */
-                if (we + 1 >= sp->b || s[we] != ' ' || !nw_scan_upper(s, sp->b, we + 1) ||
-                    !title_word(s, i, we) || lower_eq(s + i, we - i, "general") || lower_eq(s + i, we - i, "executive") ||
-                    lower_eq(s + i, we - i, "vice") || lower_eq(s + i, we - i, "deputy") ||
-                    lower_eq(s + i, we - i, "chief")) {
-                        i = we;
-                        continue;
+                i = title_start_before(s, sp, c - 1, next);
+                if (i != (size_t)-1) {
+                        next = titled_at(x, sp, i) + 1;
                 }
-                p = we + 1;
-                ne = read_name(s, sp->b, p, &ntok);
-                if (!ne || (ne < sp->b && nw_scan_upper(s, sp->b, ne + 1) && s[ne] == ' ')) {
-                        i = we;
-                        continue;
-                }
-                /* the title: walk back over capitalized words and title words (max 4) */
-                ta = i;
-                w = i;
-                for (k = 0; k < 8 && w > sp->a + 1 && s[w - 1] == ' '; k++) {
-                        size_t ws = w - 1;
-                        while (ws > sp->a && s[ws - 1] != ' ' && s[ws - 1] != ',' && s[ws - 1] != '(' &&
-                               s[ws - 1] != '"') {
-                                ws--;
-                        }
-                        /* "Bank of Tokyo economist", "Office of Management and Budget director":
-                         * glue counts when a capitalized word comes before it */
-                        if (ta < i && ws < w - 1 && (lower_eq(s + ws, w - 1 - ws, "of") ||
-                                                     lower_eq(s + ws, w - 1 - ws, "and") ||
-                                                     lower_eq(s + ws, w - 1 - ws, "&")) &&
-                            ws > sp->a + 1 && s[ws - 1] == ' ') {
-                                size_t w2 = ws - 1;
-                                while (w2 > sp->a && s[w2 - 1] != ' ') {
-                                        w2--;
-                                }
-                                if (nw_scan_upper(s, ws, w2) && !in_list(s + w2, ws - 1 - w2, name_stop)) {
-                                        ta = w2;
-                                        w = w2;
-                                        continue;
-                                }
-                        }
-                        if (k >= 4 || ws == w - 1 || in_list(s + ws, w - 1 - ws, name_stop)) {
-                                break;
-                        }
-                        if (!(nw_scan_upper(s, w, ws) || title_word(s, ws, w - 1))) {
-                                break;
-                        }
-                        if (s[w - 2] == '.' || s[w - 2] == ',') {
-                                break;
-                        }
-                        ta = ws;
-                        w = ws;
-                }
-                {
-                        char *org = org_in_title(s, &ta, i, we);
-                        char *title;
-                        size_t tl;
-                        size_t q;
-                        /* "Chairman Li Ming of Zenith Group" */
-                        if (!org && ne + 4 < sp->b && s[ne] == ' ' &&
-                            nw_scan_word_at(s, sp->b, ne + 1, "of")) {
-                                size_t oa = nw_scan_skip_spaces(s, sp->b, ne + 3);
-                                size_t oe;
-                                if (nw_scan_word_at(s, sp->b, oa, "the")) {
-                                        oa = nw_scan_skip_spaces(s, sp->b, oa + 3);
-                                }
-                                oe = nw_scan_upper(s, sp->b, oa) ? read_org(s, sp->b, oa) : oa;
-                                if (oe > oa) {
-                                        org = dup_clean(s, oa, oe);
-                                }
-                        }
-                        title = dup_clean(s, ta, we);
-                        tl = strlen(title);
-                        add_person(x, dup_clean(s, p, ne), nw_xstrdup(title), org);
-                        /* "Deputy Chief Ministers A B and C D" */
-                        q = ne;
-                        if (tl > 1 && title[tl - 1] == 's' && nw_scan_word_at(s, sp->b, q + 1, "and")) {
-                                size_t ne2 = read_name(s, sp->b, q + 5, &ntok);
-                                if (ne2) {
-                                        title[tl - 1] = '\0';
-                                        x->a->people[x->a->n_people - 1].title[tl - 1] = '\0';
-                                        add_person(x, dup_clean(s, q + 5, ne2), nw_xstrdup(title), NULL);
-                                }
-                        }
-                        free(title);
-                }
-                i = ne;
         }
 }
 
@@ -2807,7 +3052,7 @@ static size_t org_at(struct ex *x, const struct span *sp, size_t i)
         if (we < sp->b && s[we] == '.') {
                 we++;
         }
-        if (in_list(s + i, we - i, org_suffix)) {
+        if (in_set(s + i, we - i, HL_ORG_SUFFIX)) {
                 size_t a = name_start(x, sp, i);
                 size_t an = nw_scan_find_word(s, a, i, "and");
                 /* "Unisys Corp and Tenneco Inc" are two; "Securities and Exchange
@@ -2822,7 +3067,7 @@ static size_t org_at(struct ex *x, const struct span *sp, size_t i)
                                 while (ws > a && s[ws - 1] != ' ') {
                                         ws--;
                                 }
-                                if (ws < w && in_list(s + ws, w - ws, org_suffix)) {
+                                if (ws < w && in_set(s + ws, w - ws, HL_ORG_SUFFIX)) {
                                         a = nw_scan_skip_spaces(s, i, an + 3);
                                 }
                         }
@@ -2921,18 +3166,25 @@ static void places_in(struct ex *x, const struct span *sp)
  * people, organization suffixes, noun-phrase stops) are answered by one probe of a hash set
  * built once from the lists themselves, instead of a walk over each list: a slot per distinct
  * word, with a bit per list that holds it. */
-static const char *const *const hashed_lists[] = {title_heads, org_suffix, name_stop, np_stop};
+static const char *const *const hashed_lists[HL_COUNT] = {
+        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words,
+};
 
-#define HASHED_SLOTS 1024       /* a power of two, over twice the words of the lists */
+_Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
+
+#define HASHED_SLOTS 2048       /* a power of two, over twice the words of the lists */
 
 struct hashed_word {
         const char *w;          /* NULL: empty slot */
         size_t len;
-        unsigned lists;         /* bit k: the word is in hashed_lists[k] */
+        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
 };
 
 static struct hashed_word hashed_words[HASHED_SLOTS];
 static size_t hashed_max_len;
+/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
+ * c (lower case); most words asked about are turned away by it before they are hashed */
+static uint32_t hashed_lens[HL_COUNT][32];
 static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
@@ -2962,11 +3214,23 @@ static void hashed_build(void)
 {
         size_t used = 0;
 
+        /* not hashed lists, but built once with them */
+        for (const struct ev_noun *k = ev_nouns; k->w; k++) {
+                if (k->w[0] >= 'a' && k->w[0] <= 'z') {
+                        ev_noun_letters |= 1u << (k->w[0] - 'a');
+                }
+        }
+        for (const struct ev_kw *k = ev_keywords; k->w; k++) {
+                if (k->w[0] >= 'a' && k->w[0] <= 'z') {
+                        ev_keyword_letters |= 1u << (k->w[0] - 'a');
+                }
+        }
+
         for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
                 for (const char *const *w = hashed_lists[k]; *w; w++) {
                         size_t n = strlen(*w);
                         struct hashed_word *hw;
-                        if (used >= HASHED_SLOTS / 2) {
+                        if (used >= HASHED_SLOTS / 2 || n > 31) {
                                 return; /* hashed_ready stays 0 */
                         }
                         /* a word with a capital never equals a lower-cased probe: leave it out,
@@ -2981,6 +3245,7 @@ static void hashed_build(void)
                                 used++;
                         }
                         hw->lists |= 1u << k;
+                        hashed_lens[k][(unsigned char)(*w)[0] & 31] |= 1u << n;
                         if (n > hashed_max_len) {
                                 hashed_max_len = n;
                         }
@@ -2989,23 +3254,20 @@ static void hashed_build(void)
         hashed_ready = 1;
 }
 
-/* @returns 1 or 0 as in_list() for a hashed list, or -1 when @p list is not one of them. */
-static int in_hashed_list(const char *s, size_t n, const char *const *list)
+/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. */
+static int in_set(const char *s, size_t n, enum hashed_list k)
 {
         const struct hashed_word *hw;
-        size_t k = 0;
 
-        while (k < sizeof(hashed_lists) / sizeof(hashed_lists[0]) && hashed_lists[k] != list) {
-                k++;
+        if (n == 0) {
+                return 0;
         }
-        if (k == sizeof(hashed_lists) / sizeof(hashed_lists[0])) {
-                return -1;
-        }
-        /* built by nw_extract() before it reads a sentence: in_list() is only asked from there */
+        /* built by nw_extract() before it reads a sentence: this is only asked from there */
         if (!hashed_ready) {
-                return -1;
+                return in_list(s, n, hashed_lists[k]);
         }
-        if (n > hashed_max_len) {
+        if (n > hashed_max_len ||
+            !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
                 return 0;
         }
         hw = hashed_slot(s, n);
@@ -3016,8 +3278,16 @@ static int in_hashed_list(const char *s, size_t n, const char *const *list)
 
 void nw_extract_clear(struct nw_article *a)
 {
+        static const struct nw_strv none;
         struct nw_article tmp;
 
+        /* a story not extracted before holds no facts: nothing to release or clear */
+        if (!a->events && !a->n_events && !a->investments && !a->n_investments &&
+            !a->statistics && !a->n_statistics && !a->people && !a->n_people &&
+            memcmp(&a->organizations, &none, sizeof(none)) == 0 &&
+            memcmp(&a->locations, &none, sizeof(none)) == 0) {
+                return;
+        }
         /* nw_article_free() knows how to release every fact; borrow it on a shell */
         nw_article_init(&tmp);
         tmp.events = a->events;
@@ -3072,7 +3342,7 @@ static void reference_date(struct ex *x)
 enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
 {
         static const char *const inv_gate_neg[] = {NULL};
-        struct ex *x;
+        struct ex xs, *x = &xs;
         const char *text;
         size_t len;
 
@@ -3091,7 +3361,13 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 }
                 return NW_ERR_TOO_BIG;
         }
-        x = nw_xcalloc(1, sizeof(*x));
+        /* the fields before the arrays; the arrays are read up to their counts */
+        memset(x, 0, offsetof(struct ex, caps));
+        x->m = x->m_in;
+        x->cap_m = MENTIONS_IN;
+        x->wstarts = x->wstarts_in;
+        x->cap_wstarts = WSTARTS_IN;
+        x->n_wstarts = (size_t)-1; /* no list made yet */
         x->a = a;
         x->s = text;
         x->len = len;
@@ -3150,9 +3426,14 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                         }
                 }
         }
-        free(x->m);
-        free(x->sents);
-        free(x->wstarts);
-        free(x);
+        if (x->m != x->m_in) {
+                free(x->m);
+        }
+        if (x->sents != x->sents_in) {
+                free(x->sents);
+        }
+        if (x->wstarts != x->wstarts_in) {
+                free(x->wstarts);
+        }
         return NW_OK;
 }

@@ -7,6 +7,7 @@
  * that fits no pattern gives no parties rather than a guess. */
 #include "nw_extract_parties.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "nw_dates.h"
@@ -21,18 +22,46 @@ struct name {
         int possessive;         /* written "X's": a description of what follows */
 };
 
-static int word_in(const char *s, size_t a, size_t b, const char *const *list)
+/* The word lists of this file (below), each indexed once by first letter and length so a
+ * word is compared only with the entries that start like it and are as long. */
+enum word_list { L_NOT_NAMES, L_GLUE, L_ABBR, L_PREPS, L_EVENTS, L_STOP_AFTER, L_COUNT };
+
+#define SET_MAX 160
+
+struct word_set {
+        const char *const *list;
+        unsigned char start[27];        /* entries starting with 'a' + c: idx[start[c], start[c + 1]) */
+        unsigned char idx[SET_MAX];
+        unsigned char len[SET_MAX];     /* strlen, by list position */
+};
+
+static struct word_set word_sets[L_COUNT];
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+/* Whether s[a, b) is a word of list @p l, compared as nw_scan_word_at() does (A-Z folded; the
+ * lists hold lower-case letters only). */
+static int word_in(const char *s, size_t a, size_t b, enum word_list l)
 {
-        unsigned char c0;
+        const struct word_set *ws = &word_sets[l];
+        unsigned c0;
 
         if (b <= a) {
                 return 0; /* no list holds an empty word */
         }
-        /* the first byte rules out nearly every entry before it is measured */
-        c0 = nw_scan_lower((unsigned char)s[a]);
-        for (; *list; list++) {
-                if ((unsigned char)(*list)[0] == c0 && strlen(*list) == b - a &&
-                    nw_scan_word_at(s, b, a, *list) == b) {
+        c0 = (unsigned)nw_scan_lower((unsigned char)s[a]) - 'a';
+        if (c0 >= 26) {
+                return 0;
+        }
+        for (size_t j = ws->start[c0]; j < ws->start[c0 + 1]; j++) {
+                const char *w = ws->list[ws->idx[j]];
+                size_t k = 1;
+                if (ws->len[ws->idx[j]] != b - a) {
+                        continue;
+                }
+                while (k < b - a && nw_scan_lower((unsigned char)s[a + k]) == (unsigned char)w[k]) {
+                        k++;
+                }
+                if (k == b - a) {
                         return 1;
                 }
         }
@@ -120,12 +149,12 @@ static size_t read_name(const char *s, size_t lim, size_t p, struct name *n)
                                 n->a = q;
                                 continue;
                         }
-                        if (words == 0 && (word_in(s, q, we, not_names) ||
+                        if (words == 0 && (word_in(s, q, we, L_NOT_NAMES) ||
                                            (nw_month_at(s, lim, q, &me) && me == we) ||
                                            (nw_weekday_at(s, lim, q, &me) >= 0 && me == we))) {
                                 return 0;
                         }
-                        if (we < lim && s[we] == '.' && (we - q == 1 || word_in(s, q, we, abbr))) {
+                        if (we < lim && s[we] == '.' && (we - q == 1 || word_in(s, q, we, L_ABBR))) {
                                 we++;
                         }
                         words++;
@@ -141,7 +170,7 @@ static size_t read_name(const char *s, size_t lim, size_t p, struct name *n)
                                 n->possessive = 1;
                                 return we;
                         }
-                } else if (words == 0 || !(s[q] == '&' || word_in(s, q, we, glue))) {
+                } else if (words == 0 || !(s[q] == '&' || word_in(s, q, we, L_GLUE))) {
                         break;
                 }
                 if (we >= lim || s[we] != ' ') {
@@ -169,7 +198,7 @@ static size_t read_name(const char *s, size_t lim, size_t p, struct name *n)
 }
 
 /* The word before p (skipping spaces) is one of @p list. */
-static int word_before_in(const char *s, size_t lo, size_t p, const char *const *list)
+static int word_before_in(const char *s, size_t lo, size_t p, enum word_list list)
 {
         size_t e = p, w;
 
@@ -199,16 +228,17 @@ static int opener(const char *s, size_t lim, size_t p)
 }
 
 /* A name that ends like a gathering ("Vibrant Summit", "Industry Expo 2022") is an event. */
+static const char *const event_words[] = {"summit", "forum", "expo", "fair", "conference",
+                                          "meet", "exhibition", "week", "festival", NULL};
+
 static int event_name(const char *s, const struct name *n)
 {
-        static const char *const ev[] = {"summit", "forum", "expo", "fair", "conference",
-                                         "meet", "exhibition", "week", "festival", NULL};
         size_t w = n->b;
 
         while (w > n->a && s[w - 1] != ' ') {
                 w--;
         }
-        return word_in(s, w, n->b, ev);
+        return word_in(s, w, n->b, L_EVENTS);
 }
 
 /* The last name in [lo, hi) that is not the object of a preposition, a description set off
@@ -240,7 +270,7 @@ static int name_before(const char *s, size_t lo, size_t hi, struct name *out)
                         p = we > p ? we : p + 1;
                         continue;
                 }
-                if (!aside && !word_before_in(s, lo, p, preps) && !(p == lo && opener(s, hi, p)) &&
+                if (!aside && !word_before_in(s, lo, p, L_PREPS) && !(p == lo && opener(s, hi, p)) &&
                     !event_name(s, &n)) {
                         *out = n;
                         found = 1;
@@ -289,7 +319,7 @@ static int name_after(const char *s, size_t p, size_t hi, struct name *out)
                         p++;
                         continue;
                 }
-                if (word_in(s, p, we, stop_after)) {
+                if (word_in(s, p, we, L_STOP_AFTER)) {
                         return 0;
                 }
                 p = we;
@@ -453,20 +483,17 @@ static void fund_investors(const char *s, size_t p, size_t hi, struct nw_strv *o
         }
 }
 
-void nw_extract_parties(const char *s, size_t a, size_t b, size_t at, const char *kind,
-                        struct nw_strv *out)
+/* Entries grouped by first letter, in list order within a letter (a counting sort); an
+ * entry that does not start with a-z never matches a word that starts with a letter, and
+ * only those are asked about: it is left out. */
+static void group_by_letter(const char *const *w, size_t n, unsigned char *start,
+                            unsigned char *idx)
 {
-        size_t best = NONE, best_end = 0;
-        enum role role = R_ACQ;
-        struct name x, y;
-        /* the anchors grouped by first letter, in table order within a letter (a counting
-         * sort), so a word is compared only with the anchors that start like it */
-        unsigned char start[27] = {0}, fill[26], idx[N_ANCHORS];
+        unsigned char fill[26];
 
-        /* an anchor that does not start with a-z never matches a word that starts with a
-         * letter, and only those are tried: it is left out */
-        for (size_t k = 0; k < N_ANCHORS; k++) {
-                unsigned char c0 = (unsigned char)anchors[k].w[0];
+        memset(start, 0, 27);
+        for (size_t k = 0; k < n; k++) {
+                unsigned char c0 = (unsigned char)w[k][0];
                 if (c0 >= 'a' && c0 <= 'z') {
                         start[c0 - 'a' + 1]++;
                 }
@@ -475,18 +502,62 @@ void nw_extract_parties(const char *s, size_t a, size_t b, size_t at, const char
                 start[c + 1] = (unsigned char)(start[c + 1] + start[c]);
                 fill[c] = start[c];
         }
-        for (size_t k = 0; k < N_ANCHORS; k++) {
-                unsigned char c0 = (unsigned char)anchors[k].w[0];
+        for (size_t k = 0; k < n; k++) {
+                unsigned char c0 = (unsigned char)w[k][0];
                 if (c0 >= 'a' && c0 <= 'z') {
                         idx[fill[c0 - 'a']++] = (unsigned char)k;
                 }
         }
+}
+
+#define LIST_FITS(l) _Static_assert(sizeof(l) / sizeof(l[0]) <= SET_MAX, #l " outgrew SET_MAX")
+LIST_FITS(not_names);
+LIST_FITS(glue);
+LIST_FITS(abbr);
+LIST_FITS(preps);
+LIST_FITS(event_words);
+LIST_FITS(stop_after);
+
+/* the anchors by first letter, as the word lists */
+static unsigned char anchor_start[27], anchor_idx[N_ANCHORS];
+
+static void sets_build(void)
+{
+        static const char *const *const lists[L_COUNT] = {not_names, glue, abbr, preps,
+                                                          event_words, stop_after};
+        const char *aw[N_ANCHORS];
+
+        for (size_t l = 0; l < L_COUNT; l++) {
+                struct word_set *ws = &word_sets[l];
+                size_t n = 0;
+                while (lists[l][n]) {
+                        ws->len[n] = (unsigned char)strlen(lists[l][n]);
+                        n++;
+                }
+                ws->list = lists[l];
+                group_by_letter(lists[l], n, ws->start, ws->idx);
+        }
+        for (size_t k = 0; k < N_ANCHORS; k++) {
+                aw[k] = anchors[k].w;
+        }
+        group_by_letter(aw, N_ANCHORS, anchor_start, anchor_idx);
+}
+
+void nw_extract_parties(const char *s, size_t a, size_t b, size_t at, const char *kind,
+                        struct nw_strv *out)
+{
+        size_t best = NONE, best_end = 0;
+        enum role role = R_ACQ;
+        struct name x, y;
+        const unsigned char *start = anchor_start, *idx = anchor_idx;
+
+        pthread_once(&sets_once, sets_build);
 
         /* the anchor nearest before the amount, else the first after it */
         for (size_t p = a; p < b; p++) {
                 const struct anchor *hit = NULL;
                 size_t e = 0;
-                unsigned char c;
+                unsigned char c, c1;
                 if (!nw_scan_alpha((unsigned char)s[p]) || !nw_scan_at_word_start(s, p)) {
                         continue;
                 }
@@ -494,9 +565,12 @@ void nw_extract_parties(const char *s, size_t a, size_t b, size_t at, const char
                         break;
                 }
                 c = nw_scan_lower((unsigned char)s[p]);
+                c1 = p + 1 < b ? nw_scan_lower((unsigned char)s[p + 1]) : 0;
                 for (size_t j = start[c - 'a']; j < start[c - 'a' + 1] && !hit; j++) {
                         const struct anchor *an = &anchors[idx[j]];
-                        if ((e = nw_scan_word_at(s, b, p, an->w)) != 0 && role_fits(an->r, kind)) {
+                        /* the second letter rules most out */
+                        if ((an->w[1] == '\0' || (unsigned char)an->w[1] == c1) &&
+                            (e = nw_scan_word_at(s, b, p, an->w)) != 0 && role_fits(an->r, kind)) {
                                 hit = an;
                         }
                 }

@@ -55,25 +55,34 @@ static uint64_t lower8(uint64_t w)
 
 /* A hash of the lower-cased bytes, eight at a time: every capitalized word of a sentence is
  * looked up, and a byte-at-a-time hash is a chain of multiplications as long as the word.
- * Only equal strings need equal hashes, and build and lookup both come through here. */
+ * The last one to eight bytes are read at once, overlapping the bytes before them (two
+ * four-byte reads, or the first, middle and last byte, for a shorter string), never outside
+ * s[0..len). Only equal strings need equal hashes, and build and lookup both come through
+ * here. */
 static uint64_t hash_lower(const char *s, size_t len)
 {
         uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15ULL, w;
         size_t i = 0;
 
-        for (; i + 8 <= len; i += 8) {
+        for (; i + 8 < len; i += 8) {
                 memcpy(&w, s + i, 8);
                 h = (h ^ lower8(w)) * 0xFF51AFD7ED558CCDULL;
                 h ^= h >> 32;
         }
-        if (i < len) {
-                /* the last bytes one by one: a copy through memory would stall the load */
+        if (len >= 8) {
+                memcpy(&w, s + len - 8, 8);
+        } else if (len >= 4) {
+                uint32_t lo, hi;
+                memcpy(&lo, s, 4);
+                memcpy(&hi, s + len - 4, 4);
+                w = lo | (uint64_t)hi << 32;
+        } else if (len > 0) {
+                w = (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[len / 2] << 8 |
+                    (uint64_t)(unsigned char)s[len - 1] << 16;
+        } else {
                 w = 0;
-                for (size_t k = 0; i + k < len; k++) {
-                        w |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-                }
-                h = (h ^ lower8(w)) * 0xFF51AFD7ED558CCDULL;
         }
+        h = (h ^ lower8(w)) * 0xFF51AFD7ED558CCDULL;
         h ^= h >> 29;
         h *= 0xC4CEB9FE1A85EC53ULL;
         return h ^ (h >> 32);
