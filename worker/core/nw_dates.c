@@ -136,12 +136,9 @@ int nw_date_infer_year(int m, int d, const struct nw_date *ref)
         return nw_date_valid(y, m, d) ? y : 0;
 }
 
-/* Bit c - 'A' is set for the capital c that starts some month or weekday name: most capitals
- * are neither, and go without a walk over the names. */
+/* Bit c - 'A' is set for the capital c that starts some weekday name (NW_MONTH_INITIALS for
+ * the months): most capitals are neither, and go without a walk over the names. */
 #define LETTER(c) (1u << ((c) - 'A'))
-#define MONTH_INITIALS                                                                      \
-        (LETTER('J') | LETTER('F') | LETTER('M') | LETTER('A') | LETTER('S') | LETTER('O') | \
-         LETTER('N') | LETTER('D'))
 #define WEEKDAY_INITIALS (LETTER('M') | LETTER('T') | LETTER('W') | LETTER('F') | LETTER('S'))
 
 /* The names of the months (in full, "sept" and three letters) and of the weekdays, as
@@ -159,30 +156,44 @@ struct name_key {
 };
 
 static const struct name_key month_keys[] = {
-        {K8('j', 'a', 'n', 'u', 'a', 'r', 'y', 0), 0, 1}, /* january */
-        {K8('f', 'e', 'b', 'r', 'u', 'a', 'r', 'y'), 0, 2}, /* february */
-        {K8('m', 'a', 'r', 'c', 'h', 0, 0, 0), 0, 3}, /* march */
         {K8('a', 'p', 'r', 'i', 'l', 0, 0, 0), 0, 4}, /* april */
-        {K8('m', 'a', 'y', 0, 0, 0, 0, 0), 0, 5}, /* may */
+        {K8('a', 'u', 'g', 'u', 's', 't', 0, 0), 0, 8}, /* august */
+        {K8('a', 'p', 'r', 0, 0, 0, 0, 0), 0, 4}, /* apr */
+        {K8('a', 'u', 'g', 0, 0, 0, 0, 0), 0, 8}, /* aug */
+        {K8('d', 'e', 'c', 'e', 'm', 'b', 'e', 'r'), 0, 12}, /* december */
+        {K8('d', 'e', 'c', 0, 0, 0, 0, 0), 0, 12}, /* dec */
+        {K8('f', 'e', 'b', 'r', 'u', 'a', 'r', 'y'), 0, 2}, /* february */
+        {K8('f', 'e', 'b', 0, 0, 0, 0, 0), 0, 2}, /* feb */
+        {K8('j', 'a', 'n', 'u', 'a', 'r', 'y', 0), 0, 1}, /* january */
         {K8('j', 'u', 'n', 'e', 0, 0, 0, 0), 0, 6}, /* june */
         {K8('j', 'u', 'l', 'y', 0, 0, 0, 0), 0, 7}, /* july */
-        {K8('a', 'u', 'g', 'u', 's', 't', 0, 0), 0, 8}, /* august */
-        {K8('s', 'e', 'p', 't', 'e', 'm', 'b', 'e'), 'r', 9}, /* september */
-        {K8('o', 'c', 't', 'o', 'b', 'e', 'r', 0), 0, 10}, /* october */
-        {K8('n', 'o', 'v', 'e', 'm', 'b', 'e', 'r'), 0, 11}, /* november */
-        {K8('d', 'e', 'c', 'e', 'm', 'b', 'e', 'r'), 0, 12}, /* december */
-        {K8('s', 'e', 'p', 't', 0, 0, 0, 0), 0, 9}, /* sept */
         {K8('j', 'a', 'n', 0, 0, 0, 0, 0), 0, 1}, /* jan */
-        {K8('f', 'e', 'b', 0, 0, 0, 0, 0), 0, 2}, /* feb */
-        {K8('m', 'a', 'r', 0, 0, 0, 0, 0), 0, 3}, /* mar */
-        {K8('a', 'p', 'r', 0, 0, 0, 0, 0), 0, 4}, /* apr */
         {K8('j', 'u', 'n', 0, 0, 0, 0, 0), 0, 6}, /* jun */
         {K8('j', 'u', 'l', 0, 0, 0, 0, 0), 0, 7}, /* jul */
-        {K8('a', 'u', 'g', 0, 0, 0, 0, 0), 0, 8}, /* aug */
-        {K8('s', 'e', 'p', 0, 0, 0, 0, 0), 0, 9}, /* sep */
-        {K8('o', 'c', 't', 0, 0, 0, 0, 0), 0, 10}, /* oct */
+        {K8('m', 'a', 'r', 'c', 'h', 0, 0, 0), 0, 3}, /* march */
+        {K8('m', 'a', 'y', 0, 0, 0, 0, 0), 0, 5}, /* may */
+        {K8('m', 'a', 'r', 0, 0, 0, 0, 0), 0, 3}, /* mar */
+        {K8('n', 'o', 'v', 'e', 'm', 'b', 'e', 'r'), 0, 11}, /* november */
         {K8('n', 'o', 'v', 0, 0, 0, 0, 0), 0, 11}, /* nov */
-        {K8('d', 'e', 'c', 0, 0, 0, 0, 0), 0, 12}, /* dec */
+        {K8('o', 'c', 't', 'o', 'b', 'e', 'r', 0), 0, 10}, /* october */
+        {K8('o', 'c', 't', 0, 0, 0, 0, 0), 0, 10}, /* oct */
+        {K8('s', 'e', 'p', 't', 'e', 'm', 'b', 'e'), 'r', 9}, /* september */
+        {K8('s', 'e', 'p', 't', 0, 0, 0, 0), 0, 9}, /* sept */
+        {K8('s', 'e', 'p', 0, 0, 0, 0, 0), 0, 9}, /* sep */
+};
+
+/* The rows of month_keys[] by first letter: [from, to). */
+static const struct {
+        unsigned char from, to;
+} month_rows[26] = {
+        ['a' - 'a'] = {0, 4},
+        ['d' - 'a'] = {4, 6},
+        ['f' - 'a'] = {6, 8},
+        ['j' - 'a'] = {8, 14},
+        ['m' - 'a'] = {14, 17},
+        ['n' - 'a'] = {17, 19},
+        ['o' - 'a'] = {19, 21},
+        ['s' - 'a'] = {21, 24},
 };
 
 static const struct name_key weekday_keys[] = {
@@ -212,13 +223,12 @@ static size_t name_at(const char *s, size_t len, size_t pos, uint64_t *k0, uint6
         return n;
 }
 
-int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
+int nw_month_at_rest(const char *s, size_t len, size_t pos, size_t *end)
 {
         uint64_t k0, k1;
-        size_t n;
+        size_t n, c;
 
-        if (!nw_scan_upper(s, len, pos) || !((MONTH_INITIALS >> (s[pos] - 'A')) & 1u) ||
-            !nw_scan_at_word_start(s, pos)) {
+        if (!nw_scan_at_word_start(s, pos)) {
                 return 0;
         }
         /* a name matches only the whole word (nw_scan_word_at): no two names match one */
@@ -226,7 +236,11 @@ int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
         if (n == 0) {
                 return 0;
         }
-        for (size_t i = 0; i < sizeof(month_keys) / sizeof(month_keys[0]); i++) {
+        c = (size_t)(k0 & 0xff) - 'a';
+        if (c >= 26) {
+                return 0;
+        }
+        for (size_t i = month_rows[c].from; i < month_rows[c].to; i++) {
                 if (month_keys[i].k0 == k0 && month_keys[i].k1 == k1) {
                         size_t e = pos + n;
                         if (e < len && s[e] == '.') {
