@@ -136,6 +136,34 @@ static inline size_t nw_scan_word_at(const char *s, size_t len, size_t pos, cons
         if (pos >= len || nw_scan_lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
                 return 0;
         }
+#if defined(__GNUC__)
+        /* a literal of at most eight bytes, with eight bytes of text left: one compare of
+         * the text, lower-cased, with the word as a constant number (gcc folds the word) */
+        if (__builtin_constant_p(__builtin_strlen(word)) && __builtin_strlen(word) <= 8 &&
+            len - pos >= 8) {
+                size_t n = __builtin_strlen(word);
+                uint64_t k = 0, x, t;
+                const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+                memcpy(&k, word, n);
+                memcpy(&x, s + pos, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                k = __builtin_bswap64(k);
+                x = __builtin_bswap64(x);
+#endif
+                /* the capitals A-Z, each tested in its own byte, get their case bit */
+                t = x & ~high;
+                x |= ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) & ~x & high) >> 2;
+                if (((x ^ k) & (n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1)) != 0) {
+                        return 0;
+                }
+                /* a word ending in '.' or '$' carries its own boundary */
+                if (pos + n < len && nw_scan_wordc((unsigned char)s[pos + n]) &&
+                    nw_scan_wordc((unsigned char)word[n - 1])) {
+                        return 0;
+                }
+                return pos + n;
+        }
+#endif
         return nw_scan_word_at_rest(s, len, pos, word);
 }
 /** @brief Case-insensitive match of @p phrase ending exactly at @p end (spaces before @p end
