@@ -169,9 +169,15 @@ static inline size_t nw_scan_word_at(const char *s, size_t len, size_t pos, cons
 /** @brief Case-insensitive match of @p phrase ending exactly at @p end (spaces before @p end
  *  skipped), starting on a word boundary. @returns 1 and sets *start, or 0. */
 int nw_scan_phrase_before(const char *s, size_t end, const char *phrase, size_t *start);
+/** @brief nw_scan_find_word() with the length @p n of @p word (strlen(word)) known. */
+size_t nw_scan_find_word_n(const char *s, size_t from, size_t to, const char *word, size_t n);
 /** @brief Case-insensitive search for @p word as a whole word in [from, to).
- *  @returns its position, or (size_t)-1. */
-size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word);
+ *  @returns its position, or (size_t)-1. Inline: the word is nearly always a literal, whose
+ *  length the compiler knows, so no call measures it. */
+static inline size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word)
+{
+        return nw_scan_find_word_n(s, from, to, word, strlen(word));
+}
 /** @returns 1 when s[pos..] starts with an upper-case ASCII letter. */
 static inline int nw_scan_upper(const char *s, size_t len, size_t pos)
 {
