@@ -629,6 +629,10 @@ static const struct qual_phrase qual_before[] = {
 struct qual_index {
         unsigned char head[256];
         unsigned char next[QUAL_ROWS];
+        /* the last eight bytes of each phrase (fewer for a shorter one) as a little-endian
+         * number with its last byte on top, and 0xff over them: the eight bytes of text that
+         * end where the phrase would are compared with it in one step */
+        uint64_t tail[QUAL_ROWS], tail_mask[QUAL_ROWS];
 };
 
 _Static_assert(sizeof(qual_before) / sizeof(qual_before[0]) <= QUAL_ROWS,
@@ -648,6 +652,11 @@ static void qual_index_build(void)
                         qual_ix.head[c] = (unsigned char)(r + 1);
                 }
                 last[c] = (unsigned char)(r + 1);
+                for (size_t k = 0; k < qual_before[r].n && k < 8; k++) {
+                        unsigned char b = (unsigned char)qual_before[r].p[qual_before[r].n - 1 - k];
+                        qual_ix.tail[r] |= (uint64_t)b << (8 * (7 - k));
+                        qual_ix.tail_mask[r] |= (uint64_t)0xff << (8 * (7 - k));
+                }
         }
 }
 
@@ -667,6 +676,32 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
         numbers_init();
+        if (e >= 8) {
+                uint64_t x;
+                memcpy(&x, s + e - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                x = __builtin_bswap64(x);
+#endif
+                x = nw_scan_lower8(x);
+                for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
+                        const struct qual_phrase *q = &qual_before[r - 1];
+                        size_t k = 0;
+                        if (e < q->n ||
+                            ((x ^ qual_ix.tail[r - 1]) & qual_ix.tail_mask[r - 1]) != 0) {
+                                continue;
+                        }
+                        /* the bytes before the last eight, if any */
+                        while (k + 8 < q->n && nw_scan_lower((unsigned char)s[e - q->n + k]) ==
+                                                       (unsigned char)q->p[k]) {
+                                k++;
+                        }
+                        if (k + 8 >= q->n && nw_scan_at_word_start(s, e - q->n)) {
+                                *start = e - q->n;
+                                return q->q;
+                        }
+                }
+                return NW_Q_EXACT;
+        }
         for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
                 const struct qual_phrase *q = &qual_before[r - 1];
                 size_t k = 0;

@@ -92,6 +92,15 @@ static inline unsigned nw_scan_words(uint64_t x)
 
         return (unsigned)((m * 0x0002040810204081ull) >> 56);
 }
+/** @returns the eight bytes of @p x, each lowered as nw_scan_lower() does: the capitals A-Z,
+ *  each tested in its own byte, get their case bit. */
+static inline uint64_t nw_scan_lower8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t t = x & ~high;
+
+        return x | ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) & ~x & high) >> 2;
+}
 /** @returns the first position at or after @p pos that is not a space. */
 static inline size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
 {
@@ -142,17 +151,14 @@ static inline size_t nw_scan_word_at(const char *s, size_t len, size_t pos, cons
         if (__builtin_constant_p(__builtin_strlen(word)) && __builtin_strlen(word) <= 8 &&
             len - pos >= 8) {
                 size_t n = __builtin_strlen(word);
-                uint64_t k = 0, x, t;
-                const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+                uint64_t k = 0, x;
                 memcpy(&k, word, n);
                 memcpy(&x, s + pos, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
                 k = __builtin_bswap64(k);
                 x = __builtin_bswap64(x);
 #endif
-                /* the capitals A-Z, each tested in its own byte, get their case bit */
-                t = x & ~high;
-                x |= ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) & ~x & high) >> 2;
+                x = nw_scan_lower8(x);
                 if (((x ^ k) & (n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1)) != 0) {
                         return 0;
                 }
