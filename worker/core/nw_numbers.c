@@ -188,7 +188,7 @@ static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *ou
  * million) and "dozen". Most words of a text are none of these, and this one lookup spares
  * them the table walks of parse_words(); it is asked for every word of a sentence with
  * figures, so the words are found by a hash of the word (number_slot) instead of a walk.
- * nw_num_second[] below must name the first two letters of every row. */
+ * nw_num_second[] and nw_num_third[] below must name the first three letters of every row. */
 static const struct {
         const char *w;
         unsigned char n;        /* strlen(w) */
@@ -225,6 +225,23 @@ const uint32_t nw_num_second[26] = {
         ['t' - 'a'] = L('e') | L('h') | L('w'),         /* ten..., third..., twelve... */
         ['z' - 'a'] = L('e'),                           /* zero */
 };
+#define AT(a, b) [(a) - 'a'][(b) - 'a']
+const uint32_t nw_num_third[26][26] = {
+        AT('d', 'o') = L('z'),                          /* dozen */
+        AT('e', 'i') = L('g'),                          /* eight... */
+        AT('e', 'l') = L('e'),                          /* eleven... */
+        AT('f', 'i') = L('f') | L('r') | L('v'),        /* fifteen..., first, five */
+        AT('f', 'o') = L('r') | L('u'),                 /* forty, four... */
+        AT('n', 'i') = L('n'),                          /* nine... */
+        AT('o', 'n') = L('e'),                          /* one */
+        AT('s', 'e') = L('c') | L('v'),                 /* second, seven... */
+        AT('s', 'i') = L('x'),                          /* six... */
+        AT('t', 'e') = L('n'),                          /* ten... */
+        AT('t', 'h') = L('i') | L('r'),                 /* third..., three */
+        AT('t', 'w') = L('e') | L('o'),                 /* twelve..., two */
+        AT('z', 'e') = L('r'),                          /* zero */
+};
+#undef AT
 #undef L
 
 _Static_assert(N_NUMBER_STARTS < NUMBER_SLOTS / 2 && N_NUMBER_STARTS < 255,
