@@ -136,39 +136,118 @@ int nw_date_infer_year(int m, int d, const struct nw_date *ref)
         return nw_date_valid(y, m, d) ? y : 0;
 }
 
-static const struct {
-        const char *w;
-        int m;
-} months[] = {
-        {"january", 1},  {"february", 2}, {"march", 3},     {"april", 4},    {"may", 5},
-        {"june", 6},     {"july", 7},     {"august", 8},    {"september", 9}, {"october", 10},
-        {"november", 11}, {"december", 12}, {"sept", 9},    {"jan", 1},      {"feb", 2},
-        {"mar", 3},      {"apr", 4},      {"jun", 6},       {"jul", 7},      {"aug", 8},
-        {"sep", 9},      {"oct", 10},     {"nov", 11},      {"dec", 12},     {NULL, 0},
-};
-
-/* Bit c - 'A' is set for the capital c that starts some month or weekday name: most capitals
- * are neither, and go without a walk over the names. */
+/* Bit c - 'A' is set for the capital c that starts some weekday name (NW_MONTH_INITIALS for
+ * the months): most capitals are neither, and go without a walk over the names. */
 #define LETTER(c) (1u << ((c) - 'A'))
-#define MONTH_INITIALS                                                                      \
-        (LETTER('J') | LETTER('F') | LETTER('M') | LETTER('A') | LETTER('S') | LETTER('O') | \
-         LETTER('N') | LETTER('D'))
 #define WEEKDAY_INITIALS (LETTER('M') | LETTER('T') | LETTER('W') | LETTER('F') | LETTER('S'))
 
-int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
+/* The names of the months (in full, "sept" and three letters) and of the weekdays, as
+ * little-endian numbers of their first eight letters and the ninth, zero past the end: a
+ * capitalized word is lowered and measured once and compared whole with each name, instead
+ * of a byte walk per name. */
+#define K8(a, b, c, d, e, f, g, h)                                                          \
+        ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 |   \
+         (uint64_t)(e) << 32 | (uint64_t)(f) << 40 | (uint64_t)(g) << 48 | (uint64_t)(h) << 56)
+
+struct name_key {
+        uint64_t k0;            /* letters 1-8 */
+        unsigned char k1;       /* letter 9 */
+        unsigned char v;        /* the month, or the weekday (0 Monday) */
+};
+
+static const struct name_key month_keys[] = {
+        {K8('a', 'p', 'r', 'i', 'l', 0, 0, 0), 0, 4}, /* april */
+        {K8('a', 'u', 'g', 'u', 's', 't', 0, 0), 0, 8}, /* august */
+        {K8('a', 'p', 'r', 0, 0, 0, 0, 0), 0, 4}, /* apr */
+        {K8('a', 'u', 'g', 0, 0, 0, 0, 0), 0, 8}, /* aug */
+        {K8('d', 'e', 'c', 'e', 'm', 'b', 'e', 'r'), 0, 12}, /* december */
+        {K8('d', 'e', 'c', 0, 0, 0, 0, 0), 0, 12}, /* dec */
+        {K8('f', 'e', 'b', 'r', 'u', 'a', 'r', 'y'), 0, 2}, /* february */
+        {K8('f', 'e', 'b', 0, 0, 0, 0, 0), 0, 2}, /* feb */
+        {K8('j', 'a', 'n', 'u', 'a', 'r', 'y', 0), 0, 1}, /* january */
+        {K8('j', 'u', 'n', 'e', 0, 0, 0, 0), 0, 6}, /* june */
+        {K8('j', 'u', 'l', 'y', 0, 0, 0, 0), 0, 7}, /* july */
+        {K8('j', 'a', 'n', 0, 0, 0, 0, 0), 0, 1}, /* jan */
+        {K8('j', 'u', 'n', 0, 0, 0, 0, 0), 0, 6}, /* jun */
+        {K8('j', 'u', 'l', 0, 0, 0, 0, 0), 0, 7}, /* jul */
+        {K8('m', 'a', 'r', 'c', 'h', 0, 0, 0), 0, 3}, /* march */
+        {K8('m', 'a', 'y', 0, 0, 0, 0, 0), 0, 5}, /* may */
+        {K8('m', 'a', 'r', 0, 0, 0, 0, 0), 0, 3}, /* mar */
+        {K8('n', 'o', 'v', 'e', 'm', 'b', 'e', 'r'), 0, 11}, /* november */
+        {K8('n', 'o', 'v', 0, 0, 0, 0, 0), 0, 11}, /* nov */
+        {K8('o', 'c', 't', 'o', 'b', 'e', 'r', 0), 0, 10}, /* october */
+        {K8('o', 'c', 't', 0, 0, 0, 0, 0), 0, 10}, /* oct */
+        {K8('s', 'e', 'p', 't', 'e', 'm', 'b', 'e'), 'r', 9}, /* september */
+        {K8('s', 'e', 'p', 't', 0, 0, 0, 0), 0, 9}, /* sept */
+        {K8('s', 'e', 'p', 0, 0, 0, 0, 0), 0, 9}, /* sep */
+};
+
+/* The rows of month_keys[] by first letter: [from, to). */
+static const struct {
+        unsigned char from, to;
+} month_rows[26] = {
+        ['a' - 'a'] = {0, 4},
+        ['d' - 'a'] = {4, 6},
+        ['f' - 'a'] = {6, 8},
+        ['j' - 'a'] = {8, 14},
+        ['m' - 'a'] = {14, 17},
+        ['n' - 'a'] = {17, 19},
+        ['o' - 'a'] = {19, 21},
+        ['s' - 'a'] = {21, 24},
+};
+
+static const struct name_key weekday_keys[] = {
+        {K8('m', 'o', 'n', 'd', 'a', 'y', 0, 0), 0, 0}, /* monday */
+        {K8('t', 'u', 'e', 's', 'd', 'a', 'y', 0), 0, 1}, /* tuesday */
+        {K8('w', 'e', 'd', 'n', 'e', 's', 'd', 'a'), 'y', 2}, /* wednesday */
+        {K8('t', 'h', 'u', 'r', 's', 'd', 'a', 'y'), 0, 3}, /* thursday */
+        {K8('f', 'r', 'i', 'd', 'a', 'y', 0, 0), 0, 4}, /* friday */
+        {K8('s', 'a', 't', 'u', 'r', 'd', 'a', 'y'), 0, 5}, /* saturday */
+        {K8('s', 'u', 'n', 'd', 'a', 'y', 0, 0), 0, 6}, /* sunday */
+};
+
+/* The word at pos (the run of word bytes, as nw_scan_wordc) lower-cased as a name_key's
+ * numbers, if it is 3 to 9 bytes long. @returns its length, or 0. */
+static size_t name_at(const char *s, size_t len, size_t pos, uint64_t *k0, uint64_t *k1)
 {
-        if (!nw_scan_upper(s, len, pos) || !((MONTH_INITIALS >> (s[pos] - 'A')) & 1u) ||
-            !nw_scan_at_word_start(s, pos)) {
+        uint64_t w0 = nw_scan_load8(s, pos, len), w1 = nw_scan_load8(s, pos + 8, len);
+        unsigned run = nw_scan_words(w0) | nw_scan_words(w1) << 8;
+        size_t n = (size_t)__builtin_ctz(~run);
+
+        if (n < 3 || n > 9) {
                 return 0;
         }
-        for (size_t i = 0; months[i].w; i++) {
-                size_t e = nw_scan_word_at(s, len, pos, months[i].w);
-                if (e) {
+        /* the case bit makes no letter of a digit or a byte >= 0x80 */
+        *k0 = (w0 | 0x2020202020202020ull) & (n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1);
+        *k1 = n > 8 ? (w1 | 0x20) & 0xff : 0;
+        return n;
+}
+
+int nw_month_at_rest(const char *s, size_t len, size_t pos, size_t *end)
+{
+        uint64_t k0, k1;
+        size_t n, c;
+
+        if (!nw_scan_at_word_start(s, pos)) {
+                return 0;
+        }
+        /* a name matches only the whole word (nw_scan_word_at): no two names match one */
+        n = name_at(s, len, pos, &k0, &k1);
+        if (n == 0) {
+                return 0;
+        }
+        c = (size_t)(k0 & 0xff) - 'a';
+        if (c >= 26) {
+                return 0;
+        }
+        for (size_t i = month_rows[c].from; i < month_rows[c].to; i++) {
+                if (month_keys[i].k0 == k0 && month_keys[i].k1 == k1) {
+                        size_t e = pos + n;
                         if (e < len && s[e] == '.') {
                                 e++;
                         }
                         *end = e;
-                        return months[i].m;
+                        return month_keys[i].v;
                 }
         }
         return 0;
@@ -176,18 +255,21 @@ int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
 
 int nw_weekday_at(const char *s, size_t len, size_t pos, size_t *end)
 {
-        static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday",
-                                           "friday", "saturday", "sunday"};
+        uint64_t k0, k1;
+        size_t n;
 
         if (!nw_scan_at_word_start(s, pos) || !nw_scan_upper(s, len, pos) ||
             !((WEEKDAY_INITIALS >> (s[pos] - 'A')) & 1u)) {
                 return -1;
         }
-        for (int i = 0; i < 7; i++) {
-                size_t e = nw_scan_word_at(s, len, pos, days[i]);
-                if (e) {
-                        *end = e;
-                        return i;
+        n = name_at(s, len, pos, &k0, &k1);
+        if (n == 0) {
+                return -1;
+        }
+        for (size_t i = 0; i < sizeof(weekday_keys) / sizeof(weekday_keys[0]); i++) {
+                if (weekday_keys[i].k0 == k0 && weekday_keys[i].k1 == k1) {
+                        *end = pos + n;
+                        return weekday_keys[i].v;
                 }
         }
         return -1;

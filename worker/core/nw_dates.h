@@ -28,9 +28,30 @@ struct nw_date nw_date_add_days(struct nw_date d, int days);
  *  that is at most 60 days after @p ref. @returns the year, or 0 when @p ref is unknown. */
 int nw_date_infer_year(int m, int d, const struct nw_date *ref);
 
+/* Bit c - 'A' is set for the capital c that starts some month name. */
+#define NW_MONTH_INITIALS                                                                 \
+        ((1u << ('J' - 'A')) | (1u << ('F' - 'A')) | (1u << ('M' - 'A')) |               \
+         (1u << ('A' - 'A')) | (1u << ('S' - 'A')) | (1u << ('O' - 'A')) |               \
+         (1u << ('N' - 'A')) | (1u << ('D' - 'A')))
+/** @brief nw_month_at() once s[pos] (pos < len) is known to be a capital in
+ *  NW_MONTH_INITIALS. */
+int nw_month_at_rest(const char *s, size_t len, size_t pos, size_t *end);
 /** @returns 1..12 when a month name or abbreviation ("Sept.", "Aug", "December") starts at
- *  @p pos, with *end after it (and after its dot); 0 otherwise. */
-int nw_month_at(const char *s, size_t len, size_t pos, size_t *end);
+ *  @p pos, with *end after it (and after its dot); 0 otherwise. Inline: the extractors ask
+ *  it of many words, and most fail on their first byte, which then costs no call. */
+static inline int nw_month_at(const char *s, size_t len, size_t pos, size_t *end)
+{
+        unsigned c;
+
+        if (pos >= len) {
+                return 0;
+        }
+        c = (unsigned)(unsigned char)s[pos] - 'A';
+        if (c >= 26 || !((NW_MONTH_INITIALS >> c) & 1u)) {
+                return 0;
+        }
+        return nw_month_at_rest(s, len, pos, end);
+}
 /** @returns 0..6 (Monday..Sunday) when a weekday name starts at @p pos, else -1. */
 int nw_weekday_at(const char *s, size_t len, size_t pos, size_t *end);
 

@@ -4,6 +4,7 @@
 #include "nw_extract_cues.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -345,6 +346,9 @@ static unsigned short slot_at[1u << SEEN_BITS];
 static unsigned short slot_list[LIST_MAX];
 _Static_assert(LIST_MAX < 65535, "slot_at[] keeps places in slot_list[] as unsigned short");
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+/* set, with release, once the index is built: the scan runs for every sentence, and the
+ * flag spares it a call into pthread_once each time */
+static atomic_int index_done;
 
 static size_t seen_bit(uint32_t head, size_t n)
 {
@@ -369,33 +373,55 @@ static inline uint64_t le64(const char *p)
         return x;
 }
 
-/* The map of the word bytes of p[0, 64): bit k set when p[k] is a word byte. */
-static inline uint64_t word_map(const char *p)
+/* The masks of a block of 64 bytes: bit k for byte k. */
+struct masks {
+        uint64_t word;          /* word bytes (nw_scan_wordc) */
+        uint64_t letter;        /* ASCII letters */
+        uint64_t upper;         /* ASCII capitals */
+};
+
+/* One bit per byte of @p m (bit k for byte k) from the top bits of its bytes. */
+static inline unsigned gather8(uint64_t m)
 {
-        uint64_t map = 0;
+        return (unsigned)(((m & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
+}
+
+/* The masks of p[0, 64). */
+static inline void masks_of(const char *p, struct masks *out)
+{
+        uint64_t word = 0, letter = 0, lower = 0;
 
 #if defined(__SSE2__)
         /* sixteen bytes a step: letters and digits by signed compares after an offset that
          * moves their range to the bottom of the signed bytes; bytes >= 0x80 by their own
-         * high bit */
+         * high bit; the case bit of each byte moved to its top by a shift of two */
         const __m128i case_bit = _mm_set1_epi8(0x20);
         const __m128i to_a = _mm_set1_epi8((char)(0x80 - 'a')), below_a = _mm_set1_epi8(-128 + 26);
         const __m128i to_0 = _mm_set1_epi8((char)(0x80 - '0')), below_0 = _mm_set1_epi8(-128 + 10);
 
         for (unsigned k = 0; k < 4; k++) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-                __m128i letter = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), to_a),
-                                                below_a);
+                __m128i let = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), to_a),
+                                             below_a);
                 __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, to_0), below_0);
-                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), v));
-                map |= (uint64_t)m << (16 * k);
+                unsigned w = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(let, digit), v));
+                unsigned l = (unsigned)_mm_movemask_epi8(let);
+                unsigned c = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
+                word |= (uint64_t)w << (16 * k);
+                letter |= (uint64_t)l << (16 * k);
+                lower |= (uint64_t)c << (16 * k);
         }
 #else
         for (unsigned k = 0; k < 8; k++) {
-                map |= (uint64_t)nw_scan_words(le64(p + 8 * k)) << (8 * k);
+                uint64_t x = le64(p + 8 * k);
+                word |= (uint64_t)nw_scan_words(x) << (8 * k);
+                letter |= (uint64_t)nw_scan_letters(x) << (8 * k);
+                lower |= (uint64_t)gather8(x << 2) << (8 * k);
         }
 #endif
-        return map;
+        out->word = word;
+        out->letter = letter;
+        out->upper = letter & ~lower;
 }
 
 /* The filter slots of row @p r, each once, into @p out (at most SEEN_LEN of them).
@@ -453,6 +479,14 @@ static void index_build(void)
                         unsigned short *list = &slot_list[slot_at[slots[i]] - 1];
                         list[1 + list[0]++] = (unsigned short)r;
                 }
+        }
+        atomic_store_explicit(&index_done, 1, memory_order_release);
+}
+
+static inline void index_ready(void)
+{
+        if (!atomic_load_explicit(&index_done, memory_order_acquire)) {
+                pthread_once(&index_once, index_build);
         }
 }
 
@@ -522,28 +556,48 @@ void nw_cues_scan(const char *s, size_t a, size_t b, struct nw_cues *out)
         nw_cues_scan_caps(s, a, b, out, NULL, 0, &n_caps);
 }
 
-/* The span is read in blocks of 64 bytes, each turned into a 64-bit map of its word bytes;
- * the words' starts and ends are then bit operations on the map instead of a test and a
- * branch per byte. */
-/* The map of the block s[base, base + 64) of the span s[.., b): zero past @p b. */
-static inline uint64_t block_map(const char *s, size_t base, size_t b)
+/* The span is read in blocks of 64 bytes, each turned into 64-bit masks of its word bytes,
+ * letters and capitals; the words' starts and ends are then bit operations on the masks
+ * instead of a test and a branch per byte. */
+/* The masks of the block s[base, base + 64) of the span s[.., b): zero past @p b. */
+static inline void block_masks(const char *s, size_t base, size_t b, struct masks *m)
 {
         char tail[64];
 
         if (base >= b) {
-                return 0;
+                m->word = m->letter = m->upper = 0;
+                return;
         }
         if (b - base >= 64) {
-                return word_map(s + base);
+                masks_of(s + base, m);
+                return;
         }
         if (b >= 64) {
                 /* the 64 bytes that end at b, shifted down to the block */
-                return word_map(s + b - 64) >> (64 - (b - base));
+                unsigned shift = (unsigned)(64 - (b - base));
+                masks_of(s + b - 64, m);
+                m->word >>= shift;
+                m->letter >>= shift;
+                m->upper >>= shift;
+                return;
         }
         /* the last bytes, zero-padded: a zero byte is no word byte */
         memset(tail, 0, sizeof(tail));
         memcpy(tail, s + base, b - base);
-        return word_map(tail);
+        masks_of(tail, m);
+}
+
+/* The eight bytes at p (p < b) of s[.., b), zero past b: one load without a branch, the
+ * eight bytes that end at b shifted down when fewer are left. */
+static inline uint64_t load_at(const char *s, size_t p, size_t b)
+{
+        size_t q;
+
+        if (b < 8) {
+                return nw_scan_load8(s, p, b);
+        }
+        q = b - p >= 8 ? p : b - 8;
+        return le64(s + q) >> (8 * (p - q));
 }
 
 /* A word the filter let through, to be looked up. */
@@ -553,67 +607,58 @@ struct candidate {
         size_t bit;             /* its filter bit */
 };
 
-/* Each block is read in two passes: the first measures every word that starts in it, keeps
- * the capitals and asks the filter, with no branch that depends on the word (whether it
- * passes is the branch no predictor learns); the second looks up the few words that
- * passed. */
+/* Each block is read in two passes: the first measures every word that starts with a letter
+ * and has a second byte (a key has two letters or more) and asks the filter, with no branch
+ * that depends on the word (whether it passes is the branch no predictor learns); the
+ * second looks up the few words that passed. The capitals are listed from their own mask. */
 void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, size_t *caps,
                        size_t max_caps, size_t *n_caps)
 {
-        size_t base, nc = 0, spare;
+        size_t base, nc = 0;
         /* 1 when the byte before the block is a word byte: a word cut by the start of the
          * span is not a word of the span, and one carried over from the block before is
          * not a new word */
         uint64_t carry = a > 0 && a < b && nw_scan_wordc((unsigned char)s[a - 1]);
-        uint64_t map = 0, next;
+        struct masks cur, next;
         /* at most one word starts in every two bytes */
         struct candidate cand[32];
 
-        pthread_once(&index_once, index_build);
+        index_ready();
         out->sure = out->maybe = 0;
-        if (a < b) {
-                map = block_map(s, a, b);
-        }
-        for (base = a; base < b; base += 64, map = next) {
-                uint64_t starts = map & ~((map << 1) | carry);
-                size_t k = 0;
-                next = block_map(s, base + 64, b);
-                carry = map >> 63;
-                while (starts) {
-                        unsigned z = (unsigned)__builtin_ctzll(starts);
-                        size_t p = base + z, n, *slot;
-                        /* the non-word bytes from p on, over this block and the next */
-                        uint64_t rest = (~map >> z) | ((~next << (63 - z)) << 1);
-                        uint64_t w = nw_scan_load8(s, p, b);
-                        unsigned up = (unsigned)(w & 0xff) - 'A' < 26;
-                        unsigned c = (unsigned)((w | 0x20) & 0xff) - 'a';
-                        size_t bit;
-                        starts &= starts - 1;
-                        if (rest) {
-                                n = (size_t)__builtin_ctzll(rest);
-                        } else {
-                                /* a word of more than 64 bytes */
-                                size_t e = base + 128;
-                                while (e < b && nw_scan_wordc((unsigned char)s[e])) {
-                                        e++;
-                                }
-                                n = e - p;
+        block_masks(s, a, b, &cur);
+        for (base = a; base < b; base += 64, cur = next) {
+                uint64_t starts = cur.word & ~((cur.word << 1) | carry);
+                uint64_t up = starts & cur.upper, todo;
+                /* bit j: byte j + 1 is no word byte, with byte 64 taken as none (a word
+                 * that reaches the end of the block goes on by `ext` bytes) */
+                uint64_t stop = (~cur.word >> 1) | (1ull << 63);
+                size_t k = 0, ext;
+                block_masks(s, base + 64, b, &next);
+                carry = cur.word >> 63;
+                /* ~next.word is zero only for a block of word bytes: a word that long
+                 * compares as any word longer than a key */
+                ext = (size_t)__builtin_ctzll(~next.word | (1ull << 63));
+                for (; up; up &= up - 1) {
+                        if (nc < max_caps) {
+                                caps[nc] = base + (size_t)__builtin_ctzll(up);
                         }
-                        /* stored without a branch on the capital (one word in five or so
-                         * has one, in no order a predictor learns): any word's start goes
-                         * to the next free slot, and only a capital keeps it there */
-                        slot = nc < max_caps ? &caps[nc] : &spare;
-                        *slot = p;
-                        nc += up;
-                        w |= LOWER8;
+                        nc++;
+                }
+                todo = starts & cur.letter & ((cur.word >> 1) | (next.word << 63));
+                while (todo) {
+                        unsigned z = (unsigned)__builtin_ctzll(todo);
+                        size_t p = base + z;
+                        size_t n = (size_t)__builtin_ctzll(stop >> z) + 1;
+                        uint64_t w = load_at(s, p, b) | LOWER8;
+                        size_t bit;
+                        todo &= todo - 1;
+                        n += z + n == 64 ? ext : 0;
                         bit = seen_bit(head_of(w, n), n);
                         cand[k].p = p;
                         cand[k].n = n;
                         cand[k].w0 = w;
                         cand[k].bit = bit;
-                        /* keys are letters, so a word that starts with a digit or a
-                         * multi-byte character matches nothing */
-                        k += (c < 26) & (n >= 2) & (unsigned)(seen[bit / 64] >> (bit % 64)) & 1u;
+                        k += (size_t)(seen[bit / 64] >> (bit % 64)) & 1u;
                 }
                 for (size_t i = 0; i < k; i++) {
                         lookup(s, cand[i].p, cand[i].n, b, cand[i].w0, cand[i].bit, out);

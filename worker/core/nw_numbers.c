@@ -74,15 +74,19 @@ static const struct word_val ordinal_suffixes[] = {
         {"st", 0}, {"nd", 0}, {"rd", 0}, {"th", 0}, {NULL, 0},
 };
 
-/* The rows of a table of words by first letter, in table order: head[c - 'a'] is the first
- * row (+ 1) whose word starts with the letter c and next[r] the one after row r (+ 1); 0
- * ends the list. Every word of a table starts with a lower-case letter, so lookup() walks
- * only the few rows that can match instead of the whole table. Built once. */
+/* A table of words, hashed: each word of the table as two little-endian numbers (lower case,
+ * zero past its end, so the numbers also tell its length) in an open-addressed hash, slot[h]
+ * a row + 1 or 0 for an empty slot, and the set of first letters. A word of a text is then
+ * lowered, measured and compared in one probe or two, instead of a byte walk over the rows
+ * that start like it. Every word of a table is lower-case letters, 1 to 16 of them, and all
+ * differ. Built once. */
 #define INDEXED_ROWS 32
+#define WORD_SLOTS 128          /* at most a fourth full */
 
 struct word_index {
-        unsigned char head[26];
-        unsigned char next[INDEXED_ROWS];
+        uint32_t initials;              /* bit c - 'a': some word starts with c */
+        unsigned char slot[WORD_SLOTS];
+        uint64_t key[INDEXED_ROWS][2];
 };
 
 _Static_assert(sizeof(units) / sizeof(units[0]) <= INDEXED_ROWS &&
@@ -93,18 +97,26 @@ _Static_assert(sizeof(units) / sizeof(units[0]) <= INDEXED_ROWS &&
 
 static struct word_index units_ix, ordinals_ix, scales_ix, attached_ix, ordinal_suffixes_ix;
 
+static size_t word_slot(uint64_t w0, uint64_t w1)
+{
+        uint64_t k = w0 ^ (w1 * 0x9e3779b97f4a7c15ull);
+
+        return (size_t)((k * 0xff51afd7ed558ccdull) >> 57) & (WORD_SLOTS - 1);
+}
+
 static void index_words(const struct word_val *t, struct word_index *ix)
 {
-        unsigned char last[26] = {0};
-
         for (size_t r = 0; t[r].w; r++) {
-                size_t c = (size_t)((unsigned char)t[r].w[0] - 'a');
-                if (last[c]) {
-                        ix->next[last[c] - 1] = (unsigned char)(r + 1);
-                } else {
-                        ix->head[c] = (unsigned char)(r + 1);
+                size_t h;
+                for (size_t k = 0; t[r].w[k] && k < 16; k++) {
+                        ix->key[r][k / 8] |= (uint64_t)(unsigned char)t[r].w[k] << (8 * (k % 8));
                 }
-                last[c] = (unsigned char)(r + 1);
+                ix->initials |= 1u << ((unsigned char)t[r].w[0] - 'a');
+                h = word_slot(ix->key[r][0], ix->key[r][1]);
+                while (ix->slot[h] != 0) {
+                        h = (h + 1) & (WORD_SLOTS - 1);
+                }
+                ix->slot[h] = (unsigned char)(r + 1);
         }
 }
 
@@ -117,32 +129,43 @@ static void word_index_build(void)
         index_words(ordinal_suffixes, &ordinal_suffixes_ix);
 }
 
+/* 0xff in each of the first @p n bytes (n <= 8). */
+static uint64_t bytes_mask(size_t n)
+{
+        return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
+}
+
 /* The row of table @p t (indexed by @p ix) whose word is exactly s[pos..end)
  * (case-insensitive), or NULL. */
 static const struct word_val *lookup(const struct word_val *t, const struct word_index *ix,
                                      const char *s, size_t pos, size_t end)
 {
         unsigned c0;
+        size_t n, h;
+        uint64_t w0, w1;
 
-        if (end <= pos) {
+        if (end <= pos || end - pos > 16) {
                 return NULL;
         }
-        /* the first letter rules out nearly every row before any length is taken */
+        /* the first letter rules out most words before any load */
         c0 = (unsigned)nw_scan_lower((unsigned char)s[pos]) - 'a';
         if (c0 >= 26) {
                 return NULL;
         }
         numbers_init();
-        for (unsigned r = ix->head[c0]; r; r = ix->next[r - 1]) {
-                const char *w = t[r - 1].w;
-                size_t k = 1;
-                /* the whole span equals the row (rows are lower case): one pass, no strlen */
-                while (pos + k < end && w[k] &&
-                       nw_scan_lower((unsigned char)s[pos + k]) == (unsigned char)w[k]) {
-                        k++;
-                }
-                if (pos + k == end && w[k] == '\0') {
-                        return &t[r - 1];
+        if (!((ix->initials >> c0) & 1u)) {
+                return NULL;
+        }
+        /* or-ing the case bit lowers the capitals and makes no lower-case letter of any
+         * other byte, so the compare is the case-insensitive one */
+        n = end - pos;
+        w0 = (nw_scan_load8(s, pos, end) | 0x2020202020202020ull) & bytes_mask(n);
+        w1 = n > 8 ? (nw_scan_load8(s, pos + 8, end) | 0x2020202020202020ull) & bytes_mask(n - 8)
+                   : 0;
+        for (h = word_slot(w0, w1); ix->slot[h] != 0; h = (h + 1) & (WORD_SLOTS - 1)) {
+                size_t r = ix->slot[h] - 1u;
+                if (ix->key[r][0] == w0 && ix->key[r][1] == w1) {
+                        return &t[r];
                 }
         }
         return NULL;
@@ -165,7 +188,7 @@ static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *ou
  * million) and "dozen". Most words of a text are none of these, and this one lookup spares
  * them the table walks of parse_words(); it is asked for every word of a sentence with
  * figures, so the words are found by a hash of the word (number_slot) instead of a walk.
- * nw_num_second[] below must name the first two letters of every row. */
+ * nw_num_second[] and nw_num_third[] below must name the first three letters of every row. */
 static const struct {
         const char *w;
         unsigned char n;        /* strlen(w) */
@@ -202,6 +225,23 @@ const uint32_t nw_num_second[26] = {
         ['t' - 'a'] = L('e') | L('h') | L('w'),         /* ten..., third..., twelve... */
         ['z' - 'a'] = L('e'),                           /* zero */
 };
+#define AT(a, b) [(a) - 'a'][(b) - 'a']
+const uint32_t nw_num_third[26][26] = {
+        AT('d', 'o') = L('z'),                          /* dozen */
+        AT('e', 'i') = L('g'),                          /* eight... */
+        AT('e', 'l') = L('e'),                          /* eleven... */
+        AT('f', 'i') = L('f') | L('r') | L('v'),        /* fifteen..., first, five */
+        AT('f', 'o') = L('r') | L('u'),                 /* forty, four... */
+        AT('n', 'i') = L('n'),                          /* nine... */
+        AT('o', 'n') = L('e'),                          /* one */
+        AT('s', 'e') = L('c') | L('v'),                 /* second, seven... */
+        AT('s', 'i') = L('x'),                          /* six... */
+        AT('t', 'e') = L('n'),                          /* ten... */
+        AT('t', 'h') = L('i') | L('r'),                 /* third..., three */
+        AT('t', 'w') = L('e') | L('o'),                 /* twelve..., two */
+        AT('z', 'e') = L('r'),                          /* zero */
+};
+#undef AT
 #undef L
 
 _Static_assert(N_NUMBER_STARTS < NUMBER_SLOTS / 2 && N_NUMBER_STARTS < 255,
@@ -229,11 +269,6 @@ static void number_keys_build(void)
         }
 }
 
-/* 0xff in each of the first @p n bytes (n <= 8). */
-static uint64_t bytes_mask(size_t n)
-{
-        return n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1;
-}
 
 int nw_num_word_start_rest(const char *s, size_t len, size_t pos)
 {
@@ -340,7 +375,17 @@ static int parse_digits(const char *s, size_t len, size_t pos, struct nw_num *ou
         double v = 0;
         int digits = 0;
         unsigned flags = 0;
+        uint64_t iv = 0;
 
+        /* the first fifteen digits in an integer: v * 10 + d is exact in a double below
+         * 2^53, so the double the loop below would build equals the integer, and one
+         * conversion replaces a multiply and an add per digit on the double's latency */
+        while (p < len && digits < 15 && nw_scan_digit((unsigned char)s[p])) {
+                iv = iv * 10 + (uint64_t)(s[p] - '0');
+                p++;
+                digits++;
+        }
+        v = (double)iv;
         while (p < len && nw_scan_digit((unsigned char)s[p])) {
                 v = v * 10 + (s[p] - '0');
                 p++;
@@ -611,6 +656,10 @@ static const struct qual_phrase qual_before[] = {
 struct qual_index {
         unsigned char head[256];
         unsigned char next[QUAL_ROWS];
+        /* the last eight bytes of each phrase (fewer for a shorter one) as a little-endian
+         * number with its last byte on top, and 0xff over them: the eight bytes of text that
+         * end where the phrase would are compared with it in one step */
+        uint64_t tail[QUAL_ROWS], tail_mask[QUAL_ROWS];
 };
 
 _Static_assert(sizeof(qual_before) / sizeof(qual_before[0]) <= QUAL_ROWS,
@@ -630,6 +679,11 @@ static void qual_index_build(void)
                         qual_ix.head[c] = (unsigned char)(r + 1);
                 }
                 last[c] = (unsigned char)(r + 1);
+                for (size_t k = 0; k < qual_before[r].n && k < 8; k++) {
+                        unsigned char b = (unsigned char)qual_before[r].p[qual_before[r].n - 1 - k];
+                        qual_ix.tail[r] |= (uint64_t)b << (8 * (7 - k));
+                        qual_ix.tail_mask[r] |= (uint64_t)0xff << (8 * (7 - k));
+                }
         }
 }
 
@@ -649,6 +703,32 @@ enum nw_qualifier nw_qualifier_before(const char *s, size_t pos, size_t *start)
         last = (unsigned char)s[e - 1];
         last = last >= 'A' && last <= 'Z' ? (unsigned char)(last + 32) : last;
         numbers_init();
+        if (e >= 8) {
+                uint64_t x;
+                memcpy(&x, s + e - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                x = __builtin_bswap64(x);
+#endif
+                x = nw_scan_lower8(x);
+                for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
+                        const struct qual_phrase *q = &qual_before[r - 1];
+                        size_t k = 0;
+                        if (e < q->n ||
+                            ((x ^ qual_ix.tail[r - 1]) & qual_ix.tail_mask[r - 1]) != 0) {
+                                continue;
+                        }
+                        /* the bytes before the last eight, if any */
+                        while (k + 8 < q->n && nw_scan_lower((unsigned char)s[e - q->n + k]) ==
+                                                       (unsigned char)q->p[k]) {
+                                k++;
+                        }
+                        if (k + 8 >= q->n && nw_scan_at_word_start(s, e - q->n)) {
+                                *start = e - q->n;
+                                return q->q;
+                        }
+                }
+                return NW_Q_EXACT;
+        }
         for (unsigned r = qual_ix.head[last]; r; r = qual_ix.next[r - 1]) {
                 const struct qual_phrase *q = &qual_before[r - 1];
                 size_t k = 0;

@@ -41,6 +41,10 @@ int nw_num_parse(const char *s, size_t len, size_t pos, struct nw_num *out);
  * letter (lower case, minus 'a'): bit k is set when some word goes on with the letter 'a' + k,
  * bit 26 when some word is that one letter ("a"); 0 when no word starts with the letter. */
 extern const uint32_t nw_num_second[26];
+/* The third letters of those words, on their first two (lower case, minus 'a'): bit k is set
+ * when some word goes on with the letter 'a' + k. Every word but "a" has three letters or
+ * more. */
+extern const uint32_t nw_num_third[26][26];
 
 /** @brief nw_num_word_start() once the first two letters at @p pos are known to pass
  *  nw_num_second (pos < len). */
@@ -49,8 +53,8 @@ int nw_num_word_start_rest(const char *s, size_t len, size_t pos);
 /** @brief Whether the letters at @p pos (up to the first non-letter) are a word a spelled
  *  number can start with ("seven", "first", "a", "dozen"). nw_num_parse() reads letters only
  *  when they are, so a 0 here means it finds no number at @p pos; a cheap test that spares
- *  a scanner the full parse on ordinary words. Inline: most words fail on their first two
- *  letters ("the" goes on, "to" and "and" stop) and then cost no call. */
+ *  a scanner the full parse on ordinary words. Inline: most words fail on their first three
+ *  letters ("to", "and", "the" stop) and then cost no call. */
 static inline int nw_num_word_start(const char *s, size_t len, size_t pos)
 {
         unsigned c0, c1 = 26;
@@ -67,6 +71,17 @@ static inline int nw_num_word_start(const char *s, size_t len, size_t pos)
         }
         if (!((nw_num_second[c0] >> c1) & 1u)) {
                 return 0;
+        }
+        /* "the", "this", "sell", "first": the third letter before any call */
+        if (c1 < 26) {
+                unsigned c2;
+                if (pos + 2 >= len || !nw_scan_alpha((unsigned char)s[pos + 2])) {
+                        return 0;
+                }
+                c2 = ((unsigned char)s[pos + 2] | 0x20u) - 'a';
+                if (!((nw_num_third[c0][c1] >> c2) & 1u)) {
+                        return 0;
+                }
         }
         return nw_num_word_start_rest(s, len, pos);
 }

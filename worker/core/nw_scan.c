@@ -61,9 +61,8 @@ int nw_scan_phrase_before(const char *s, size_t end, const char *phrase, size_t 
         return 1;
 }
 
-size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word)
+size_t nw_scan_find_word_n(const char *s, size_t from, size_t to, const char *word, size_t n)
 {
-        size_t n = strlen(word);
         unsigned char first = (unsigned char)word[0];
 
         if (first >= 'a' && first <= 'z') {

@@ -92,6 +92,15 @@ static inline unsigned nw_scan_words(uint64_t x)
 
         return (unsigned)((m * 0x0002040810204081ull) >> 56);
 }
+/** @returns the eight bytes of @p x, each lowered as nw_scan_lower() does: the capitals A-Z,
+ *  each tested in its own byte, get their case bit. */
+static inline uint64_t nw_scan_lower8(uint64_t x)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t t = x & ~high;
+
+        return x | ((t + ones * (0x80 - 'A')) & ~(t + ones * (0x7f - 'Z')) & ~x & high) >> 2;
+}
 /** @returns the first position at or after @p pos that is not a space. */
 static inline size_t nw_scan_skip_spaces(const char *s, size_t len, size_t pos)
 {
@@ -136,14 +145,45 @@ static inline size_t nw_scan_word_at(const char *s, size_t len, size_t pos, cons
         if (pos >= len || nw_scan_lower((unsigned char)s[pos]) != (unsigned char)word[0]) {
                 return 0;
         }
+#if defined(__GNUC__)
+        /* a literal of at most eight bytes, with eight bytes of text left: one compare of
+         * the text, lower-cased, with the word as a constant number (gcc folds the word) */
+        if (__builtin_constant_p(__builtin_strlen(word)) && __builtin_strlen(word) <= 8 &&
+            len - pos >= 8) {
+                size_t n = __builtin_strlen(word);
+                uint64_t k = 0, x;
+                memcpy(&k, word, n);
+                memcpy(&x, s + pos, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                k = __builtin_bswap64(k);
+                x = __builtin_bswap64(x);
+#endif
+                x = nw_scan_lower8(x);
+                if (((x ^ k) & (n >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * n)) - 1)) != 0) {
+                        return 0;
+                }
+                /* a word ending in '.' or '$' carries its own boundary */
+                if (pos + n < len && nw_scan_wordc((unsigned char)s[pos + n]) &&
+                    nw_scan_wordc((unsigned char)word[n - 1])) {
+                        return 0;
+                }
+                return pos + n;
+        }
+#endif
         return nw_scan_word_at_rest(s, len, pos, word);
 }
 /** @brief Case-insensitive match of @p phrase ending exactly at @p end (spaces before @p end
  *  skipped), starting on a word boundary. @returns 1 and sets *start, or 0. */
 int nw_scan_phrase_before(const char *s, size_t end, const char *phrase, size_t *start);
+/** @brief nw_scan_find_word() with the length @p n of @p word (strlen(word)) known. */
+size_t nw_scan_find_word_n(const char *s, size_t from, size_t to, const char *word, size_t n);
 /** @brief Case-insensitive search for @p word as a whole word in [from, to).
- *  @returns its position, or (size_t)-1. */
-size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word);
+ *  @returns its position, or (size_t)-1. Inline: the word is nearly always a literal, whose
+ *  length the compiler knows, so no call measures it. */
+static inline size_t nw_scan_find_word(const char *s, size_t from, size_t to, const char *word)
+{
+        return nw_scan_find_word_n(s, from, to, word, strlen(word));
+}
 /** @returns 1 when s[pos..] starts with an upper-case ASCII letter. */
 static inline int nw_scan_upper(const char *s, size_t len, size_t pos)
 {
