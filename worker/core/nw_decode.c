@@ -138,6 +138,11 @@ static int set_field(struct jctx *c, const char *s, size_t n, int is_string, int
         }
         free(*slot);    /* a repeated member: the last one wins, as in most JSON readers */
         *slot = nw_xstrndup(s, n);
+        if (c->cur == F_TITLE) {
+                c->raw->title_len = n;
+        } else if (c->cur == F_BODY) {
+                c->raw->body_len = n;
+        }
         return 1;
 }
 
@@ -393,7 +398,7 @@ static uint64_t special8(uint64_t x)
 
 /* The string whose opening quote is at p[-1]: its decoded bytes as a new string in @p *val,
  * the byte after the closing quote returned; NULL to give up. */
-static const char *fast_string(const char *p, const char *end, char **val)
+static const char *fast_string(const char *p, const char *end, char **val, size_t *vlen)
 {
         const char *q = p;
         char *d, *out;
@@ -418,7 +423,8 @@ static const char *fast_string(const char *p, const char *end, char **val)
                 q++;
         }
         if (!escapes) {
-                *val = nw_xstrndup(p, (size_t)(q - p));
+                *vlen = (size_t)(q - p);
+                *val = nw_xstrndup(p, *vlen);
                 return q + 1;
         }
         /* decoding only shortens */
@@ -473,6 +479,7 @@ static const char *fast_string(const char *p, const char *end, char **val)
                 p += 2;
         }
         *d = '\0';
+        *vlen = (size_t)(d - out);
         *val = out;
         return q + 1;
 }
@@ -497,7 +504,7 @@ static int decode_fast(const char *value, size_t len, const struct nw_limits *li
         }
         for (;;) {
                 const char *k;
-                size_t klen;
+                size_t klen, vlen;
                 char **slot = NULL, *val;
 
                 if (p == end || *p != '"') {
@@ -539,12 +546,17 @@ static int decode_fast(const char *value, size_t len, const struct nw_limits *li
                         /* null means absent: an earlier value stays */
                         p += 4;
                 } else if (p < end && *p == '"') {
-                        p = fast_string(p + 1, end, &val);
+                        p = fast_string(p + 1, end, &val, &vlen);
                         if (!p) {
                                 goto give_up;
                         }
                         free(*slot);    /* a repeated member: the last one wins */
                         *slot = val;
+                        if (slot == &out->title) {
+                                out->title_len = vlen;
+                        } else if (slot == &out->body) {
+                                out->body_len = vlen;
+                        }
                 } else {
                         goto give_up;
                 }
@@ -583,9 +595,11 @@ static void decode_text(const char *value, size_t len, struct nw_raw *out)
                         q++;
                 }
                 if (q < line_end) {
-                        out->title = nw_xstrndup(p, (size_t)(line_end - p));
+                        out->title_len = (size_t)(line_end - p);
+                        out->title = nw_xstrndup(p, out->title_len);
                         if (nl) {
-                                out->body = nw_xstrndup(nl + 1, (size_t)(end - nl - 1));
+                                out->body_len = (size_t)(end - nl - 1);
+                                out->body = nw_xstrndup(nl + 1, out->body_len);
                         }
                         return;
                 }

@@ -1,6 +1,7 @@
 /* nw_normalize.c -- article-level normalization over nw_text, nw_html, nw_url and nw_time. */
 #include "nw_normalize.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,8 +312,11 @@ static enum nw_err normalize(const struct nw_raw *raw, struct nw_raw *owned,
 
         nw_buf_init(&b, lim->max_bytes * 2);
         nw_buf_init(&html, lim->max_bytes * 2);
+        /* the lengths were measured by nw_decode() */
+        assert(!raw->title || strlen(raw->title) == raw->title_len);
+        assert(!raw->body || strlen(raw->body) == raw->body_len);
         if (raw->title) {
-                err = nw_text_normalize(raw->title, strlen(raw->title), 0, &b);
+                err = nw_text_normalize(raw->title, raw->title_len, 0, &b);
                 if (err != NW_OK) {
                         snprintf(errstr, errstr_size, "title: %s", nw_err_str(err));
                         goto out;
@@ -322,7 +326,7 @@ static enum nw_err normalize(const struct nw_raw *raw, struct nw_raw *owned,
         }
         if (raw->body) {
                 const char *text = raw->body;
-                size_t tlen = strlen(raw->body);
+                size_t tlen = raw->body_len;
                 int is_html = (raw->content_type && strstr(raw->content_type, "html")) ||
                               nw_html_detect(text, tlen);
                 if (is_html) {
