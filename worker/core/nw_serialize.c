@@ -601,7 +601,17 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
 {
         struct gen w = {out, 1, 0, 0};
         size_t start = out->len;
+        size_t title_len = a->title ? strlen(a->title) : 0;
+        size_t body_len = a->body ? strlen(a->body) : 0;
         char simhash[17];
+
+        /* Room for the whole record at once: the text plus what the names, facts and
+         * fingerprints take in most records, so that a new buffer (the daemon's) is not
+         * grown through a doubling series while it is written. Past the buffer's cap
+         * nothing is reserved, and the appends report it. */
+        if (out->cap - out->len < title_len + body_len + 2048) {
+                (void)nw_buf_reserve(out, title_len + body_len + 2048);
+        }
 
         /* "%016llx" by hand */
         for (int k = 0; k < 16; k++) {
@@ -630,8 +640,18 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
                 null(&w);
         }
         close_map(&w);
-        key(&w, "title"); str(&w, a->title);
-        key(&w, "body"); str(&w, a->body);
+        key(&w, "title");
+        if (a->title) {
+                string_n(&w, a->title, title_len);
+        } else {
+                null(&w);
+        }
+        key(&w, "body");
+        if (a->body) {
+                string_n(&w, a->body, body_len);
+        } else {
+                null(&w);
+        }
         key(&w, "language"); str(&w, a->language);
         key(&w, "published_at"); str(&w, a->published_at);
         key(&w, "dateline");
