@@ -409,7 +409,29 @@ static const char *fast_string(const char *p, const char *end, char **val, size_
                 if (q >= end) {
                         return NULL;    /* unterminated, or a backslash was the last byte */
                 }
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+                /* sixteen bytes a step to the next quote, backslash or control byte: the
+                 * plain runs of wire copy are a line long, between escaped newlines */
+                while (end - q >= 16) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+                        __m128i hit = _mm_or_si128(
+                                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                /* below 0x20, unsigned: the minimum with 0x1F is the byte */
+                                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+                        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+                        if (m) {
+                                q += __builtin_ctz(m);
+                                goto stopped;
+                        }
+                        q += 16;
+                }
+#endif
+                /* the last bytes, or all of them without SSE2 */
                 q += nw_swar_skip(q, 0, (size_t)(end - q), special8, &found);
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+stopped:
+#endif
                 if (q >= end || (unsigned char)*q < 0x20) {
                         return NULL;    /* yajl refuses a raw control byte: let it say so */
                 }
