@@ -15,6 +15,7 @@ struct nw_limits {
 struct nw_raw {
         char *id, *source, *url, *title, *body, *published_at, *language, *content_type;
         char *extra_json;       /* unknown top-level members as a JSON object, or NULL */
+        size_t title_len, body_len;     /* strlen of title and body (0 when NULL) */
         int is_json;
 };
 

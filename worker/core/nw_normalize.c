@@ -1,6 +1,7 @@
 /* nw_normalize.c -- article-level normalization over nw_text, nw_html, nw_url and nw_time. */
 #include "nw_normalize.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,27 +282,51 @@ static int blank(const char *s)
         return !s || !*s;
 }
 
-enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
-                         struct nw_article *a, char *errstr, size_t errstr_size)
+/* A copy of raw string @p s, or, when @p owned (the same raw, writable) is given, the
+ * string itself, taken out of its @p slot there: raw is freed after and needs it no more. */
+static char *copy_or_take(const char *s, struct nw_raw *owned, char **slot)
+{
+        char *p;
+
+        if (!owned) {
+                return nw_xstrdup(s);
+        }
+        p = *slot;
+        *slot = NULL;
+        return p;
+}
+
+/* nw_normalize(); with @p owned (NULL or @p raw itself) the url, source and extra members
+ * are handed over instead of copied. @p title_len and @p body_len receive the lengths of a->title and
+ * a->body on success. */
+static enum nw_err normalize(const struct nw_raw *raw, struct nw_raw *owned,
+                             const struct nw_limits *lim,
+                             struct nw_article *a, size_t *title_len, size_t *body_len_out,
+                             char *errstr, size_t errstr_size)
 {
         struct nw_buf b, html;
         enum nw_err err = NW_OK;
         size_t body_len = 0;    /* of a->body, kept as it changes */
+        size_t tlen_out = 0;    /* of a->title */
         int64_t ts;
 
         nw_buf_init(&b, lim->max_bytes * 2);
         nw_buf_init(&html, lim->max_bytes * 2);
+        /* the lengths were measured by nw_decode() */
+        assert(!raw->title || strlen(raw->title) == raw->title_len);
+        assert(!raw->body || strlen(raw->body) == raw->body_len);
         if (raw->title) {
-                err = nw_text_normalize(raw->title, strlen(raw->title), 0, &b);
+                err = nw_text_normalize(raw->title, raw->title_len, 0, &b);
                 if (err != NW_OK) {
                         snprintf(errstr, errstr_size, "title: %s", nw_err_str(err));
                         goto out;
                 }
+                tlen_out = b.len;
                 a->title = nw_buf_take(&b);
         }
         if (raw->body) {
                 const char *text = raw->body;
-                size_t tlen = strlen(raw->body);
+                size_t tlen = raw->body_len;
                 int is_html = (raw->content_type && strstr(raw->content_type, "html")) ||
                               nw_html_detect(text, tlen);
                 if (is_html) {
@@ -343,14 +368,14 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                 a->body = nw_xstrdup("");
         }
         if (raw->url && *raw->url) {
-                a->url = nw_xstrdup(raw->url);
+                a->url = copy_or_take(raw->url, owned, owned ? &owned->url : NULL);
                 nw_buf_reset(&b);
-                if (nw_url_canonical(raw->url, strlen(raw->url), &b) == NW_OK) {
+                if (nw_url_canonical(a->url, strlen(a->url), &b) == NW_OK) {
                         a->canonical_url = nw_buf_take(&b);
                 }
         }
         if (raw->source && *raw->source) {
-                a->source_name = nw_xstrdup(raw->source);
+                a->source_name = copy_or_take(raw->source, owned, owned ? &owned->source : NULL);
         }
         if (raw->published_at && nw_time_parse(raw->published_at, strlen(raw->published_at), &ts) == 0) {
                 char when[40];
@@ -371,14 +396,33 @@ enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
         a->language = language_tag(raw->language);
         if (!a->language) {
                 const char *lang = a->body[0] ? nw_detect_language(a->body, body_len)
-                                              : nw_detect_language(a->title, strlen(a->title));
+                                              : nw_detect_language(a->title, tlen_out);
                 a->language = lang ? nw_xstrdup(lang) : NULL;
         }
         if (raw->extra_json) {
-                a->extra_json = nw_xstrdup(raw->extra_json);
+                a->extra_json = copy_or_take(raw->extra_json, owned,
+                                             owned ? &owned->extra_json : NULL);
         }
+        *title_len = tlen_out;
+        *body_len_out = body_len;
 out:
         nw_buf_free(&b);
         nw_buf_free(&html);
         return err;
+}
+
+enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
+                         struct nw_article *a, char *errstr, size_t errstr_size)
+{
+        size_t title_len, body_len;
+
+        return normalize(raw, NULL, lim, a, &title_len, &body_len, errstr,
+                         errstr_size);
+}
+
+enum nw_err nw_normalize_take(struct nw_raw *raw, const struct nw_limits *lim,
+                              struct nw_article *a, size_t *title_len, size_t *body_len,
+                              char *errstr, size_t errstr_size)
+{
+        return normalize(raw, raw, lim, a, title_len, body_len, errstr, errstr_size);
 }

@@ -13,6 +13,13 @@
 enum nw_err nw_normalize(const struct nw_raw *raw, const struct nw_limits *lim,
                          struct nw_article *a, char *errstr, size_t errstr_size);
 
+/** @brief nw_normalize(), which may hand strings over from @p raw instead of copying them
+ *  (the pipeline frees raw after), and which gives the lengths of a->title and a->body in
+ *  @p title_len and @p body_len on success. */
+enum nw_err nw_normalize_take(struct nw_raw *raw, const struct nw_limits *lim,
+                              struct nw_article *a, size_t *title_len, size_t *body_len,
+                              char *errstr, size_t errstr_size);
+
 /** @returns "en", "zh", "ja", "ko" or NULL (another or unknown language) for normalized
  *  text, from its scripts and common English words. Borrowed static string. */
 const char *nw_detect_language(const char *text, size_t len);

@@ -36,22 +36,22 @@ static char *make_id(const char *prefix, const char *hex)
         return nw_xstrdup(id);
 }
 
-void nw_pipeline_fingerprint(struct nw_article *a)
+/* The fingerprints of @p a, whose title and body are @p title_len and @p body_len long. */
+static void fingerprint(struct nw_article *a, size_t title_len, size_t body_len)
 {
-        /* measured once for both fingerprints (nw_normalize() leaves both set) */
-        size_t body_len = strlen(a->body);
-
+        nw_fp_content_sha256_n(a->title, title_len, a->body, body_len, a->sha256_hex);
         if (body_len) {
-                nw_fp_content_sha256_n(a->title, strlen(a->title), a->body, body_len,
-                                       a->sha256_hex);
                 /* the MinHash signature of the body only: syndicated copies change headlines */
                 nw_near_fingerprints(a->body, body_len, &a->simhash, &a->near);
         } else {
-                size_t title_len = strlen(a->title);
-                nw_fp_content_sha256_n(a->title, title_len, a->body, 0, a->sha256_hex);
                 a->simhash = nw_fp_simhash(a->title, title_len);
                 nw_near_signature(a->body, 0, &a->near);
         }
+}
+
+void nw_pipeline_fingerprint(struct nw_article *a)
+{
+        fingerprint(a, strlen(a->title), strlen(a->body));
 }
 
 enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg *msg,
@@ -59,18 +59,20 @@ enum nw_err nw_pipeline_process(const struct nw_limits *lim, const struct nw_msg
 {
         struct nw_raw raw;
         enum nw_err err;
-        size_t id_len;
+        size_t id_len, title_len, body_len;
         char hex[65];
 
         err = nw_decode(msg->value, msg->len, msg->content_type, lim, &raw, errstr, errstr_size);
         if (err != NW_OK) {
                 return err;
         }
-        err = nw_normalize(&raw, lim, a, errstr, errstr_size);
+        /* raw's strings that the article keeps are handed over, and the lengths that
+         * normalize knew are passed on rather than measured again */
+        err = nw_normalize_take(&raw, lim, a, &title_len, &body_len, errstr, errstr_size);
         if (err != NW_OK) {
                 goto fail;
         }
-        nw_pipeline_fingerprint(a);
+        fingerprint(a, title_len, body_len);
         /* facts last: they read the normalized body and the dateline; an over-long body
          * keeps the record without facts rather than dead-lettering the article */
         (void)nw_extract(a, errstr, errstr_size);

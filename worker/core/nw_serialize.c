@@ -173,47 +173,76 @@ static size_t copy_plain(char *d, const char *s, size_t n)
         return n;
 }
 
-/* A JSON string: runs of plain bytes are copied whole, only the bytes that need it escaped.
- * Bytes past 0x7F go through untouched, valid UTF-8 or not, as yajl_gen does by default. */
-static void string_n(struct gen *w, const char *s, size_t n)
+/* The rest of a JSON string through the appends, from @p run on (@p i, at or after it, is
+ * the first byte to escape, or @p n), and its closing quote. */
+static void string_tail(struct gen *w, const char *s, size_t run, size_t i, size_t n)
 {
-        struct nw_buf *b = w->out;
-        size_t run = 0, i;
         char hex[7];
 
-        if (n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
-                /* room for it all: copied while it is checked, and when nothing needed
-                 * escaping (most strings) that was the whole job */
-                char *d = b->data + b->len;
-                *d = ',';
-                d += w->comma;
-                *d++ = '"';
-                i = copy_plain(d, s, n);
-                if (i == n) {
-                        d += n;
-                        *d++ = '"';
-                        *d = '\0';
-                        b->len = (size_t)(d - b->data);
-                        w->comma = 1;
-                        return;
-                }
-                /* a byte to escape: written again below, through the appends */
-                b->data[b->len] = '\0';
-        } else {
-                i = plain_up_to(s, 0, n);
-        }
-        sep(w);
-        put(w, "\"", 1);
         while (i < n) {
                 const char *esc = escape_of((unsigned char)s[i], hex);
                 put(w, s + run, i - run);
-                put(w, esc, strlen(esc));
+                put(w, esc, esc[1] == 'u' ? 6 : 2);
                 run = ++i;
                 i = plain_up_to(s, i, n);
         }
         put(w, s + run, n - run);
         put(w, "\"", 1);
         w->comma = 1;
+}
+
+/* A JSON string: runs of plain bytes are copied whole, only the bytes that need it escaped.
+ * Bytes past 0x7F go through untouched, valid UTF-8 or not, as yajl_gen does by default. */
+static void string_n(struct gen *w, const char *s, size_t n)
+{
+        struct nw_buf *b = w->out;
+        size_t run = 0, i;
+
+        if (n + 3 < b->cap - b->len && (!b->max || n + 3 <= b->max - b->len)) {
+                /* room for it all: copied while it is checked, and the bytes to escape (a
+                 * body's newlines) written in place while the rest still fits */
+                char *d = b->data + b->len;
+                *d = ',';
+                d += w->comma;
+                *d++ = '"';
+                i = 0;
+                for (;;) {
+                        size_t k = copy_plain(d, s + i, n - i);
+                        char hex[7];
+                        const char *esc;
+                        size_t e, need;
+
+                        d += k;
+                        i += k;
+                        if (i == n) {
+                                *d++ = '"';
+                                *d = '\0';
+                                b->len = (size_t)(d - b->data);
+                                w->comma = 1;
+                                return;
+                        }
+                        esc = escape_of((unsigned char)s[i], hex);
+                        e = esc[1] == 'u' ? 6 : 2;
+                        /* the escape, the bytes after it, the quote and the NUL */
+                        need = e + (n - i - 1) + 2;
+                        if (need > b->cap - (size_t)(d - b->data) ||
+                            (b->max && (size_t)(d - b->data) + need - 1 > b->max)) {
+                                break;
+                        }
+                        memcpy(d, esc, e);
+                        d += e;
+                        i++;
+                }
+                /* out of room: what is written stays, the rest goes through the appends */
+                b->len = (size_t)(d - b->data);
+                b->data[b->len] = '\0';
+                run = i;
+        } else {
+                sep(w);
+                put(w, "\"", 1);
+                i = plain_up_to(s, 0, n);
+        }
+        string_tail(w, s, run, i, n);
 }
 
 static void str(struct gen *w, const char *s)
@@ -601,7 +630,17 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
 {
         struct gen w = {out, 1, 0, 0};
         size_t start = out->len;
+        size_t title_len = a->title ? strlen(a->title) : 0;
+        size_t body_len = a->body ? strlen(a->body) : 0;
         char simhash[17];
+
+        /* Room for the whole record at once: the text plus what the names, facts and
+         * fingerprints take in most records, so that a new buffer (the daemon's) is not
+         * grown through a doubling series while it is written. Past the buffer's cap
+         * nothing is reserved, and the appends report it. */
+        if (out->cap - out->len < title_len + body_len + 2048) {
+                (void)nw_buf_reserve(out, title_len + body_len + 2048);
+        }
 
         /* "%016llx" by hand */
         for (int k = 0; k < 16; k++) {
@@ -630,8 +669,18 @@ enum nw_err nw_serialize(const struct nw_article *a, const char *processed_at,
                 null(&w);
         }
         close_map(&w);
-        key(&w, "title"); str(&w, a->title);
-        key(&w, "body"); str(&w, a->body);
+        key(&w, "title");
+        if (a->title) {
+                string_n(&w, a->title, title_len);
+        } else {
+                null(&w);
+        }
+        key(&w, "body");
+        if (a->body) {
+                string_n(&w, a->body, body_len);
+        } else {
+                null(&w);
+        }
         key(&w, "language"); str(&w, a->language);
         key(&w, "published_at"); str(&w, a->published_at);
         key(&w, "dateline");
