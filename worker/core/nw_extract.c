@@ -3173,14 +3173,22 @@ static const char *const *const hashed_lists[HL_COUNT] = {
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
 
 #define HASHED_SLOTS 2048       /* a power of two, over twice the words of the lists */
+#define HASHED_WORDS (HASHED_SLOTS / 2)
 
-struct hashed_word {
-        const char *w;          /* NULL: empty slot */
-        size_t len;
-        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
+/* A word of at most 31 bytes as four eight-byte chunks, A-Z lower-cased and zero past its
+ * end: a probe compares four words instead of walking the bytes, and hashes them the same. */
+struct hashed_key {
+        uint64_t k[4];
 };
 
-static struct hashed_word hashed_words[HASHED_SLOTS];
+struct hashed_slot {
+        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
+        uint16_t word;          /* 1 + its index in hashed_keys; 0: empty slot */
+        uint16_t len;
+};
+
+static struct hashed_slot hashed_slots[HASHED_SLOTS];
+static struct hashed_key hashed_keys[HASHED_WORDS];
 static size_t hashed_max_len;
 /* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
  * c (lower case); most words asked about are turned away by it before they are hashed */
@@ -3188,24 +3196,71 @@ static uint32_t hashed_lens[HL_COUNT][32];
 static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
-/* FNV-1a over the bytes with A-Z lower-cased, as lower_eq() compares them. */
-static size_t hash_lower(const char *s, size_t n)
+/* Eight bytes with A-Z lower-cased, as nw_scan_lower() does each: a byte gets 0x20 when it
+ * is at least 'A' and at most 'Z'; the sums stay inside their bytes. */
+static uint64_t lower8(uint64_t w)
 {
-        uint32_t h = 2166136261u;
+        uint64_t t = w & NW_ONES8 * 0x7F;
+        uint64_t ge_a = t + NW_ONES8 * (0x80 - 'A');
+        uint64_t gt_z = t + NW_ONES8 * (0x80 - 'Z' - 1);
 
-        for (size_t i = 0; i < n; i++) {
-                h = (h ^ nw_scan_lower((unsigned char)s[i])) * 16777619u;
-        }
-        return (size_t)(h ^ (h >> 15));
+        return w | ((ge_a & ~gt_z & ~w & NW_ONES8 * 0x80) >> 2);
 }
 
-/* The slot of the word s[0..n) compared as lower_eq() does, or the empty slot it would take. */
-static struct hashed_word *hashed_slot(const char *s, size_t n)
+/* Four bytes as a little-endian integer, as nw_load64le() reads eight. */
+static uint64_t load32le(const char *p)
 {
-        for (size_t i = hash_lower(s, n) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
-                struct hashed_word *hw = &hashed_words[i];
-                if (!hw->w || (hw->len == n && lower_eq(s, n, hw->w))) {
-                        return hw;
+        return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[1] << 8 |
+               (uint64_t)(unsigned char)p[2] << 16 | (uint64_t)(unsigned char)p[3] << 24;
+}
+
+/* The key of s[0..n), 0 < n < 32, reading only those bytes: the last chunk is the eight bytes
+ * that end at s + n shifted down, or for a word under eight bytes two four-byte reads (one
+ * byte at a time under four). Returns the hash of the key. */
+static uint64_t hashed_key_of(const char *s, size_t n, struct hashed_key *key)
+{
+        size_t last = (n - 1) / 8, r = n - 8 * last;
+        uint64_t w, h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+
+        memset(key, 0, sizeof(*key));
+        for (size_t j = 0; j < last; j++) {
+                key->k[j] = lower8(nw_load64le(s + 8 * j));
+                h = (h ^ key->k[j]) * 0xFF51AFD7ED558CCDULL;
+                h ^= h >> 32;
+        }
+        if (n >= 8) {
+                w = nw_load64le(s + n - 8) >> (8 * (8 - r));
+        } else if (n >= 4) {
+                w = load32le(s) | load32le(s + n - 4) >> (8 * (8 - n)) << 32;
+        } else {
+                w = (uint64_t)(unsigned char)s[0];
+                if (n > 1) {
+                        w |= (uint64_t)(unsigned char)s[1] << 8;
+                }
+                if (n > 2) {
+                        w |= (uint64_t)(unsigned char)s[2] << 16;
+                }
+        }
+        key->k[last] = lower8(w);
+        h = (h ^ key->k[last]) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+        h *= 0xC4CEB9FE1A85EC53ULL;
+        return h ^ (h >> 32);
+}
+
+static int hashed_key_eq(const struct hashed_key *a, const struct hashed_key *b)
+{
+        return ((a->k[0] ^ b->k[0]) | (a->k[1] ^ b->k[1]) | (a->k[2] ^ b->k[2]) | (a->k[3] ^ b->k[3])) == 0;
+}
+
+/* The slot of the word s[0..n), 0 < n < 32, compared as lower_eq() does, or the empty slot
+ * it would take; *key is set to its key. */
+static struct hashed_slot *hashed_slot(const char *s, size_t n, struct hashed_key *key)
+{
+        for (size_t i = hashed_key_of(s, n, key) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
+                struct hashed_slot *hs = &hashed_slots[i];
+                if (!hs->word || (hs->len == n && hashed_key_eq(&hashed_keys[hs->word - 1], key))) {
+                        return hs;
                 }
         }
 }
@@ -3229,8 +3284,9 @@ static void hashed_build(void)
         for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
                 for (const char *const *w = hashed_lists[k]; *w; w++) {
                         size_t n = strlen(*w);
-                        struct hashed_word *hw;
-                        if (used >= HASHED_SLOTS / 2 || n > 31) {
+                        struct hashed_slot *hs;
+                        struct hashed_key key;
+                        if (used >= HASHED_WORDS || n == 0 || n > 31) {
                                 return; /* hashed_ready stays 0 */
                         }
                         /* a word with a capital never equals a lower-cased probe: leave it out,
@@ -3238,13 +3294,14 @@ static void hashed_build(void)
                         if (!lower_eq(*w, n, *w)) {
                                 continue;
                         }
-                        hw = hashed_slot(*w, n);
-                        if (!hw->w) {
-                                hw->w = *w;
-                                hw->len = n;
+                        hs = hashed_slot(*w, n, &key);
+                        if (!hs->word) {
+                                hashed_keys[used] = key;
+                                hs->word = (uint16_t)(used + 1);
+                                hs->len = (uint16_t)n;
                                 used++;
                         }
-                        hw->lists |= 1u << k;
+                        hs->lists |= 1u << k;
                         hashed_lens[k][(unsigned char)(*w)[0] & 31] |= 1u << n;
                         if (n > hashed_max_len) {
                                 hashed_max_len = n;
@@ -3257,7 +3314,8 @@ static void hashed_build(void)
 /* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. */
 static int in_set(const char *s, size_t n, enum hashed_list k)
 {
-        const struct hashed_word *hw;
+        const struct hashed_slot *hs;
+        struct hashed_key key;
 
         if (n == 0) {
                 return 0;
@@ -3270,8 +3328,8 @@ static int in_set(const char *s, size_t n, enum hashed_list k)
             !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
                 return 0;
         }
-        hw = hashed_slot(s, n);
-        return hw->w && ((hw->lists >> k) & 1u);
+        hs = hashed_slot(s, n, &key);
+        return hs->word && ((hs->lists >> k) & 1u);
 }
 
 /* ---------------------------------------------------------------- driver */
