@@ -325,17 +325,21 @@ static int group_by_letter(const char *const *list, int skip_other, struct by_le
         return 1;
 }
 
+static const struct by_letter *list_groups(const char *const *list, int skip_other,
+                                          struct by_letter *tmp);
+
 /* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
  * One pass over the sentence's word starts, however long the list. */
 static long first_of_list(struct ex *x, const struct span *sp, const char *const *words)
 {
         const char *s = x->s;
         long best = -1;
-        struct by_letter g;
+        struct by_letter tmp;
+        const struct by_letter *g = list_groups(words, 0, &tmp);
         const size_t *ws;
         size_t nw;
 
-        if (!group_by_letter(words, 0, &g)) {
+        if (!g) {
                 for (size_t i = sp->a; i < sp->b; i++) {
                         unsigned char c = nw_scan_lower((unsigned char)s[i]);
                         if (!nw_scan_at_word_start(s, i)) {
@@ -359,8 +363,8 @@ static long first_of_list(struct ex *x, const struct span *sp, const char *const
         for (size_t w = 0; w < nw; w++) {
                 size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
-                        long k = g.idx[j];
+                for (size_t j = g->start[c - 'a']; j < g->start[c - 'a' + 1]; j++) {
+                        long k = g->idx[j];
                         if (best >= 0 && k >= best) {
                                 break;
                         }
@@ -385,13 +389,14 @@ static int sentence_has(struct ex *x, const struct span *sp, const char *const *
 static int sentence_has_stem(struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
-        struct by_letter g;
+        struct by_letter tmp;
+        /* stems are compared with words that start with a letter, lower-cased: one that starts
+         * with anything but a-z never matches and is left out */
+        const struct by_letter *g = list_groups(stems, 1, &tmp);
         const size_t *ws;
         size_t nw;
 
-        /* stems are compared with words that start with a letter, lower-cased: one that starts
-         * with anything but a-z never matches and is left out */
-        if (!group_by_letter(stems, 1, &g)) {
+        if (!g) {
                 for (size_t i = sp->a; i < sp->b; i++) {
                         if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                                 continue;
@@ -413,8 +418,8 @@ static int sentence_has_stem(struct ex *x, const struct span *sp, const char *co
         for (size_t w = 0; w < nw; w++) {
                 size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
-                        const char *st = stems[g.idx[j]];
+                for (size_t j = g->start[c - 'a']; j < g->start[c - 'a' + 1]; j++) {
+                        const char *st = stems[g->idx[j]];
                         size_t k = 1;
                         while (st[k] && i + k < sp->b &&
                                (char)nw_scan_lower((unsigned char)s[i + k]) == st[k]) {
@@ -1160,6 +1165,47 @@ static const char *const period_words[] = {
         NULL,
 };
 
+/* The word lists that first_of_list() and sentence_has_stem() are asked about, at file
+ * scope so that their grouping by first letter is built once with the hashed lists instead
+ * of on every call (see grouped_lists). */
+static const char *const kind_acq[] = {"acqui", "takeover", "take over", "took over",
+                                       "takes over", "taking over", "buy ", "bought",
+                                       "purchase", "merger", NULL};
+static const char *const kind_fund[] = {"series", "funding", "raised", "raises", "raising",
+                                        "round", NULL};
+static const char *const kind_round[] = {"round", "funding", NULL};
+static const char *const kind_mou[] = {"mou", "memorand", NULL};
+static const char *const kind_trade[] = {"trade deals", "trade contracts", "trade projects",
+                                         "goods and services", NULL};
+/* status_stems[k] gives the status status_names[k] */
+static const char *const status_stems[] = {
+        "signed",     "signing",    "inked",       "sealed",       "concluded", "contracted",
+        "agreed",     "agreeing",   "completed",   "closed",       "has acquired", "acquired",
+        "bought",     "raised",     "secured",     "has raised",   "approved",  "pledged",
+        "committed",  "announced",  "unveiled",    "expected",     "will",      "plans",
+        "planned",    "to invest",  "offer",       NULL,
+};
+static const char *const status_names[] = {
+        "signed",     "signed",     "signed",      "signed",       "signed",    "signed",
+        "agreed",     "agreed",     "completed",   "completed",    "completed", "completed",
+        "completed",  "completed",  "completed",   "completed",    "approved",  "pledged",
+        "pledged",    "announced",  "announced",   "expected",     "planned",   "planned",
+        "planned",    "planned",    "offered",     NULL,
+};
+_Static_assert(sizeof(status_stems) == sizeof(status_names), "a status per stem");
+static const char *const signing_words[] = {"signed", "inked", "sealed", "concluded",
+                                            "contracted", NULL};
+static const char *const future_words[] = {"will", "to be held", "next", "upcoming", NULL};
+static const char *const event_refs[] = {"the event", "this event", "the summit", "the expo",
+                                         "the forum", "the conference", "the fair",
+                                         "the ceremony", "the meeting", "the exchange",
+                                         "this year's expo", "the exhibition", "the activity",
+                                         "the meet", NULL};
+static const char *const attend_verbs[] = {"attracted", "attracting", "drew", "draws", "attended",
+                                           "attendance", "participated", "took part",
+                                           "gathered", "packed", "welcomed", "attendees",
+                                           "participants", NULL};
+
 /* Whether the sentence has a word of @p words (stems when @p stem): the cue bits answer
  * unless only the first word of a phrase was seen. */
 static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
@@ -1176,41 +1222,13 @@ static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
 
 static const char *status_of(struct ex *x, const struct span *sp)
 {
-        static const struct {
-                const char *stem, *status;
-        } st[] = {
-                {"signed", "signed"},     {"signing", "signed"},     {"inked", "signed"},
-                {"sealed", "signed"},     {"concluded", "signed"},   {"contracted", "signed"},
-                {"agreed", "agreed"},     {"agreeing", "agreed"},    {"completed", "completed"},
-                {"closed", "completed"},  {"has acquired", "completed"}, {"acquired", "completed"},
-                {"bought", "completed"},  {"raised", "completed"},   {"secured", "completed"},
-                {"has raised", "completed"}, {"approved", "approved"}, {"pledged", "pledged"},
-                {"committed", "pledged"}, {"announced", "announced"}, {"unveiled", "announced"},
-                {"expected", "expected"}, {"will", "planned"},       {"plans", "planned"},
-                {"planned", "planned"},   {"to invest", "planned"},  {"offer", "offered"},
-                {NULL, NULL},
-        };
+        long k = first_of_list(x, sp, status_stems);
 
-        const char *words[sizeof(st) / sizeof(st[0])];
-        long k;
-
-        for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
-                words[i] = st[i].stem;
-        }
-        k = first_of_list(x, sp, words);
-        return k >= 0 ? st[k].status : NULL;
+        return k >= 0 ? status_names[k] : NULL;
 }
 
 static const char *kind_of(struct ex *x, const struct span *sp, char *round, size_t rsz)
 {
-        static const char *const acq[] = {"acqui", "takeover", "take over", "took over",
-                                          "takes over", "taking over", "buy ", "bought",
-                                          "purchase", "merger", NULL};
-        static const char *const fund[] = {"series", "funding", "raised", "raises", "raising",
-                                           "round", NULL};
-        static const char *const mou[] = {"mou", "memorand", NULL};
-        static const char *const trade[] = {"trade deals", "trade contracts", "trade projects",
-                                            "goods and services", NULL};
         const char *s = x->s;
 
         round[0] = '\0';
@@ -1226,18 +1244,18 @@ static const char *kind_of(struct ex *x, const struct span *sp, char *round, siz
                         }
                 }
         }
-        if (sentence_has_stem(x, sp, trade)) {
+        if (sentence_has_stem(x, sp, kind_trade)) {
                 return "trade_deals";
         }
-        if (round[0] || sentence_has_stem(x, sp, fund)) {
-                if (round[0] || sentence_has(x, sp, (const char *const[]){"round", "funding", NULL})) {
+        if (round[0] || sentence_has_stem(x, sp, kind_fund)) {
+                if (round[0] || sentence_has(x, sp, kind_round)) {
                         return "funding_round";
                 }
         }
-        if (sentence_has_stem(x, sp, acq)) {
+        if (sentence_has_stem(x, sp, kind_acq)) {
                 return "acquisition";
         }
-        if (sentence_has_stem(x, sp, mou)) {
+        if (sentence_has_stem(x, sp, kind_mou)) {
                 return "mou_commitment";
         }
         return "investment";
@@ -1431,8 +1449,6 @@ static void investments_in(struct ex *x, size_t si)
         int any_money = 0, inv_ok = 0;
         char round[16];
         const char *kind = NULL, *status = NULL;
-        static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
-                                              "contracted", NULL};
 
         for (size_t k = 0; k < x->n_m; k++) {
                 struct mention *m = &x->m[k];
@@ -1538,7 +1554,7 @@ static void investments_in(struct ex *x, size_t si)
                 prev_end = m->end;
         }
         /* "A total of 32 project agreements were signed": a count for the amount just before */
-        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing, 0)) {
+        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing_words, 0)) {
                 for (size_t j = 0; j < x->n_m; j++) {
                         struct mention *c = &x->m[j];
                         if (c->used || !is_deal_count(x, c)) {
@@ -1782,8 +1798,7 @@ static void event_date(struct ex *x, const struct span *sp, struct nw_event *ev)
         if (x->dateline.b > sp->a && x->dateline.b < sp->b) {
                 from = x->dateline.b;
         }
-        static const char *const fut[] = {"will", "to be held", "next", "upcoming", NULL};
-        enum nw_date_dir dir = sentence_has(x, sp, fut) ? NW_DATE_FUTURE : NW_DATE_PAST;
+        enum nw_date_dir dir = sentence_has(x, sp, future_words) ? NW_DATE_FUTURE : NW_DATE_PAST;
 
         for (size_t i = from; i < sp->b; i++) {
                 struct nw_date d;
@@ -2368,11 +2383,6 @@ static void events_in(struct ex *x, size_t si)
 /* The event a sentence talks about: one it names, else "the event/summit/..." -> main. */
 static long event_of_sentence(struct ex *x, const struct span *sp)
 {
-        static const char *const refs[] = {"the event", "this event", "the summit", "the expo",
-                                           "the forum", "the conference", "the fair",
-                                           "the ceremony", "the meeting", "the exchange",
-                                           "this year's expo", "the exhibition", "the activity",
-                                           "the meet", NULL};
         const struct nw_article *a = x->a;
 
         for (size_t i = 0; i < a->n_events; i++) {
@@ -2383,7 +2393,7 @@ static long event_of_sentence(struct ex *x, const struct span *sp)
                         }
                 }
         }
-        if (x->main_event >= 0 && sentence_has(x, sp, refs)) {
+        if (x->main_event >= 0 && sentence_has(x, sp, event_refs)) {
                 return x->main_event;
         }
         return -1;
@@ -2393,10 +2403,6 @@ static long event_of_sentence(struct ex *x, const struct span *sp)
  * enterprises in attendance", "attended by 3,000 delegates". */
 static void attendance_in(struct ex *x, size_t si)
 {
-        static const char *const verbs[] = {"attracted", "attracting", "drew", "draws", "attended",
-                                            "attendance", "participated", "took part",
-                                            "gathered", "packed", "welcomed", "attendees",
-                                            "participants", NULL};
         static const char *const people_units[] = {
                 "people", "participants", "guests", "visitors", "delegates", "attendees",
                 "buyers", "exhibitors", "enterprises", "companies", "businessmen", "representatives",
@@ -2405,7 +2411,7 @@ static void attendance_in(struct ex *x, size_t si)
         const struct span *sp = &x->sents[si];
         long ei;
 
-        if (!sentence_has(x, sp, verbs)) {
+        if (!sentence_has(x, sp, attend_verbs)) {
                 return;
         }
         ei = event_of_sentence(x, sp);
@@ -3265,8 +3271,39 @@ static struct hashed_slot *hashed_slot(const char *s, size_t n, struct hashed_ke
         }
 }
 
+/* The lists first_of_list() and sentence_has_stem() are asked about, grouped by first letter
+ * once here (both ways of treating an entry that starts with no letter) instead of per call. */
+static const char *const *const grouped_lists[] = {
+        inv_stems,  stat_stems,  period_words,  signing_words, deal_nouns,   status_stems, kind_acq,
+        kind_fund,  kind_round,  kind_mou,      kind_trade,    future_words, event_refs,  attend_verbs,
+};
+
+#define GROUPED_LISTS (sizeof(grouped_lists) / sizeof(grouped_lists[0]))
+
+static struct by_letter grouped[GROUPED_LISTS][2];
+static uint8_t grouped_ok[GROUPED_LISTS][2];
+
+/* The groups of @p list (see group_by_letter()), or NULL when it cannot be grouped: built
+ * once for the lists above, else into *tmp. */
+static const struct by_letter *list_groups(const char *const *list, int skip_other,
+                                          struct by_letter *tmp)
+{
+        for (size_t k = 0; k < GROUPED_LISTS; k++) {
+                if (grouped_lists[k] == list) {
+                        return grouped_ok[k][skip_other != 0] ? &grouped[k][skip_other != 0] : NULL;
+                }
+        }
+        return group_by_letter(list, skip_other, tmp) ? tmp : NULL;
+}
+
 static void hashed_build(void)
 {
+        /* before anything else: every path out of here leaves them built */
+        for (size_t k = 0; k < GROUPED_LISTS; k++) {
+                for (int skip = 0; skip < 2; skip++) {
+                        grouped_ok[k][skip] = (uint8_t)group_by_letter(grouped_lists[k], skip, &grouped[k][skip]);
+                }
+        }
         size_t used = 0;
 
         /* not hashed lists, but built once with them */
