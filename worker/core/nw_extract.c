@@ -115,7 +115,7 @@ static int lower_eq(const char *s, size_t n, const char *w)
 /* The word lists that are asked about often, answered by one probe of a hash set built once
  * from them (see in_set() at the end of the file). */
 enum hashed_list {
-        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS,
+        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS, HL_MONTHS, HL_DATE_WORDS,
         HL_COUNT
 };
 
@@ -1165,6 +1165,21 @@ static const char *const period_words[] = {
         NULL,
 };
 
+/* The names nw_month_at() knows, and those with the weekdays of nw_weekday_at(): a name token
+ * is asked whether it is one with one probe of the hashed lists instead of a walk over the
+ * names, each compared with the word byte by byte. */
+static const char *const month_names[] = {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "sept", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "oct", "nov", "dec", NULL,
+};
+static const char *const date_words[] = {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "sept", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", NULL,
+};
+
 /* The word lists that first_of_list() and sentence_has_stem() are asked about, at file
  * scope so that their grouping by first letter is built once with the hashed lists instead
  * of on every call (see grouped_lists). */
@@ -1709,6 +1724,19 @@ static int ordinal_word(const char *s, size_t a, size_t b)
 
 /* Walk back from the keyword at [kw, kw_end) over the name: capitalized words, ordinals,
  * years and glue words; stop at a quote, a lower-case word or punctuation. */
+/* Whether s[w, e) is a month name or one with a '.' after it, capitalized at a word start, as
+ * nw_month_at(s, e, w, &me) && me == e answers. At most one name can match at w (the byte
+ * after one must be no word byte, and the names are letters), so the name is all of s[w, e)
+ * or all of it but a last '.': one probe of the hashed names, or two, instead of a walk. */
+static int month_token(const char *s, size_t w, size_t e)
+{
+        if (w >= e || s[w] < 'A' || s[w] > 'Z' || !nw_scan_at_word_start(s, w)) {
+                return 0;
+        }
+        return in_set(s + w, e - w, HL_MONTHS) ||
+               (s[e - 1] == '.' && in_set(s + w, e - w - 1, HL_MONTHS));
+}
+
 static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
 {
         const char *s = x->s;
@@ -1741,10 +1769,8 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                 }
                 if (nw_scan_upper(s, e, w) || nw_scan_digit((unsigned char)s[w]) ||
                     ordinal_word(s, w, e)) {
-                        size_t me;
                         /* "in July United Nations Conference": a month is not part of a name */
-                        if (in_set(s + w, e - w, HL_NAME_STOP) ||
-                            (nw_month_at(s, e, w, &me) && me == e)) {
+                        if (in_set(s + w, e - w, HL_NAME_STOP) || month_token(s, w, e)) {
                                 break;
                         }
                         a = w;
@@ -2582,11 +2608,26 @@ static int title_word(const char *s, size_t a, size_t b)
         return in_set(s + a, b - a, HL_TITLE_HEADS);
 }
 
+/* Whether the capitalized word s[a, b) (as nw_scan_word_end() ends it) starts with a month or
+ * weekday name, as nw_month_at() || nw_weekday_at() >= 0 answers at a: a name must be the
+ * whole first run of word bytes, which ends at b or at the '-' or '\'' that joins the next. */
+static int date_word_at(const char *s, size_t a, size_t b)
+{
+        size_t r = a;
+
+        if (!nw_scan_at_word_start(s, a)) {
+                return 0;
+        }
+        while (r < b && s[r] != '-' && s[r] != '\'') {
+                r++;
+        }
+        return in_set(s + a, r - a, HL_DATE_WORDS);
+}
+
 static int name_token(const char *s, size_t len, size_t a, size_t b)
 {
-        size_t me;
         if (b - a < 2 || !nw_scan_upper(s, len, a) || in_set(s + a, b - a, HL_NAME_STOP) ||
-            title_word(s, a, b) || nw_month_at(s, len, a, &me) || nw_weekday_at(s, len, a, &me) >= 0) {
+            title_word(s, a, b) || date_word_at(s, a, b)) {
                 return 0;
         }
         for (size_t i = a + 1; i < b; i++) {
@@ -3173,7 +3214,7 @@ static void places_in(struct ex *x, const struct span *sp)
  * built once from the lists themselves, instead of a walk over each list: a slot per distinct
  * word, with a bit per list that holds it. */
 static const char *const *const hashed_lists[HL_COUNT] = {
-        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words,
+        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words, month_names, date_words,
 };
 
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
