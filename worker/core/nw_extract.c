@@ -119,7 +119,29 @@ enum hashed_list {
         HL_COUNT
 };
 
-static int in_set(const char *s, size_t n, enum hashed_list k);
+static int in_set_probe(const char *s, size_t n, enum hashed_list k);
+
+static size_t hashed_max_len;
+/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
+ * c (lower case); most words asked about are turned away by it before they are hashed */
+static uint32_t hashed_lens[HL_COUNT][32];
+static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
+
+/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. Asked about
+ * most words of a sentence, most of which its length and first byte turn away: that test is
+ * inline at each caller, the probe (see the end of the file) is not. */
+static inline int in_set(const char *s, size_t n, enum hashed_list k)
+{
+        if (n == 0) {
+                return 0;
+        }
+        /* built by nw_extract() before it reads a sentence: this is only asked from there */
+        if (hashed_ready && (n > hashed_max_len ||
+                             !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u))) {
+                return 0;
+        }
+        return in_set_probe(s, n, k);
+}
 
 /* Whether s[0, n) is a word of @p list (a walk; the lists asked about often go through
  * in_set() instead). */
@@ -3236,11 +3258,6 @@ struct hashed_slot {
 
 static struct hashed_slot hashed_slots[HASHED_SLOTS];
 static struct hashed_key hashed_keys[HASHED_WORDS];
-static size_t hashed_max_len;
-/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
- * c (lower case); most words asked about are turned away by it before they are hashed */
-static uint32_t hashed_lens[HL_COUNT][32];
-static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
 /* Eight bytes with A-Z lower-cased, as nw_scan_lower() does each: a byte gets 0x20 when it
@@ -3389,22 +3406,15 @@ static void hashed_build(void)
         hashed_ready = 1;
 }
 
-/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. */
-static int in_set(const char *s, size_t n, enum hashed_list k)
+/* in_set() once s[0, n), 0 < n, passed the length and first-byte test (or without the
+ * hashed lists). */
+static int in_set_probe(const char *s, size_t n, enum hashed_list k)
 {
         const struct hashed_slot *hs;
         struct hashed_key key;
 
-        if (n == 0) {
-                return 0;
-        }
-        /* built by nw_extract() before it reads a sentence: this is only asked from there */
         if (!hashed_ready) {
                 return in_list(s, n, hashed_lists[k]);
-        }
-        if (n > hashed_max_len ||
-            !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
-                return 0;
         }
         hs = hashed_slot(s, n, &key);
         return hs->word && ((hs->lists >> k) & 1u);
