@@ -902,8 +902,9 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                                 w--;
                                         }
                                 }
-                                if (w < b && nw_month_at(s, lim, w, &me) && !(n.flags & NW_NUM_SCALED) &&
-                                    n.value <= 31) {
+                                /* the figure's own tests first: most figures are no day */
+                                if (w < b && !(n.flags & NW_NUM_SCALED) && n.value <= 31 &&
+                                    nw_month_at(s, lim, w, &me)) {
                                         i = e;
                                         continue;
                                 }
