@@ -16,10 +16,23 @@ void nw_strv_push(struct nw_strv *sv, const char *s, size_t len)
         sv->v[sv->n++] = nw_xstrndup(s, len);
 }
 
+/* Whether the string v is s[0..len): a walk that stops at the first byte that differs (most
+ * kept strings differ in their first) or at v's end, instead of a strlen() of every kept
+ * string on every push. */
+static int same_str(const char *v, const char *s, size_t len)
+{
+        for (size_t i = 0; i < len; i++) {
+                if (v[i] != s[i] || v[i] == '\0') {
+                        return 0;
+                }
+        }
+        return v[len] == '\0';
+}
+
 void nw_strv_push_unique(struct nw_strv *sv, const char *s, size_t len)
 {
         for (size_t i = 0; i < sv->n; i++) {
-                if (strlen(sv->v[i]) == len && memcmp(sv->v[i], s, len) == 0) {
+                if (same_str(sv->v[i], s, len)) {
                         return;
                 }
         }

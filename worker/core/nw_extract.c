@@ -115,11 +115,33 @@ static int lower_eq(const char *s, size_t n, const char *w)
 /* The word lists that are asked about often, answered by one probe of a hash set built once
  * from them (see in_set() at the end of the file). */
 enum hashed_list {
-        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS,
+        HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS, HL_MONTHS, HL_DATE_WORDS,
         HL_COUNT
 };
 
-static int in_set(const char *s, size_t n, enum hashed_list k);
+static int in_set_probe(const char *s, size_t n, enum hashed_list k);
+
+static size_t hashed_max_len;
+/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
+ * c (lower case); most words asked about are turned away by it before they are hashed */
+static uint32_t hashed_lens[HL_COUNT][32];
+static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
+
+/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. Asked about
+ * most words of a sentence, most of which its length and first byte turn away: that test is
+ * inline at each caller, the probe (see the end of the file) is not. */
+static inline int in_set(const char *s, size_t n, enum hashed_list k)
+{
+        if (n == 0) {
+                return 0;
+        }
+        /* built by nw_extract() before it reads a sentence: this is only asked from there */
+        if (hashed_ready && (n > hashed_max_len ||
+                             !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u))) {
+                return 0;
+        }
+        return in_set_probe(s, n, k);
+}
 
 /* Whether s[0, n) is a word of @p list (a walk; the lists asked about often go through
  * in_set() instead). */
@@ -325,17 +347,21 @@ static int group_by_letter(const char *const *list, int skip_other, struct by_le
         return 1;
 }
 
+static const struct by_letter *list_groups(const char *const *list, int skip_other,
+                                          struct by_letter *tmp);
+
 /* The lowest index in @p words of a word (or phrase) found whole in the sentence, or -1.
  * One pass over the sentence's word starts, however long the list. */
 static long first_of_list(struct ex *x, const struct span *sp, const char *const *words)
 {
         const char *s = x->s;
         long best = -1;
-        struct by_letter g;
+        struct by_letter tmp;
+        const struct by_letter *g = list_groups(words, 0, &tmp);
         const size_t *ws;
         size_t nw;
 
-        if (!group_by_letter(words, 0, &g)) {
+        if (!g) {
                 for (size_t i = sp->a; i < sp->b; i++) {
                         unsigned char c = nw_scan_lower((unsigned char)s[i]);
                         if (!nw_scan_at_word_start(s, i)) {
@@ -359,8 +385,8 @@ static long first_of_list(struct ex *x, const struct span *sp, const char *const
         for (size_t w = 0; w < nw; w++) {
                 size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
-                        long k = g.idx[j];
+                for (size_t j = g->start[c - 'a']; j < g->start[c - 'a' + 1]; j++) {
+                        long k = g->idx[j];
                         if (best >= 0 && k >= best) {
                                 break;
                         }
@@ -385,13 +411,14 @@ static int sentence_has(struct ex *x, const struct span *sp, const char *const *
 static int sentence_has_stem(struct ex *x, const struct span *sp, const char *const *stems)
 {
         const char *s = x->s;
-        struct by_letter g;
+        struct by_letter tmp;
+        /* stems are compared with words that start with a letter, lower-cased: one that starts
+         * with anything but a-z never matches and is left out */
+        const struct by_letter *g = list_groups(stems, 1, &tmp);
         const size_t *ws;
         size_t nw;
 
-        /* stems are compared with words that start with a letter, lower-cased: one that starts
-         * with anything but a-z never matches and is left out */
-        if (!group_by_letter(stems, 1, &g)) {
+        if (!g) {
                 for (size_t i = sp->a; i < sp->b; i++) {
                         if (!nw_scan_alpha((unsigned char)s[i]) || !nw_scan_at_word_start(s, i)) {
                                 continue;
@@ -413,8 +440,8 @@ static int sentence_has_stem(struct ex *x, const struct span *sp, const char *co
         for (size_t w = 0; w < nw; w++) {
                 size_t i = ws[w];
                 unsigned char c = nw_scan_lower((unsigned char)s[i]);
-                for (size_t j = g.start[c - 'a']; j < g.start[c - 'a' + 1]; j++) {
-                        const char *st = stems[g.idx[j]];
+                for (size_t j = g->start[c - 'a']; j < g->start[c - 'a' + 1]; j++) {
+                        const char *st = stems[g->idx[j]];
                         size_t k = 1;
                         while (st[k] && i + k < sp->b &&
                                (char)nw_scan_lower((unsigned char)s[i + k]) == st[k]) {
@@ -875,8 +902,9 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                                                 w--;
                                         }
                                 }
-                                if (w < b && nw_month_at(s, lim, w, &me) && !(n.flags & NW_NUM_SCALED) &&
-                                    n.value <= 31) {
+                                /* the figure's own tests first: most figures are no day */
+                                if (w < b && !(n.flags & NW_NUM_SCALED) && n.value <= 31 &&
+                                    nw_month_at(s, lim, w, &me)) {
                                         i = e;
                                         continue;
                                 }
@@ -1160,6 +1188,62 @@ static const char *const period_words[] = {
         NULL,
 };
 
+/* The names nw_month_at() knows, and those with the weekdays of nw_weekday_at(): a name token
+ * is asked whether it is one with one probe of the hashed lists instead of a walk over the
+ * names, each compared with the word byte by byte. */
+static const char *const month_names[] = {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "sept", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "oct", "nov", "dec", NULL,
+};
+static const char *const date_words[] = {
+        "january", "february", "march", "april", "may", "june", "july", "august", "september",
+        "october", "november", "december", "sept", "jan", "feb", "mar", "apr", "jun", "jul",
+        "aug", "sep", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", NULL,
+};
+
+/* The word lists that first_of_list() and sentence_has_stem() are asked about, at file
+ * scope so that their grouping by first letter is built once with the hashed lists instead
+ * of on every call (see grouped_lists). */
+static const char *const kind_acq[] = {"acqui", "takeover", "take over", "took over",
+                                       "takes over", "taking over", "buy ", "bought",
+                                       "purchase", "merger", NULL};
+static const char *const kind_fund[] = {"series", "funding", "raised", "raises", "raising",
+                                        "round", NULL};
+static const char *const kind_round[] = {"round", "funding", NULL};
+static const char *const kind_mou[] = {"mou", "memorand", NULL};
+static const char *const kind_trade[] = {"trade deals", "trade contracts", "trade projects",
+                                         "goods and services", NULL};
+/* status_stems[k] gives the status status_names[k] */
+static const char *const status_stems[] = {
+        "signed",     "signing",    "inked",       "sealed",       "concluded", "contracted",
+        "agreed",     "agreeing",   "completed",   "closed",       "has acquired", "acquired",
+        "bought",     "raised",     "secured",     "has raised",   "approved",  "pledged",
+        "committed",  "announced",  "unveiled",    "expected",     "will",      "plans",
+        "planned",    "to invest",  "offer",       NULL,
+};
+static const char *const status_names[] = {
+        "signed",     "signed",     "signed",      "signed",       "signed",    "signed",
+        "agreed",     "agreed",     "completed",   "completed",    "completed", "completed",
+        "completed",  "completed",  "completed",   "completed",    "approved",  "pledged",
+        "pledged",    "announced",  "announced",   "expected",     "planned",   "planned",
+        "planned",    "planned",    "offered",     NULL,
+};
+_Static_assert(sizeof(status_stems) == sizeof(status_names), "a status per stem");
+static const char *const signing_words[] = {"signed", "inked", "sealed", "concluded",
+                                            "contracted", NULL};
+static const char *const future_words[] = {"will", "to be held", "next", "upcoming", NULL};
+static const char *const event_refs[] = {"the event", "this event", "the summit", "the expo",
+                                         "the forum", "the conference", "the fair",
+                                         "the ceremony", "the meeting", "the exchange",
+                                         "this year's expo", "the exhibition", "the activity",
+                                         "the meet", NULL};
+static const char *const attend_verbs[] = {"attracted", "attracting", "drew", "draws", "attended",
+                                           "attendance", "participated", "took part",
+                                           "gathered", "packed", "welcomed", "attendees",
+                                           "participants", NULL};
+
 /* Whether the sentence has a word of @p words (stems when @p stem): the cue bits answer
  * unless only the first word of a phrase was seen. */
 static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
@@ -1176,41 +1260,13 @@ static int cue_check(struct ex *x, const struct span *sp, enum nw_cue_group g,
 
 static const char *status_of(struct ex *x, const struct span *sp)
 {
-        static const struct {
-                const char *stem, *status;
-        } st[] = {
-                {"signed", "signed"},     {"signing", "signed"},     {"inked", "signed"},
-                {"sealed", "signed"},     {"concluded", "signed"},   {"contracted", "signed"},
-                {"agreed", "agreed"},     {"agreeing", "agreed"},    {"completed", "completed"},
-                {"closed", "completed"},  {"has acquired", "completed"}, {"acquired", "completed"},
-                {"bought", "completed"},  {"raised", "completed"},   {"secured", "completed"},
-                {"has raised", "completed"}, {"approved", "approved"}, {"pledged", "pledged"},
-                {"committed", "pledged"}, {"announced", "announced"}, {"unveiled", "announced"},
-                {"expected", "expected"}, {"will", "planned"},       {"plans", "planned"},
-                {"planned", "planned"},   {"to invest", "planned"},  {"offer", "offered"},
-                {NULL, NULL},
-        };
+        long k = first_of_list(x, sp, status_stems);
 
-        const char *words[sizeof(st) / sizeof(st[0])];
-        long k;
-
-        for (size_t i = 0; i < sizeof(st) / sizeof(st[0]); i++) {
-                words[i] = st[i].stem;
-        }
-        k = first_of_list(x, sp, words);
-        return k >= 0 ? st[k].status : NULL;
+        return k >= 0 ? status_names[k] : NULL;
 }
 
 static const char *kind_of(struct ex *x, const struct span *sp, char *round, size_t rsz)
 {
-        static const char *const acq[] = {"acqui", "takeover", "take over", "took over",
-                                          "takes over", "taking over", "buy ", "bought",
-                                          "purchase", "merger", NULL};
-        static const char *const fund[] = {"series", "funding", "raised", "raises", "raising",
-                                           "round", NULL};
-        static const char *const mou[] = {"mou", "memorand", NULL};
-        static const char *const trade[] = {"trade deals", "trade contracts", "trade projects",
-                                            "goods and services", NULL};
         const char *s = x->s;
 
         round[0] = '\0';
@@ -1226,18 +1282,18 @@ static const char *kind_of(struct ex *x, const struct span *sp, char *round, siz
                         }
                 }
         }
-        if (sentence_has_stem(x, sp, trade)) {
+        if (sentence_has_stem(x, sp, kind_trade)) {
                 return "trade_deals";
         }
-        if (round[0] || sentence_has_stem(x, sp, fund)) {
-                if (round[0] || sentence_has(x, sp, (const char *const[]){"round", "funding", NULL})) {
+        if (round[0] || sentence_has_stem(x, sp, kind_fund)) {
+                if (round[0] || sentence_has(x, sp, kind_round)) {
                         return "funding_round";
                 }
         }
-        if (sentence_has_stem(x, sp, acq)) {
+        if (sentence_has_stem(x, sp, kind_acq)) {
                 return "acquisition";
         }
-        if (sentence_has_stem(x, sp, mou)) {
+        if (sentence_has_stem(x, sp, kind_mou)) {
                 return "mou_commitment";
         }
         return "investment";
@@ -1431,8 +1487,6 @@ static void investments_in(struct ex *x, size_t si)
         int any_money = 0, inv_ok = 0;
         char round[16];
         const char *kind = NULL, *status = NULL;
-        static const char *const signing[] = {"signed", "inked", "sealed", "concluded",
-                                              "contracted", NULL};
 
         for (size_t k = 0; k < x->n_m; k++) {
                 struct mention *m = &x->m[k];
@@ -1538,7 +1592,7 @@ static void investments_in(struct ex *x, size_t si)
                 prev_end = m->end;
         }
         /* "A total of 32 project agreements were signed": a count for the amount just before */
-        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing, 0)) {
+        if (!any_money && x->n_m > 0 && cue_check(x, sp, NW_CUE_SIGNING, signing_words, 0)) {
                 for (size_t j = 0; j < x->n_m; j++) {
                         struct mention *c = &x->m[j];
                         if (c->used || !is_deal_count(x, c)) {
@@ -1693,6 +1747,19 @@ static int ordinal_word(const char *s, size_t a, size_t b)
 
 /* Walk back from the keyword at [kw, kw_end) over the name: capitalized words, ordinals,
  * years and glue words; stop at a quote, a lower-case word or punctuation. */
+/* Whether s[w, e) is a month name or one with a '.' after it, capitalized at a word start, as
+ * nw_month_at(s, e, w, &me) && me == e answers. At most one name can match at w (the byte
+ * after one must be no word byte, and the names are letters), so the name is all of s[w, e)
+ * or all of it but a last '.': one probe of the hashed names, or two, instead of a walk. */
+static int month_token(const char *s, size_t w, size_t e)
+{
+        if (w >= e || s[w] < 'A' || s[w] > 'Z' || !nw_scan_at_word_start(s, w)) {
+                return 0;
+        }
+        return in_set(s + w, e - w, HL_MONTHS) ||
+               (s[e - 1] == '.' && in_set(s + w, e - w - 1, HL_MONTHS));
+}
+
 static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
 {
         const char *s = x->s;
@@ -1725,10 +1792,8 @@ static size_t name_start(struct ex *x, const struct span *sp, size_t kw)
                 }
                 if (nw_scan_upper(s, e, w) || nw_scan_digit((unsigned char)s[w]) ||
                     ordinal_word(s, w, e)) {
-                        size_t me;
                         /* "in July United Nations Conference": a month is not part of a name */
-                        if (in_set(s + w, e - w, HL_NAME_STOP) ||
-                            (nw_month_at(s, e, w, &me) && me == e)) {
+                        if (in_set(s + w, e - w, HL_NAME_STOP) || month_token(s, w, e)) {
                                 break;
                         }
                         a = w;
@@ -1782,8 +1847,7 @@ static void event_date(struct ex *x, const struct span *sp, struct nw_event *ev)
         if (x->dateline.b > sp->a && x->dateline.b < sp->b) {
                 from = x->dateline.b;
         }
-        static const char *const fut[] = {"will", "to be held", "next", "upcoming", NULL};
-        enum nw_date_dir dir = sentence_has(x, sp, fut) ? NW_DATE_FUTURE : NW_DATE_PAST;
+        enum nw_date_dir dir = sentence_has(x, sp, future_words) ? NW_DATE_FUTURE : NW_DATE_PAST;
 
         for (size_t i = from; i < sp->b; i++) {
                 struct nw_date d;
@@ -2368,11 +2432,6 @@ static void events_in(struct ex *x, size_t si)
 /* The event a sentence talks about: one it names, else "the event/summit/..." -> main. */
 static long event_of_sentence(struct ex *x, const struct span *sp)
 {
-        static const char *const refs[] = {"the event", "this event", "the summit", "the expo",
-                                           "the forum", "the conference", "the fair",
-                                           "the ceremony", "the meeting", "the exchange",
-                                           "this year's expo", "the exhibition", "the activity",
-                                           "the meet", NULL};
         const struct nw_article *a = x->a;
 
         for (size_t i = 0; i < a->n_events; i++) {
@@ -2383,7 +2442,7 @@ static long event_of_sentence(struct ex *x, const struct span *sp)
                         }
                 }
         }
-        if (x->main_event >= 0 && sentence_has(x, sp, refs)) {
+        if (x->main_event >= 0 && sentence_has(x, sp, event_refs)) {
                 return x->main_event;
         }
         return -1;
@@ -2393,10 +2452,6 @@ static long event_of_sentence(struct ex *x, const struct span *sp)
  * enterprises in attendance", "attended by 3,000 delegates". */
 static void attendance_in(struct ex *x, size_t si)
 {
-        static const char *const verbs[] = {"attracted", "attracting", "drew", "draws", "attended",
-                                            "attendance", "participated", "took part",
-                                            "gathered", "packed", "welcomed", "attendees",
-                                            "participants", NULL};
         static const char *const people_units[] = {
                 "people", "participants", "guests", "visitors", "delegates", "attendees",
                 "buyers", "exhibitors", "enterprises", "companies", "businessmen", "representatives",
@@ -2405,7 +2460,7 @@ static void attendance_in(struct ex *x, size_t si)
         const struct span *sp = &x->sents[si];
         long ei;
 
-        if (!sentence_has(x, sp, verbs)) {
+        if (!sentence_has(x, sp, attend_verbs)) {
                 return;
         }
         ei = event_of_sentence(x, sp);
@@ -2576,11 +2631,26 @@ static int title_word(const char *s, size_t a, size_t b)
         return in_set(s + a, b - a, HL_TITLE_HEADS);
 }
 
+/* Whether the capitalized word s[a, b) (as nw_scan_word_end() ends it) starts with a month or
+ * weekday name, as nw_month_at() || nw_weekday_at() >= 0 answers at a: a name must be the
+ * whole first run of word bytes, which ends at b or at the '-' or '\'' that joins the next. */
+static int date_word_at(const char *s, size_t a, size_t b)
+{
+        size_t r = a;
+
+        if (!nw_scan_at_word_start(s, a)) {
+                return 0;
+        }
+        while (r < b && s[r] != '-' && s[r] != '\'') {
+                r++;
+        }
+        return in_set(s + a, r - a, HL_DATE_WORDS);
+}
+
 static int name_token(const char *s, size_t len, size_t a, size_t b)
 {
-        size_t me;
         if (b - a < 2 || !nw_scan_upper(s, len, a) || in_set(s + a, b - a, HL_NAME_STOP) ||
-            title_word(s, a, b) || nw_month_at(s, len, a, &me) || nw_weekday_at(s, len, a, &me) >= 0) {
+            title_word(s, a, b) || date_word_at(s, a, b)) {
                 return 0;
         }
         for (size_t i = a + 1; i < b; i++) {
@@ -3167,51 +3237,132 @@ static void places_in(struct ex *x, const struct span *sp)
  * built once from the lists themselves, instead of a walk over each list: a slot per distinct
  * word, with a bit per list that holds it. */
 static const char *const *const hashed_lists[HL_COUNT] = {
-        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words,
+        title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words, month_names, date_words,
 };
 
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
 
 #define HASHED_SLOTS 2048       /* a power of two, over twice the words of the lists */
+#define HASHED_WORDS (HASHED_SLOTS / 2)
 
-struct hashed_word {
-        const char *w;          /* NULL: empty slot */
-        size_t len;
-        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
+/* A word of at most 31 bytes as four eight-byte chunks, A-Z lower-cased and zero past its
+ * end: a probe compares four words instead of walking the bytes, and hashes them the same. */
+struct hashed_key {
+        uint64_t k[4];
 };
 
-static struct hashed_word hashed_words[HASHED_SLOTS];
-static size_t hashed_max_len;
-/* hashed_lens[k][c & 31]: bit n set when list k holds a word of n bytes whose first byte is
- * c (lower case); most words asked about are turned away by it before they are hashed */
-static uint32_t hashed_lens[HL_COUNT][32];
-static int hashed_ready;        /* 0 when the lists outgrew the table: walk them instead */
+struct hashed_slot {
+        uint32_t lists;         /* bit k: the word is in hashed_lists[k] */
+        uint16_t word;          /* 1 + its index in hashed_keys; 0: empty slot */
+        uint16_t len;
+};
+
+static struct hashed_slot hashed_slots[HASHED_SLOTS];
+static struct hashed_key hashed_keys[HASHED_WORDS];
 static pthread_once_t hashed_once = PTHREAD_ONCE_INIT;
 
-/* FNV-1a over the bytes with A-Z lower-cased, as lower_eq() compares them. */
-static size_t hash_lower(const char *s, size_t n)
+/* Eight bytes with A-Z lower-cased, as nw_scan_lower() does each: a byte gets 0x20 when it
+ * is at least 'A' and at most 'Z'; the sums stay inside their bytes. */
+static uint64_t lower8(uint64_t w)
 {
-        uint32_t h = 2166136261u;
+        uint64_t t = w & NW_ONES8 * 0x7F;
+        uint64_t ge_a = t + NW_ONES8 * (0x80 - 'A');
+        uint64_t gt_z = t + NW_ONES8 * (0x80 - 'Z' - 1);
 
-        for (size_t i = 0; i < n; i++) {
-                h = (h ^ nw_scan_lower((unsigned char)s[i])) * 16777619u;
-        }
-        return (size_t)(h ^ (h >> 15));
+        return w | ((ge_a & ~gt_z & ~w & NW_ONES8 * 0x80) >> 2);
 }
 
-/* The slot of the word s[0..n) compared as lower_eq() does, or the empty slot it would take. */
-static struct hashed_word *hashed_slot(const char *s, size_t n)
+/* Four bytes as a little-endian integer, as nw_load64le() reads eight. */
+static uint64_t load32le(const char *p)
 {
-        for (size_t i = hash_lower(s, n) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
-                struct hashed_word *hw = &hashed_words[i];
-                if (!hw->w || (hw->len == n && lower_eq(s, n, hw->w))) {
-                        return hw;
+        return (uint64_t)(unsigned char)p[0] | (uint64_t)(unsigned char)p[1] << 8 |
+               (uint64_t)(unsigned char)p[2] << 16 | (uint64_t)(unsigned char)p[3] << 24;
+}
+
+/* The key of s[0..n), 0 < n < 32, reading only those bytes: the last chunk is the eight bytes
+ * that end at s + n shifted down, or for a word under eight bytes two four-byte reads (one
+ * byte at a time under four). Returns the hash of the key. */
+static uint64_t hashed_key_of(const char *s, size_t n, struct hashed_key *key)
+{
+        size_t last = (n - 1) / 8, r = n - 8 * last;
+        uint64_t w, h = (uint64_t)n * 0x9E3779B97F4A7C15ULL;
+
+        memset(key, 0, sizeof(*key));
+        for (size_t j = 0; j < last; j++) {
+                key->k[j] = lower8(nw_load64le(s + 8 * j));
+                h = (h ^ key->k[j]) * 0xFF51AFD7ED558CCDULL;
+                h ^= h >> 32;
+        }
+        if (n >= 8) {
+                w = nw_load64le(s + n - 8) >> (8 * (8 - r));
+        } else if (n >= 4) {
+                w = load32le(s) | load32le(s + n - 4) >> (8 * (8 - n)) << 32;
+        } else {
+                w = (uint64_t)(unsigned char)s[0];
+                if (n > 1) {
+                        w |= (uint64_t)(unsigned char)s[1] << 8;
+                }
+                if (n > 2) {
+                        w |= (uint64_t)(unsigned char)s[2] << 16;
+                }
+        }
+        key->k[last] = lower8(w);
+        h = (h ^ key->k[last]) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 29;
+        h *= 0xC4CEB9FE1A85EC53ULL;
+        return h ^ (h >> 32);
+}
+
+static int hashed_key_eq(const struct hashed_key *a, const struct hashed_key *b)
+{
+        return ((a->k[0] ^ b->k[0]) | (a->k[1] ^ b->k[1]) | (a->k[2] ^ b->k[2]) | (a->k[3] ^ b->k[3])) == 0;
+}
+
+/* The slot of the word s[0..n), 0 < n < 32, compared as lower_eq() does, or the empty slot
+ * it would take; *key is set to its key. */
+static struct hashed_slot *hashed_slot(const char *s, size_t n, struct hashed_key *key)
+{
+        for (size_t i = hashed_key_of(s, n, key) & (HASHED_SLOTS - 1);; i = (i + 1) & (HASHED_SLOTS - 1)) {
+                struct hashed_slot *hs = &hashed_slots[i];
+                if (!hs->word || (hs->len == n && hashed_key_eq(&hashed_keys[hs->word - 1], key))) {
+                        return hs;
                 }
         }
 }
 
+/* The lists first_of_list() and sentence_has_stem() are asked about, grouped by first letter
+ * once here (both ways of treating an entry that starts with no letter) instead of per call. */
+static const char *const *const grouped_lists[] = {
+        inv_stems,  stat_stems,  period_words,  signing_words, deal_nouns,   status_stems, kind_acq,
+        kind_fund,  kind_round,  kind_mou,      kind_trade,    future_words, event_refs,  attend_verbs,
+};
+
+#define GROUPED_LISTS (sizeof(grouped_lists) / sizeof(grouped_lists[0]))
+
+static struct by_letter grouped[GROUPED_LISTS][2];
+static uint8_t grouped_ok[GROUPED_LISTS][2];
+
+/* The groups of @p list (see group_by_letter()), or NULL when it cannot be grouped: built
+ * once for the lists above, else into *tmp. */
+static const struct by_letter *list_groups(const char *const *list, int skip_other,
+                                          struct by_letter *tmp)
+{
+        for (size_t k = 0; k < GROUPED_LISTS; k++) {
+                if (grouped_lists[k] == list) {
+                        return grouped_ok[k][skip_other != 0] ? &grouped[k][skip_other != 0] : NULL;
+                }
+        }
+        return group_by_letter(list, skip_other, tmp) ? tmp : NULL;
+}
+
 static void hashed_build(void)
 {
+        /* before anything else: every path out of here leaves them built */
+        for (size_t k = 0; k < GROUPED_LISTS; k++) {
+                for (int skip = 0; skip < 2; skip++) {
+                        grouped_ok[k][skip] = (uint8_t)group_by_letter(grouped_lists[k], skip, &grouped[k][skip]);
+                }
+        }
         size_t used = 0;
 
         /* not hashed lists, but built once with them */
@@ -3229,8 +3380,9 @@ static void hashed_build(void)
         for (size_t k = 0; k < sizeof(hashed_lists) / sizeof(hashed_lists[0]); k++) {
                 for (const char *const *w = hashed_lists[k]; *w; w++) {
                         size_t n = strlen(*w);
-                        struct hashed_word *hw;
-                        if (used >= HASHED_SLOTS / 2 || n > 31) {
+                        struct hashed_slot *hs;
+                        struct hashed_key key;
+                        if (used >= HASHED_WORDS || n == 0 || n > 31) {
                                 return; /* hashed_ready stays 0 */
                         }
                         /* a word with a capital never equals a lower-cased probe: leave it out,
@@ -3238,13 +3390,14 @@ static void hashed_build(void)
                         if (!lower_eq(*w, n, *w)) {
                                 continue;
                         }
-                        hw = hashed_slot(*w, n);
-                        if (!hw->w) {
-                                hw->w = *w;
-                                hw->len = n;
+                        hs = hashed_slot(*w, n, &key);
+                        if (!hs->word) {
+                                hashed_keys[used] = key;
+                                hs->word = (uint16_t)(used + 1);
+                                hs->len = (uint16_t)n;
                                 used++;
                         }
-                        hw->lists |= 1u << k;
+                        hs->lists |= 1u << k;
                         hashed_lens[k][(unsigned char)(*w)[0] & 31] |= 1u << n;
                         if (n > hashed_max_len) {
                                 hashed_max_len = n;
@@ -3254,24 +3407,18 @@ static void hashed_build(void)
         hashed_ready = 1;
 }
 
-/* Whether s[0, n) is a word of hashed_lists[k], compared as lower_eq() does. */
-static int in_set(const char *s, size_t n, enum hashed_list k)
+/* in_set() once s[0, n), 0 < n, passed the length and first-byte test (or without the
+ * hashed lists). */
+static int in_set_probe(const char *s, size_t n, enum hashed_list k)
 {
-        const struct hashed_word *hw;
+        const struct hashed_slot *hs;
+        struct hashed_key key;
 
-        if (n == 0) {
-                return 0;
-        }
-        /* built by nw_extract() before it reads a sentence: this is only asked from there */
         if (!hashed_ready) {
                 return in_list(s, n, hashed_lists[k]);
         }
-        if (n > hashed_max_len ||
-            !((hashed_lens[k][nw_scan_lower((unsigned char)s[0]) & 31] >> n) & 1u)) {
-                return 0;
-        }
-        hw = hashed_slot(s, n);
-        return hw->w && ((hw->lists >> k) & 1u);
+        hs = hashed_slot(s, n, &key);
+        return hs->word && ((hs->lists >> k) & 1u);
 }
 
 /* ---------------------------------------------------------------- driver */
