@@ -19,6 +19,14 @@
 
 extern char **environ;
 
+#ifdef NW_JEMALLOC
+/* jemalloc reads its options from this symbol (the MALLOC_CONF environment variable still
+ * overrides them): freed pages go back to the system after a second instead of ten, so a
+ * burst (a rebalance, a backlog) does not leave the worker's RSS at its peak. */
+extern const char *malloc_conf;
+const char *malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
+#endif
+
 static volatile sig_atomic_t stop_level;
 
 /* First signal: drain. Second: leave now; nothing unfinished has been committed, so the
