@@ -2379,25 +2379,43 @@ static size_t event_kw_at(struct ex *x, size_t si, size_t i)
         return we;
 }
 
+/* Call @p at on each capitalized word start of the sentence: from the cue scan's list, or
+ * byte by byte when the sentence had more than MAX_CAPS of them. A start before where the
+ * previous call stopped is inside what it read and is skipped. With @p count, the walk ends
+ * once *@p count reaches 60 (a list that is full). */
+static void walk_caps(struct ex *x, const struct span *sp,
+                      size_t (*at)(struct ex *, const struct span *, size_t),
+                      const size_t *count)
+{
+        const char *s = x->s;
+
+        if (x->n_caps > MAX_CAPS) {
+                for (size_t i = sp->a; i < sp->b && !(count && *count >= 60); i++) {
+                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
+                                i = at(x, sp, i);
+                        }
+                }
+                return;
+        }
+        for (size_t k = 0, next = sp->a; k < x->n_caps && !(count && *count >= 60); k++) {
+                if (x->caps[k] >= next) {
+                        next = at(x, sp, x->caps[k]) + 1;
+                }
+        }
+}
+
+/* event_kw_at() by span, for walk_caps() */
+static size_t event_kw_at_span(struct ex *x, const struct span *sp, size_t i)
+{
+        return event_kw_at(x, (size_t)(sp - x->sents), i);
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
 
-        if (x->n_caps > MAX_CAPS) {
-                for (size_t i = sp->a; i < sp->b; i++) {
-                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
-                                i = event_kw_at(x, si, i);
-                        }
-                }
-        } else {
-                /* the capitalized word starts alone, as places_in() */
-                for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
-                        if (x->caps[k] >= next) {
-                                next = event_kw_at(x, si, x->caps[k]) + 1;
-                        }
-                }
-        }
+        walk_caps(x, sp, event_kw_at_span, NULL);
         for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
              k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
@@ -2850,21 +2868,7 @@ static size_t appositive_at(struct ex *x, const struct span *sp, size_t i)
 /* the capitalized word starts of the sentence, as the other walks over them */
 static void people_appositive(struct ex *x, const struct span *sp)
 {
-        const char *s = x->s;
-
-        if (x->n_caps > MAX_CAPS) {
-                for (size_t i = sp->a; i < sp->b; i++) {
-                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
-                                i = appositive_at(x, sp, i);
-                        }
-                }
-                return;
-        }
-        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
-                if (x->caps[k] >= next) {
-                        next = appositive_at(x, sp, x->caps[k]) + 1;
-                }
-        }
+        walk_caps(x, sp, appositive_at, NULL);
 }
 
 /* Title modifiers that belong to the title, not to an organization before it. */
@@ -3168,22 +3172,7 @@ static size_t org_at(struct ex *x, const struct span *sp, size_t i)
 
 static void orgs_in(struct ex *x, const struct span *sp)
 {
-        const char *s = x->s;
-
-        if (x->n_caps > MAX_CAPS) {
-                for (size_t i = sp->a; i < sp->b; i++) {
-                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
-                                i = org_at(x, sp, i);
-                        }
-                }
-                return;
-        }
-        /* as places_in(): the capitalized word starts alone */
-        for (size_t k = 0, next = sp->a; k < x->n_caps; k++) {
-                if (x->caps[k] >= next) {
-                        next = org_at(x, sp, x->caps[k]) + 1;
-                }
-        }
+        walk_caps(x, sp, org_at, NULL);
 }
 
 /* The place named at the capitalized word @p i, if any, added to the article.
@@ -3211,23 +3200,7 @@ static size_t place_at(struct ex *x, const struct span *sp, size_t i)
 
 static void places_in(struct ex *x, const struct span *sp)
 {
-        const char *s = x->s;
-
-        if (x->n_caps > MAX_CAPS) {
-                for (size_t i = sp->a; i < sp->b && x->a->locations.n < 60; i++) {
-                        if (nw_scan_upper(s, sp->b, i) && nw_scan_at_word_start(s, i)) {
-                                i = place_at(x, sp, i);
-                        }
-                }
-                return;
-        }
-        /* the same walk over the capitalized word starts alone: a start before `next` is
-         * inside what the previous one read */
-        for (size_t k = 0, next = sp->a; k < x->n_caps && x->a->locations.n < 60; k++) {
-                if (x->caps[k] >= next) {
-                        next = place_at(x, sp, x->caps[k]) + 1;
-                }
-        }
+        walk_caps(x, sp, place_at, &x->a->locations.n);
 }
 
 /* ---------------------------------------------------------------- hashed word lists */
