@@ -588,7 +588,8 @@ def cmd_table(a):
                     row("redis", "script calls per batch", f"{evalsha / cb:.1f}",
                         f"{evalsha} EVALSHA for {int(num('worker_claims'))} claims "
                         f"({num('worker_claims') / evalsha:.0f} per call): a batch's claims go out "
-                        "in up to 8 parts, one script call each, as the pipelines finish them")
+                        "in up to 8 parts, one script call each: at once for items run ahead, "
+                        "else as the pipelines finish them")
                 sc = num("e2e_redis_server_commands")
                 if sc:
                     row("redis", "server commands per article", f"{sc / n:.1f}",
