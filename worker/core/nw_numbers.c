@@ -309,6 +309,7 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
 
         for (;;) {
                 size_t q = p, we;
+                unsigned c0;
                 const struct word_val *sc;
 
                 if (has_at(s, len, q, CJK_WAN)) {
@@ -342,6 +343,13 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
                         break;
                 }
                 if (q >= len || !nw_scan_alpha((unsigned char)s[q])) {
+                        break;
+                }
+                /* a word no scale starts like ("percent", "people", "years") fails the lookup
+                 * below whatever its length: leave before measuring it */
+                c0 = (unsigned)nw_scan_lower((unsigned char)s[q]) - 'a';
+                numbers_init();
+                if (c0 >= 26 || !((scales_ix.initials >> c0) & 1u)) {
                         break;
                 }
                 we = q;
