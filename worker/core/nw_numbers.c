@@ -1007,10 +1007,20 @@ int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_mo
                         q++;
                 }
                 unsigned char c0 = q < len ? (unsigned char)s[q] : 0;
+                /* the byte after the first, lower-cased, or none (every row is two bytes or
+                 * longer, so a row whose second byte differs cannot match) */
+                unsigned c1 = q + 1 < len ? (unsigned)(unsigned char)s[q + 1] : 0x100u;
+                unsigned c1_lower = c1 < 0x100u ? nw_scan_lower((unsigned char)c1) : c1;
                 c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
                 for (unsigned r = suffixes_ix.head[c0]; r; r = suffixes_ix.next[r - 1]) {
                         const struct cur_sign *c = &suffixes[r - 1];
-                        size_t e = sign_at(s, len, q, c);
+                        size_t e;
+                        /* most rows tried fail here ("percent" against "pounds"), and
+                         * then cost no call into the compare */
+                        if ((unsigned char)c->t[1] != (c->ci ? c1_lower : c1)) {
+                                continue;
+                        }
+                        e = sign_at(s, len, q, c);
                         if (e) {
                                 code = resolve(c->code, ctx);
                                 out->end = e;
