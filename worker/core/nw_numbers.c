@@ -1276,6 +1276,49 @@ static int ctx_mark_at(const char *s, size_t len, size_t i)
                (s[i + 2] | 0x20) == 'o' && (s[i + 3] | 0x20) == 'r' && (s[i + 4] | 0x20) == 'e';
 }
 
+#if defined(__SSE2__)
+/* Whether the mark test of nw_money_ctx_matters() holds at one of the places p[0, 16): each
+ * place tested at once for every mark, the bytes at p, p + 1 ... p + 4 from five overlapping
+ * loads. Reads p[0, 20). */
+static inline int marks16(const char *p)
+{
+        const __m128i case_bit = _mm_set1_epi8(0x20), to_0 = _mm_set1_epi8((char)(0x80 - '0'));
+        const __m128i below_0 = _mm_set1_epi8(-128 + 10);
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+        __m128i sign = _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('$')),
+                                    _mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xa5)));
+        __m128i rupee = _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('R')),
+                                      _mm_cmplt_epi8(_mm_add_epi8(v1, to_0), below_0));
+        __m128i crore = _mm_and_si128(
+                _mm_cmpeq_epi8(_mm_or_si128(v0, case_bit), _mm_set1_epi8('c')),
+                _mm_cmpeq_epi8(_mm_or_si128(v1, case_bit), _mm_set1_epi8('r')));
+        /* one test for the three: most steps have none of them */
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(sign, rupee), crore))) {
+                return 0;
+        }
+        if (_mm_movemask_epi8(_mm_or_si128(sign, rupee))) {
+                return 1;
+        }
+        /* "cr" is common enough ("across", "credit"); the rest of the word only then */
+        {
+                __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+                __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
+                __m128i v4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v2, case_bit), _mm_set1_epi8('o')));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v3, case_bit), _mm_set1_epi8('r')));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v4, case_bit), _mm_set1_epi8('e')));
+                if (_mm_movemask_epi8(crore)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+#endif
+
 /* Mirrors the readers of the context: resolve() reads `dollar` only for "$" and for dollar
  * words, and `dollar` leaves "USD" only when the text has a "$" (dollar_with_us_conversion);
  * `yen` only for "¥" (C2 A5); `indian` only for "R" + digit and for a bare "crore";
@@ -1285,40 +1328,19 @@ int nw_money_ctx_matters(const char *s, size_t len)
         size_t i = 0;
 
 #if defined(__SSE2__)
-        /* sixteen places a step, each tested at once for every mark: the bytes at i, i + 1
-         * ... i + 4 come from five overlapping loads (all inside s[0, len)) */
-        const __m128i case_bit = _mm_set1_epi8(0x20), to_0 = _mm_set1_epi8((char)(0x80 - '0'));
-        const __m128i below_0 = _mm_set1_epi8(-128 + 10);
-
+        /* sixteen places a step (their loads all inside s[0, len)) */
         for (; i + 20 <= len; i += 16) {
-                const char *p = s + i;
-                __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
-                __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-                __m128i sign = _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('$')),
-                                            _mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xa5)));
-                __m128i rupee = _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('R')),
-                                              _mm_cmplt_epi8(_mm_add_epi8(v1, to_0), below_0));
-                __m128i crore = _mm_and_si128(
-                        _mm_cmpeq_epi8(_mm_or_si128(v0, case_bit), _mm_set1_epi8('c')),
-                        _mm_cmpeq_epi8(_mm_or_si128(v1, case_bit), _mm_set1_epi8('r')));
-                if (_mm_movemask_epi8(_mm_or_si128(sign, rupee))) {
+                if (marks16(s + i)) {
                         return 1;
                 }
-                /* "cr" is common enough ("across", "credit"); the rest of the word only then */
-                if (_mm_movemask_epi8(crore)) {
-                        __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
-                        __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
-                        __m128i v4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v2, case_bit), _mm_set1_epi8('o')));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v3, case_bit), _mm_set1_epi8('r')));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v4, case_bit), _mm_set1_epi8('e')));
-                        if (_mm_movemask_epi8(crore)) {
-                                return 1;
-                        }
+        }
+        /* the places up to four from the end but one, by the sixteen that end there (some
+         * tested twice, which changes no answer) instead of a byte at a time */
+        if (len >= 20 && i < len - 4) {
+                if (marks16(s + len - 20)) {
+                        return 1;
                 }
+                i = len - 4;
         }
 #endif
         for (; i < len; i++) {
