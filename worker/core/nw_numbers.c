@@ -85,6 +85,9 @@ static const struct word_val ordinal_suffixes[] = {
 
 struct word_index {
         uint32_t initials;              /* bit c - 'a': some word starts with c */
+        /* second[c - 'a'], bit d - 'a': some word starts with c then d; bit 26: some word is
+         * the one letter c */
+        uint32_t second[26];
         unsigned char slot[WORD_SLOTS];
         uint64_t key[INDEXED_ROWS][2];
 };
@@ -112,6 +115,8 @@ static void index_words(const struct word_val *t, struct word_index *ix)
                         ix->key[r][k / 8] |= (uint64_t)(unsigned char)t[r].w[k] << (8 * (k % 8));
                 }
                 ix->initials |= 1u << ((unsigned char)t[r].w[0] - 'a');
+                ix->second[(unsigned char)t[r].w[0] - 'a'] |=
+                        t[r].w[1] ? 1u << ((unsigned char)t[r].w[1] - 'a') : 1u << 26;
                 h = word_slot(ix->key[r][0], ix->key[r][1]);
                 while (ix->slot[h] != 0) {
                         h = (h + 1) & (WORD_SLOTS - 1);
@@ -309,7 +314,7 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
 
         for (;;) {
                 size_t q = p, we;
-                unsigned c0;
+                unsigned c0, c1;
                 const struct word_val *sc;
 
                 if (has_at(s, len, q, CJK_WAN)) {
@@ -350,6 +355,13 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
                 c0 = (unsigned)nw_scan_lower((unsigned char)s[q]) - 'a';
                 numbers_init();
                 if (c0 >= 26 || !((scales_ix.initials >> c0) & 1u)) {
+                        break;
+                }
+                /* and by its first two letters ("to", "the" against "thousand", "trillion") */
+                c1 = q + 1 < len && nw_scan_alpha((unsigned char)s[q + 1])
+                             ? (unsigned)nw_scan_lower((unsigned char)s[q + 1]) - 'a'
+                             : 26;
+                if (!((scales_ix.second[c0] >> c1) & 1u)) {
                         break;
                 }
                 we = q;
