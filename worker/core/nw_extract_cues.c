@@ -362,6 +362,28 @@ static uint32_t head_of(uint64_t w, size_t n)
         return (uint32_t)(w & (n >= 3 ? 0xffffffu : 0xffffu));
 }
 
+/* seen_bit(head_of(w, n), n) for a word, with the head mask and the length field of each
+ * length read from one small table instead of worked out (a compare and a select each) for
+ * every word of every sentence. */
+static const struct {
+        uint64_t mask;          /* the head bytes */
+        uint64_t len;           /* the length as seen_bit() places it */
+} head_len[SEEN_LEN + 1] = {
+#define HL(n) {(n) >= 3 ? 0xffffffu : 0xffffu, (uint64_t)(n) << 24}
+        HL(0),  HL(1),  HL(2),  HL(3),  HL(4),  HL(5),  HL(6),  HL(7),
+        HL(8),  HL(9),  HL(10), HL(11), HL(12), HL(13), HL(14), HL(15),
+#undef HL
+};
+_Static_assert(SEEN_LEN == 15, "head_len[] lists the lengths up to SEEN_LEN");
+
+static inline size_t word_bit(uint64_t w, size_t n)
+{
+        size_t c = n < SEEN_LEN ? n : SEEN_LEN;
+        uint64_t k = (w & head_len[c].mask) | head_len[c].len;
+
+        return (size_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - SEEN_BITS));
+}
+
 static inline uint64_t le64(const char *p)
 {
         uint64_t x;
@@ -593,10 +615,15 @@ static inline uint64_t load_at(const char *s, size_t p, size_t b)
 {
         size_t q;
 
+        /* most words are eight bytes or more from the end of the span: one test that the
+         * predictor learns (it fails only near the end of a sentence), and a plain load */
+        if (b - p >= 8) {
+                return le64(s + p);
+        }
         if (b < 8) {
                 return nw_scan_load8(s, p, b);
         }
-        q = b - p >= 8 ? p : b - 8;
+        q = b - 8;
         return le64(s + q) >> (8 * (p - q));
 }
 
@@ -653,7 +680,7 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
                         size_t bit;
                         todo &= todo - 1;
                         n += z + n == 64 ? ext : 0;
-                        bit = seen_bit(head_of(w, n), n);
+                        bit = word_bit(w, n);
                         cand[k].p = p;
                         cand[k].n = n;
                         cand[k].w0 = w;

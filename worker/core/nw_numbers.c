@@ -85,6 +85,9 @@ static const struct word_val ordinal_suffixes[] = {
 
 struct word_index {
         uint32_t initials;              /* bit c - 'a': some word starts with c */
+        /* second[c - 'a'], bit d - 'a': some word starts with c then d; bit 26: some word is
+         * the one letter c */
+        uint32_t second[26];
         unsigned char slot[WORD_SLOTS];
         uint64_t key[INDEXED_ROWS][2];
 };
@@ -112,6 +115,8 @@ static void index_words(const struct word_val *t, struct word_index *ix)
                         ix->key[r][k / 8] |= (uint64_t)(unsigned char)t[r].w[k] << (8 * (k % 8));
                 }
                 ix->initials |= 1u << ((unsigned char)t[r].w[0] - 'a');
+                ix->second[(unsigned char)t[r].w[0] - 'a'] |=
+                        t[r].w[1] ? 1u << ((unsigned char)t[r].w[1] - 'a') : 1u << 26;
                 h = word_slot(ix->key[r][0], ix->key[r][1]);
                 while (ix->slot[h] != 0) {
                         h = (h + 1) & (WORD_SLOTS - 1);
@@ -309,6 +314,7 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
 
         for (;;) {
                 size_t q = p, we;
+                unsigned c0, c1;
                 const struct word_val *sc;
 
                 if (has_at(s, len, q, CJK_WAN)) {
@@ -342,6 +348,20 @@ static double read_scales(const char *s, size_t len, size_t *end, unsigned *flag
                         break;
                 }
                 if (q >= len || !nw_scan_alpha((unsigned char)s[q])) {
+                        break;
+                }
+                /* a word no scale starts like ("percent", "people", "years") fails the lookup
+                 * below whatever its length: leave before measuring it */
+                c0 = (unsigned)nw_scan_lower((unsigned char)s[q]) - 'a';
+                numbers_init();
+                if (c0 >= 26 || !((scales_ix.initials >> c0) & 1u)) {
+                        break;
+                }
+                /* and by its first two letters ("to", "the" against "thousand", "trillion") */
+                c1 = q + 1 < len && nw_scan_alpha((unsigned char)s[q + 1])
+                             ? (unsigned)nw_scan_lower((unsigned char)s[q + 1]) - 'a'
+                             : 26;
+                if (!((scales_ix.second[c0] >> c1) & 1u)) {
                         break;
                 }
                 we = q;
@@ -999,10 +1019,20 @@ int nw_money_parse_num(const char *s, size_t len, size_t pos, const struct nw_mo
                         q++;
                 }
                 unsigned char c0 = q < len ? (unsigned char)s[q] : 0;
+                /* the byte after the first, lower-cased, or none (every row is two bytes or
+                 * longer, so a row whose second byte differs cannot match) */
+                unsigned c1 = q + 1 < len ? (unsigned)(unsigned char)s[q + 1] : 0x100u;
+                unsigned c1_lower = c1 < 0x100u ? nw_scan_lower((unsigned char)c1) : c1;
                 c0 = c0 >= 'A' && c0 <= 'Z' ? (unsigned char)(c0 + 32) : c0;
                 for (unsigned r = suffixes_ix.head[c0]; r; r = suffixes_ix.next[r - 1]) {
                         const struct cur_sign *c = &suffixes[r - 1];
-                        size_t e = sign_at(s, len, q, c);
+                        size_t e;
+                        /* most rows tried fail here ("percent" against "pounds"), and
+                         * then cost no call into the compare */
+                        if ((unsigned char)c->t[1] != (c->ci ? c1_lower : c1)) {
+                                continue;
+                        }
+                        e = sign_at(s, len, q, c);
                         if (e) {
                                 code = resolve(c->code, ctx);
                                 out->end = e;
@@ -1258,6 +1288,49 @@ static int ctx_mark_at(const char *s, size_t len, size_t i)
                (s[i + 2] | 0x20) == 'o' && (s[i + 3] | 0x20) == 'r' && (s[i + 4] | 0x20) == 'e';
 }
 
+#if defined(__SSE2__)
+/* Whether the mark test of nw_money_ctx_matters() holds at one of the places p[0, 16): each
+ * place tested at once for every mark, the bytes at p, p + 1 ... p + 4 from five overlapping
+ * loads. Reads p[0, 20). */
+static inline int marks16(const char *p)
+{
+        const __m128i case_bit = _mm_set1_epi8(0x20), to_0 = _mm_set1_epi8((char)(0x80 - '0'));
+        const __m128i below_0 = _mm_set1_epi8(-128 + 10);
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
+        __m128i sign = _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('$')),
+                                    _mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xa5)));
+        __m128i rupee = _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('R')),
+                                      _mm_cmplt_epi8(_mm_add_epi8(v1, to_0), below_0));
+        __m128i crore = _mm_and_si128(
+                _mm_cmpeq_epi8(_mm_or_si128(v0, case_bit), _mm_set1_epi8('c')),
+                _mm_cmpeq_epi8(_mm_or_si128(v1, case_bit), _mm_set1_epi8('r')));
+        /* one test for the three: most steps have none of them */
+        if (!_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(sign, rupee), crore))) {
+                return 0;
+        }
+        if (_mm_movemask_epi8(_mm_or_si128(sign, rupee))) {
+                return 1;
+        }
+        /* "cr" is common enough ("across", "credit"); the rest of the word only then */
+        {
+                __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
+                __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
+                __m128i v4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v2, case_bit), _mm_set1_epi8('o')));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v3, case_bit), _mm_set1_epi8('r')));
+                crore = _mm_and_si128(
+                        crore, _mm_cmpeq_epi8(_mm_or_si128(v4, case_bit), _mm_set1_epi8('e')));
+                if (_mm_movemask_epi8(crore)) {
+                        return 1;
+                }
+        }
+        return 0;
+}
+#endif
+
 /* Mirrors the readers of the context: resolve() reads `dollar` only for "$" and for dollar
  * words, and `dollar` leaves "USD" only when the text has a "$" (dollar_with_us_conversion);
  * `yen` only for "¥" (C2 A5); `indian` only for "R" + digit and for a bare "crore";
@@ -1267,40 +1340,19 @@ int nw_money_ctx_matters(const char *s, size_t len)
         size_t i = 0;
 
 #if defined(__SSE2__)
-        /* sixteen places a step, each tested at once for every mark: the bytes at i, i + 1
-         * ... i + 4 come from five overlapping loads (all inside s[0, len)) */
-        const __m128i case_bit = _mm_set1_epi8(0x20), to_0 = _mm_set1_epi8((char)(0x80 - '0'));
-        const __m128i below_0 = _mm_set1_epi8(-128 + 10);
-
+        /* sixteen places a step (their loads all inside s[0, len)) */
         for (; i + 20 <= len; i += 16) {
-                const char *p = s + i;
-                __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
-                __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
-                __m128i sign = _mm_or_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('$')),
-                                            _mm_cmpeq_epi8(v0, _mm_set1_epi8((char)0xa5)));
-                __m128i rupee = _mm_and_si128(_mm_cmpeq_epi8(v0, _mm_set1_epi8('R')),
-                                              _mm_cmplt_epi8(_mm_add_epi8(v1, to_0), below_0));
-                __m128i crore = _mm_and_si128(
-                        _mm_cmpeq_epi8(_mm_or_si128(v0, case_bit), _mm_set1_epi8('c')),
-                        _mm_cmpeq_epi8(_mm_or_si128(v1, case_bit), _mm_set1_epi8('r')));
-                if (_mm_movemask_epi8(_mm_or_si128(sign, rupee))) {
+                if (marks16(s + i)) {
                         return 1;
                 }
-                /* "cr" is common enough ("across", "credit"); the rest of the word only then */
-                if (_mm_movemask_epi8(crore)) {
-                        __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(p + 2));
-                        __m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(p + 3));
-                        __m128i v4 = _mm_loadu_si128((const __m128i *)(const void *)(p + 4));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v2, case_bit), _mm_set1_epi8('o')));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v3, case_bit), _mm_set1_epi8('r')));
-                        crore = _mm_and_si128(
-                                crore, _mm_cmpeq_epi8(_mm_or_si128(v4, case_bit), _mm_set1_epi8('e')));
-                        if (_mm_movemask_epi8(crore)) {
-                                return 1;
-                        }
+        }
+        /* the places up to four from the end but one, by the sixteen that end there (some
+         * tested twice, which changes no answer) instead of a byte at a time */
+        if (len >= 20 && i < len - 4) {
+                if (marks16(s + len - 20)) {
+                        return 1;
                 }
+                i = len - 4;
         }
 #endif
         for (; i < len; i++) {
