@@ -6,11 +6,9 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "nw_scan.h"
+#include "nw_swar.h"
 
 #define B(g) (1u << NW_CUE_##g)
 
@@ -384,17 +382,6 @@ static inline size_t word_bit(uint64_t w, size_t n)
         return (size_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - SEEN_BITS));
 }
 
-static inline uint64_t le64(const char *p)
-{
-        uint64_t x;
-
-        memcpy(&x, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-        x = __builtin_bswap64(x);
-#endif
-        return x;
-}
-
 /* The masks of a block of 64 bytes: bit k for byte k. */
 struct masks {
         uint64_t word;          /* word bytes (nw_scan_wordc) */
@@ -402,48 +389,14 @@ struct masks {
         uint64_t upper;         /* ASCII capitals */
 };
 
-/* One bit per byte of @p m (bit k for byte k) from the top bits of its bytes. */
-static inline unsigned gather8(uint64_t m)
-{
-        return (unsigned)(((m & 0x8080808080808080ull) * 0x0002040810204081ull) >> 56);
-}
-
 /* The masks of p[0, 64). */
 static inline void masks_of(const char *p, struct masks *out)
 {
-        uint64_t word = 0, letter = 0, lower = 0;
+        struct nw_mask64 m = nw_mask64((const unsigned char *)p, 64);
 
-#if defined(__SSE2__)
-        /* sixteen bytes a step: letters and digits by signed compares after an offset that
-         * moves their range to the bottom of the signed bytes; bytes >= 0x80 by their own
-         * high bit; the case bit of each byte moved to its top by a shift of two */
-        const __m128i case_bit = _mm_set1_epi8(0x20);
-        const __m128i to_a = _mm_set1_epi8((char)(0x80 - 'a')), below_a = _mm_set1_epi8(-128 + 26);
-        const __m128i to_0 = _mm_set1_epi8((char)(0x80 - '0')), below_0 = _mm_set1_epi8(-128 + 10);
-
-        for (unsigned k = 0; k < 4; k++) {
-                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-                __m128i let = _mm_cmplt_epi8(_mm_add_epi8(_mm_or_si128(v, case_bit), to_a),
-                                             below_a);
-                __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, to_0), below_0);
-                unsigned w = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(let, digit), v));
-                unsigned l = (unsigned)_mm_movemask_epi8(let);
-                unsigned c = (unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 2));
-                word |= (uint64_t)w << (16 * k);
-                letter |= (uint64_t)l << (16 * k);
-                lower |= (uint64_t)c << (16 * k);
-        }
-#else
-        for (unsigned k = 0; k < 8; k++) {
-                uint64_t x = le64(p + 8 * k);
-                word |= (uint64_t)nw_scan_words(x) << (8 * k);
-                letter |= (uint64_t)nw_scan_letters(x) << (8 * k);
-                lower |= (uint64_t)gather8(x << 2) << (8 * k);
-        }
-#endif
-        out->word = word;
-        out->letter = letter;
-        out->upper = letter & ~lower;
+        out->word = m.letter | m.digit | m.high;
+        out->letter = m.letter;
+        out->upper = m.letter & ~m.case_bit;
 }
 
 /* The filter slots of row @p r, each once, into @p out (at most SEEN_LEN of them).
@@ -618,13 +571,13 @@ static inline uint64_t load_at(const char *s, size_t p, size_t b)
         /* most words are eight bytes or more from the end of the span: one test that the
          * predictor learns (it fails only near the end of a sentence), and a plain load */
         if (b - p >= 8) {
-                return le64(s + p);
+                return nw_load64le(s + p);
         }
         if (b < 8) {
                 return nw_scan_load8(s, p, b);
         }
         q = b - 8;
-        return le64(s + q) >> (8 * (p - q));
+        return nw_load64le(s + q) >> (8 * (p - q));
 }
 
 /* A word the filter let through, to be looked up. */

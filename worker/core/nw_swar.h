@@ -55,9 +55,10 @@ static inline size_t nw_swar_skip(const char *s, size_t i, size_t n, uint64_t (*
 }
 
 /* Bit k of each mask is byte k of a 64-byte block: an ASCII letter (either case), an ASCII
- * digit, a byte of a non-ASCII character (its high bit set). */
+ * digit, a byte of a non-ASCII character (its high bit set), a byte with the ASCII case bit
+ * (0x20) set: a letter without it is a capital. */
 struct nw_mask64 {
-        uint64_t letter, digit, high;
+        uint64_t letter, digit, high, case_bit;
 };
 
 /* The high bits of the eight bytes of @p x (little endian) as the low byte: one multiply
@@ -73,7 +74,7 @@ static inline uint64_t nw_gather_high8(uint64_t x)
 static inline struct nw_mask64 nw_mask64(const unsigned char *p, size_t left)
 {
         unsigned char tail[64];
-        struct nw_mask64 m = {0, 0, 0};
+        struct nw_mask64 m = {0, 0, 0, 0};
 
         if (left < 64) {
                 memset(tail, 0, sizeof(tail));
@@ -96,6 +97,9 @@ static inline struct nw_mask64 nw_mask64(const unsigned char *p, size_t left)
                                    _mm_cmplt_epi8(d, _mm_set1_epi8(-128 + 10)))
                            << (16 * k);
                 m.high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * k);
+                /* the case bit moved to the top of its byte by a shift of two */
+                m.case_bit |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_slli_epi16(v, 2))
+                              << (16 * k);
         }
 #else
         for (int k = 0; k < 8; k++) {
@@ -107,6 +111,7 @@ static inline struct nw_mask64 nw_mask64(const unsigned char *p, size_t left)
                 m.letter |= nw_gather_high8(l) << (8 * k);
                 m.digit |= nw_gather_high8(d) << (8 * k);
                 m.high |= nw_gather_high8(x) << (8 * k);
+                m.case_bit |= nw_gather_high8(x << 2) << (8 * k);
         }
 #endif
         return m;
