@@ -61,6 +61,27 @@ int nw_scan_phrase_before(const char *s, size_t end, const char *phrase, size_t 
         return 1;
 }
 
+#define NO_HIT ((size_t)-2)
+
+/* The candidates in @p hit, bit (k << @p shift) for byte i + k, tried in order: @returns
+ * the first where @p word (@p n bytes) starts a word of s[.., to), (size_t)-1 when the next
+ * would run past @p to (no later one can fit), or NO_HIT. */
+static inline size_t try_hits(const char *s, size_t to, const char *word, size_t n, size_t i,
+                              uint64_t hit, unsigned shift)
+{
+        while (hit) {
+                size_t p = i + ((size_t)__builtin_ctzll(hit) >> shift);
+                if (p + n > to) {
+                        return (size_t)-1;
+                }
+                if (nw_scan_at_word_start(s, p) && nw_scan_word_at_rest(s, to, p, word)) {
+                        return p;
+                }
+                hit &= hit - 1;
+        }
+        return NO_HIT;
+}
+
 size_t nw_scan_find_word_n(const char *s, size_t from, size_t to, const char *word, size_t n)
 {
         unsigned char first = (unsigned char)word[0];
@@ -78,32 +99,18 @@ size_t nw_scan_find_word_n(const char *s, size_t from, size_t to, const char *wo
                         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
                         unsigned hit = (unsigned)_mm_movemask_epi8(
                                 _mm_cmpeq_epi8(_mm_or_si128(v, case_bit), pat16));
-                        while (hit) {
-                                size_t p = i + (size_t)__builtin_ctz(hit);
-                                if (p + n > to) {
-                                        return (size_t)-1;
-                                }
-                                if (nw_scan_at_word_start(s, p) &&
-                                    nw_scan_word_at_rest(s, to, p, word)) {
-                                        return p;
-                                }
-                                hit &= hit - 1;
+                        size_t r = try_hits(s, to, word, n, i, hit, 0);
+                        if (r != NO_HIT) {
+                                return r;
                         }
                 }
 #endif
                 for (; i + n <= to; i += 8) {
                         uint64_t t = (nw_scan_load8(s, i, to) | (ones * 0x20)) ^ pat;
                         uint64_t hit = ~(((t & low7) + low7) | t) & high;
-                        while (hit) {
-                                size_t p = i + ((size_t)__builtin_ctzll(hit) >> 3);
-                                if (p + n > to) {
-                                        return (size_t)-1;
-                                }
-                                if (nw_scan_at_word_start(s, p) &&
-                                    nw_scan_word_at_rest(s, to, p, word)) {
-                                        return p;
-                                }
-                                hit &= hit - 1;
+                        size_t r = try_hits(s, to, word, n, i, hit, 3);
+                        if (r != NO_HIT) {
+                                return r;
                         }
                 }
                 return (size_t)-1;
