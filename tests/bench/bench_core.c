@@ -27,6 +27,10 @@
 #include "nw_pipeline.h"
 #include "nw_serialize.h"
 #include "nw_time.h"
+#include "nw_jemalloc.h"
+
+/* the daemon's allocator options, so that the core is measured as it runs there */
+NW_JEMALLOC_OPTIONS;
 
 enum { ST_DECODE, ST_NORMALIZE, ST_FINGERPRINT, ST_EXTRACT, ST_SERIALIZE, ST_PIPELINE, ST_N };
 

@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "nw_config.h"
+#include "nw_jemalloc.h"
 #include "nw_log.h"
 #include "nw_loop.h"
 #include "nw_offline.h"
@@ -19,13 +20,8 @@
 
 extern char **environ;
 
-#ifdef NW_JEMALLOC
-/* jemalloc reads its options from this symbol (the MALLOC_CONF environment variable still
- * overrides them): freed pages go back to the system after a second instead of ten, so a
- * burst (a rebalance, a backlog) does not leave the worker's RSS at its peak. */
-extern const char *malloc_conf;
-const char *malloc_conf = "dirty_decay_ms:1000,muzzy_decay_ms:0";
-#endif
+/* the allocator's options (nw_jemalloc.h) */
+NW_JEMALLOC_OPTIONS;
 
 static volatile sig_atomic_t stop_level;
 
