@@ -457,11 +457,19 @@ static void quantity(struct gen *w, const struct nw_quantity *q, int money)
 
 /* Splice an already-serialized JSON object (the input's unknown members) into the output by
  * replaying it through a parser into our writer, so it is re-validated on the way. */
-static int replay_null(void *ctx)
-{
-        null(ctx);
-        return ((struct gen *)ctx)->ok;
-}
+/* yajl wants a callback per event; those that take no value only write it and report */
+#define REPLAY_EVENT(name, write)                       \
+        static int name(void *ctx)                      \
+        {                                               \
+                write(ctx);                             \
+                return ((struct gen *)ctx)->ok;         \
+        }
+REPLAY_EVENT(replay_null, null)
+REPLAY_EVENT(replay_map_open, open_map)
+REPLAY_EVENT(replay_map_close, close_map)
+REPLAY_EVENT(replay_array_open, open_array)
+REPLAY_EVENT(replay_array_close, close_array)
+#undef REPLAY_EVENT
 
 static int replay_bool(void *ctx, int b)
 {
@@ -489,30 +497,6 @@ static int replay_key(void *ctx, const unsigned char *s, size_t n)
         put(w, ":", 1);
         w->comma = 0;
         return w->ok;
-}
-
-static int replay_map_open(void *ctx)
-{
-        open_map(ctx);
-        return ((struct gen *)ctx)->ok;
-}
-
-static int replay_map_close(void *ctx)
-{
-        close_map(ctx);
-        return ((struct gen *)ctx)->ok;
-}
-
-static int replay_array_open(void *ctx)
-{
-        open_array(ctx);
-        return ((struct gen *)ctx)->ok;
-}
-
-static int replay_array_close(void *ctx)
-{
-        close_array(ctx);
-        return ((struct gen *)ctx)->ok;
 }
 
 static const yajl_callbacks replay = {
