@@ -81,20 +81,29 @@ static int special(unsigned char c)
         return c < 0x20 || c == '"' || c == '\\';
 }
 
+#if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
+/* Bit k set when byte k of the sixteen in @p v needs escaping: a control byte (one whose
+ * unsigned maximum with 0x1F is 0x1F), a quote or a backslash. */
+static inline unsigned special16(__m128i v)
+{
+        __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+        __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+        __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+
+        return (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+}
+#endif
+
 /* The first byte at or after @p i that needs escaping, or @p n. */
 static size_t plain_up_to(const char *s, size_t i, size_t n)
 {
         int found;
 
 #if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
-        /* sixteen bytes a step: a control byte is one whose unsigned maximum with 0x1F is
-         * 0x1F */
+        /* sixteen bytes a step */
         while (n - i >= 16) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                unsigned m = special16(v);
                 if (m) {
                         return i + (size_t)__builtin_ctz(m);
                 }
@@ -121,10 +130,7 @@ static size_t copy_plain(char *d, const char *s, size_t n)
 #if defined(__SSE2__) && !defined(NW_SWAR_ONLY)
         while (n - i >= 16) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                unsigned m = special16(v);
                 _mm_storeu_si128((__m128i *)(void *)(d + i), v);
                 if (m) {
                         return i + (size_t)__builtin_ctz(m);
@@ -135,10 +141,7 @@ static size_t copy_plain(char *d, const char *s, size_t n)
                 /* the last bytes in one step that ends at n and goes back over bytes already
                  * found plain, so the first flagged byte is past them */
                 __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
-                __m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
-                __m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-                __m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(ctl, _mm_or_si128(q, b)));
+                unsigned m = special16(v);
                 _mm_storeu_si128((__m128i *)(void *)(d + n - 16), v);
                 return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
         }
