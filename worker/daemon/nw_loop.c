@@ -68,6 +68,7 @@ struct inflight {
 struct counters {
         uint64_t consumed, published, duplicates, near, dlq, unchecked, redelivered_own;
         uint64_t claim_batches, claims;
+        uint64_t backpressure_waits;    /* 50 ms waits for the producer to catch up */
 };
 
 struct nw_loop {
@@ -92,6 +93,7 @@ struct nw_loop {
         int eos;                /* exactly-once: outputs and offsets commit in one transaction */
         int txn_failed;         /* a delivery in the open transaction failed */
         uint64_t txn_outputs;   /* output records produced in the open transaction */
+        int64_t held_since_ms;  /* taking no input since then: the producer is behind */
         struct counters c;
         struct nw_metrics m;
         struct nw_http *http;
@@ -1014,6 +1016,38 @@ static void collect(struct nw_loop *loop)
         take_fetched(loop);
 }
 
+/* Backpressure: every record the producer has not delivered yet keeps its bytes (ours and
+ * librdkafka's copy). While the producer cannot deliver as fast as the loop produces (its
+ * idempotent session starting, which takes about a second, or a slow or unreachable broker)
+ * the loop takes no new input and only serves delivery reports, so memory stays flat instead
+ * of growing with the backlog. The limit is four batches of records; the consumer keeps its
+ * group membership through librdkafka's background heartbeats.
+ * @returns 1 when the loop should wait (it has waited up to 50 ms for reports). */
+static int producer_behind(struct nw_loop *loop)
+{
+        int limit = 4 * (int)loop->cfg->batch_max_messages, backlog = nw_kafka_outq(loop->kc);
+
+        atomic_store(&loop->m.output_backlog, backlog);
+        if (backlog < limit) {
+                if (loop->held_since_ms) {
+                        nw_log(NW_LOG_INFO, "kafka", "producer caught up after %lld ms; "
+                               "taking input again", (long long)(mono_ms() - loop->held_since_ms));
+                        loop->held_since_ms = 0;
+                }
+                return 0;
+        }
+        if (!loop->held_since_ms) {
+                loop->held_since_ms = mono_ms();
+                nw_log(NW_LOG_INFO, "kafka", "%d records await delivery (limit %d); taking no "
+                       "input until the producer catches up", backlog, limit);
+        }
+        loop->c.backpressure_waits++;
+        atomic_fetch_add(&loop->m.backpressure_waits, 1);
+        nw_kafka_serve(loop->kc, 50);
+        send_retries(loop);
+        return 1;
+}
+
 int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
 {
         char errstr[512];
@@ -1026,6 +1060,9 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         while (!*stop && !loop->fatal) {
                 atomic_store(&loop->m.heartbeat_ms, mono_ms());
                 atomic_store(&loop->m.in_flight, (int)nw_wm_pending(loop->wm));
+                if (producer_behind(loop)) {
+                        continue;
+                }
                 collect(loop);
                 if (loop->n > 0) {
                         process_batch(loop, stop);
@@ -1065,13 +1102,15 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         }
         nw_log(NW_LOG_INFO, "worker",
                "stopped: consumed=%llu published=%llu duplicates=%llu near_duplicates=%llu "
-               "dlq=%llu unchecked=%llu claims=%llu claim_batches=%llu redis_round_trips=%llu",
+               "dlq=%llu unchecked=%llu claims=%llu claim_batches=%llu redis_round_trips=%llu "
+               "backpressure_waits=%llu",
                (unsigned long long)loop->c.consumed, (unsigned long long)loop->c.published,
                (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.near,
                (unsigned long long)loop->c.dlq,
                (unsigned long long)loop->c.unchecked, (unsigned long long)loop->c.claims,
                (unsigned long long)loop->c.claim_batches,
-               (unsigned long long)nw_redis_round_trips(loop->redis));
+               (unsigned long long)nw_redis_round_trips(loop->redis),
+               (unsigned long long)loop->c.backpressure_waits);
         return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
 }
 

@@ -165,6 +165,12 @@ void nw_metrics_render(struct nw_metrics *m, struct nw_buf *o)
                   &m->end_to_end_seconds);
         gauge(o, "newsworker_in_flight_messages",
               "Consumed messages whose output is not yet acknowledged.", atomic_load(&m->in_flight));
+        gauge(o, "newsworker_output_backlog",
+              "Records produced and not yet acknowledged; at 4 x batch.max_messages the worker "
+              "takes no input until the producer catches up.", atomic_load(&m->output_backlog));
+        counter(o, "newsworker_backpressure_waits_total",
+                "50 ms waits with input held because the producer was behind.",
+                atomic_load(&m->backpressure_waits));
         gauge(o, "newsworker_partitions_assigned", "Input partitions assigned to this worker.",
               atomic_load(&m->partitions_assigned));
         gauge(o, "newsworker_redis_up", "1 when the last Redis round trip succeeded.",

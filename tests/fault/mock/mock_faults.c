@@ -615,18 +615,19 @@ static int snapshot(struct scen *s, int *out, int *dlq)
         return eofs < want ? -1 : 0;
 }
 
-/* The worker's own count of records the broker acknowledged, from its last "stopped:" log
- * line; -1 when there is none. */
-static long logged_published(const struct scen *s)
+/* One of the worker's counters from its last "stopped:" log line (published: the records the
+ * broker acknowledged); -1 when there is none. */
+static long logged_counter(const struct scen *s, const char *name)
 {
-        char line[8192];
+        char line[8192], key[64];
         const char *p;
 
+        snprintf(key, sizeof(key), " %s=", name);
         if (log_count(s, "\"stopped: consumed=", line, sizeof(line)) == 0 ||
-            !(p = strstr(line, "published="))) {
+            !(p = strstr(line, key))) {
                 return -1;
         }
-        return strtol(p + strlen("published="), NULL, 10);
+        return strtol(p + strlen(key), NULL, 10);
 }
 
 /* The delivery checks at one point in time. @p expect_all: every item must have its record.
@@ -863,13 +864,16 @@ static void scenario_retriable(struct scen *s)
 }
 
 /* 2. The output's leader down for 3 s, then the input's leader for 2 s: records wait in the
- * producer, fetches stop; nothing lost, commits catch up, exit 0. */
+ * producer, fetches stop; nothing lost, commits catch up, exit 0. With batches of 20, the
+ * records waiting for the output's leader reach the backpressure limit (80): the worker must
+ * stop taking input rather than queue all of it in the producer. */
 static void scenario_broker_down(struct scen *s)
 {
         struct worker w;
         int64_t before;
+        const char *extra[] = {"batch.max_messages", "20", NULL};
 
-        if (produce_items(s, 150, 25) || worker_start(s, &w, NULL)) {
+        if (produce_items(s, 150, 25) || worker_start(s, &w, extra)) {
                 CHECK(s, 0, "set up");
                 return;
         }
@@ -897,6 +901,10 @@ static void scenario_broker_down(struct scen *s)
         CHECK(s, wait_for(s, &w, U_ALL_DONE, 0, tmo(60000)),
               "every item has its record and every input offset is committed");
         CHECK(s, worker_stop(s, &w) == NW_EXIT_OK, "exit code %d on stop", w.rc);
+        CHECK(s, logged_counter(s, "backpressure_waits") > 0 &&
+                         log_count(s, "records await delivery (limit 80)", NULL, 0) > 0,
+              "the worker held its input while the output's leader was down (%ld waits)",
+              logged_counter(s, "backpressure_waits"));
         verify(s, "after stop", 1);
 }
 
@@ -981,7 +989,7 @@ static void scenario_timeouts(struct scen *s)
         for (int i = 0; i < s->n; i++) {
                 good += !s->items[i].malformed;
         }
-        published = logged_published(s);
+        published = logged_counter(s, "published");
         CHECK(s, published == good, "the worker had a delivery report for every good item "
               "(%ld of %d)", published, good);
         if (verify_acked(s, "after stop", 1, published == good) == 0) {
