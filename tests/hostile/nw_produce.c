@@ -5,6 +5,7 @@
  * usage: nw_produce BOOTSTRAP TOPIC FILE...
  *        nw_produce --create BOOTSTRAP MAX_MESSAGE_BYTES TOPIC:PARTITIONS... */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,10 +144,23 @@ int main(int argc, char **argv)
 
                 /* in file order, one partition per run of the test: the caller reads results
                  * by key, so order only matters for the "normal item afterwards" check */
-                err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(argv[2]),
-                                        RD_KAFKA_V_KEY(name, strlen(name)),
-                                        RD_KAFKA_V_VALUE(len ? value : NULL, len),
-                                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+                {
+                        /* the array form: producev()'s macros are GNU C, rejected by clang
+                         * with -Wpedantic */
+                        rd_kafka_vu_t vu[] = {
+                                {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = argv[2]},
+                                {.vtype = RD_KAFKA_VTYPE_KEY,
+                                 .u.mem = {(void *)(uintptr_t)name, strlen(name)}},
+                                {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {len ? value : NULL, len}},
+                                {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+                        };
+                        rd_kafka_error_t *e = rd_kafka_produceva(rk, vu, sizeof(vu) / sizeof(vu[0]));
+                        err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                        if (e) {
+                                err = rd_kafka_error_code(e);
+                                rd_kafka_error_destroy(e);
+                        }
+                }
                 if (err) {
                         fprintf(stderr, "nw_produce: %s: %s\n", name, rd_kafka_err2str(err));
                         failures++;

@@ -435,12 +435,22 @@ enum nw_err nw_kafka_produce(struct nw_kafka *kc, const char *topic, const void 
                         rd_kafka_header_add(h, extra[i], -1, extra[i + 1], -1);
                 }
                 /* no F_COPY: the caller keeps value alive until the delivery report, which
-                 * saves a copy of every record */
-                err = rd_kafka_producev(kc->producer, RD_KAFKA_V_TOPIC(topic),
-                                        RD_KAFKA_V_KEY(key, key_len),
-                                        RD_KAFKA_V_VALUE((void *)(uintptr_t)value, len),
-                                        RD_KAFKA_V_OPAQUE(opaque),
-                                        RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_END);
+                 * saves a copy of every record. The array form, not producev(): its macros
+                 * are GNU C statement expressions, which -Wpedantic rejects under clang. */
+                rd_kafka_vu_t vu[5] = {
+                        {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
+                        {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {(void *)(uintptr_t)key, key_len}},
+                        {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {(void *)(uintptr_t)value, len}},
+                        {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = opaque},
+                        {.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = h},
+                };
+                rd_kafka_error_t *e = rd_kafka_produceva(kc->producer, vu, h ? 5 : 4);
+
+                err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                if (e) {
+                        err = rd_kafka_error_code(e);
+                        rd_kafka_error_destroy(e);
+                }
                 if (!err) {
                         return NW_OK;   /* the headers now belong to the message */
                 }

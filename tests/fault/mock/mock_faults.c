@@ -410,12 +410,24 @@ static int produce_items(struct scen *s, int count, int bad_every)
                                  it->id, i, words[rng_next(&st) % N_WORDS],
                                  words[rng_next(&st) % N_WORDS], body);
                 }
-                err = rd_kafka_producev(p, RD_KAFKA_V_TOPIC(s->in),
-                                        RD_KAFKA_V_PARTITION(i % N_IN_PARTS),
-                                        RD_KAFKA_V_KEY(it->id, strlen(it->id)),
-                                        RD_KAFKA_V_VALUE(value, strlen(value)),
-                                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                        RD_KAFKA_V_OPAQUE((void *)(intptr_t)i), RD_KAFKA_V_END);
+                {
+                        /* the array form: producev()'s macros are GNU C, rejected by clang
+                         * with -Wpedantic */
+                        rd_kafka_vu_t vu[] = {
+                                {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = s->in},
+                                {.vtype = RD_KAFKA_VTYPE_PARTITION, .u.i32 = i % N_IN_PARTS},
+                                {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {it->id, strlen(it->id)}},
+                                {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {value, strlen(value)}},
+                                {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
+                                {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = (void *)(intptr_t)i},
+                        };
+                        rd_kafka_error_t *e = rd_kafka_produceva(p, vu, sizeof(vu) / sizeof(vu[0]));
+                        err = RD_KAFKA_RESP_ERR_NO_ERROR;
+                        if (e) {
+                                err = rd_kafka_error_code(e);
+                                rd_kafka_error_destroy(e);
+                        }
+                }
                 if (err) {
                         say("produce input: %s", rd_kafka_err2str(err));
                         ok = 0;
