@@ -5,6 +5,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dir=${1:-$root/build}
 shift || true
 cmake -S "$root" -B "$dir" -DNW_WERROR=ON "$@" >/dev/null
-cmake --build "$dir" -j"$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]' || true
-# grep hides progress lines only; a failed build must still fail this script
-test -x "$dir/newsworker"
+# the log without progress lines; a failed build (any target, tests included) fails this script
+status=0
+cmake --build "$dir" -j"$(nproc)" >"$dir/build.log" 2>&1 || status=$?
+grep -vE '^\[ *[0-9]+%\]' "$dir/build.log" || true
+[ "$status" -eq 0 ] && test -x "$dir/newsworker"

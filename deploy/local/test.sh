@@ -9,6 +9,11 @@ cd "$root"
 "$root/deploy/local/deps.sh"
 echo "== building (warnings are errors)"
 "$root/deploy/local/build.sh" "$root/build"
+if [ "${NW_TEST_CLANG:-1}" = "1" ]; then
+    # the code is C11, not GNU C: a second compiler keeps it so (nothing is run from this build)
+    echo "== building with clang (warnings are errors)"
+    CC=clang "$root/deploy/local/build.sh" "$root/build-clang"
+fi
 if [ "${NW_TEST_ASAN:-1}" = "1" ]; then
     echo "== building with AddressSanitizer + UBSan"
     "$root/deploy/local/build.sh" "$root/build-asan" -DNW_SANITIZE=address,undefined
