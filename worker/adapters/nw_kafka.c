@@ -18,6 +18,7 @@ struct nw_kafka {
         struct nw_kafka_hooks hooks;
         int assigned;
         int paused;
+        rd_kafka_topic_t *out_topics[NW_KAFKA_OUT_TOPICS];   /* held so their metadata is known */
 };
 
 struct nw_kheaders {
@@ -231,8 +232,9 @@ enum nw_err nw_kafka_check(const struct nw_kafka_setting *settings, size_t n, ch
 }
 
 struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
-                              const char *input_topic, const struct nw_kafka_hooks *hooks,
-                              char *errstr, size_t errstr_size)
+                              const char *input_topic, const char *const *output_topics,
+                              const struct nw_kafka_hooks *hooks, char *errstr,
+                              size_t errstr_size)
 {
         struct nw_kafka *kc = nw_xcalloc(1, sizeof(*kc));
         rd_kafka_conf_t *cconf = NULL, *pconf = NULL;
@@ -264,6 +266,12 @@ struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
         }
         pconf = NULL;
         rd_kafka_set_log_queue(kc->producer, NULL);
+        /* A topic the producer knows of has its leaders looked up now, in the background;
+         * otherwise the lookup starts with the first record and the records of the first
+         * second wait for it (about 0.9 s on a local broker). */
+        for (int i = 0; output_topics && output_topics[i] && i < NW_KAFKA_OUT_TOPICS; i++) {
+                kc->out_topics[i] = rd_kafka_topic_new(kc->producer, output_topics[i], NULL);
+        }
         kc->transactional = wants_transactions(settings, n);
         if (kc->transactional) {
                 /* fences an earlier instance with the same transactional.id and aborts what
@@ -311,6 +319,11 @@ void nw_kafka_destroy(struct nw_kafka *kc)
         if (kc->consumer) {
                 rd_kafka_consumer_close(kc->consumer);
                 rd_kafka_destroy(kc->consumer);
+        }
+        for (int i = 0; i < NW_KAFKA_OUT_TOPICS; i++) {
+                if (kc->out_topics[i]) {
+                        rd_kafka_topic_destroy(kc->out_topics[i]);
+                }
         }
         if (kc->producer) {
                 /* hand every undelivered record back through its delivery report, so the

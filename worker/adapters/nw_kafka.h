@@ -57,12 +57,16 @@ struct nw_kmsg {
         void *rkm;              /* private */
 };
 
-/** @brief Create the consumer (subscribed to @p input_topic) and the producer.
+#define NW_KAFKA_OUT_TOPICS 4   /* most @p output_topics of nw_kafka_new() */
+
+/** @brief Create the consumer (subscribed to @p input_topic) and the producer, which looks up
+ *  the leaders of @p output_topics (NULL-terminated, at most NW_KAFKA_OUT_TOPICS) at once.
  *  Every setting goes through rd_kafka_conf_set(); an unknown or invalid one is an error
  *  quoting librdkafka's reason. @returns NULL on error (NW_ERR_CONFIG class). */
 struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
-                              const char *input_topic, const struct nw_kafka_hooks *hooks,
-                              char *errstr, size_t errstr_size);
+                              const char *input_topic, const char *const *output_topics,
+                              const struct nw_kafka_hooks *hooks, char *errstr,
+                              size_t errstr_size);
 
 /** @brief Validate @p settings as nw_kafka_new() would, without connecting.
  *  @returns NW_OK or NW_ERR_CONFIG. */

@@ -1152,6 +1152,7 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         struct nw_kafka_setting *ks = kafka_settings(cfg);
         struct nw_kafka_hooks hooks = {loop, on_delivery, on_assign, on_revoke, on_fatal, on_log,
                                        on_stats};
+        const char *outputs[] = {cfg->topic_output, cfg->topic_dlq, NULL};
 
         loop->cfg = cfg;
         loop->version = version;
@@ -1169,7 +1170,8 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         if (!loop->redis) {
                 goto fail;
         }
-        loop->kc = nw_kafka_new(ks, cfg->n_kafka, cfg->topic_input, &hooks, errstr, errstr_size);
+        loop->kc = nw_kafka_new(ks, cfg->n_kafka, cfg->topic_input, outputs, &hooks, errstr,
+                                errstr_size);
         if (!loop->kc) {
                 goto fail;
         }
