@@ -769,10 +769,10 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
         return i;
 }
 
-/* How far before its first digit a figure can start: a currency sign and a space ("U.S.$ 5"
- * is the longest, six bytes), or a word with a digit in the six bytes after its first (the
- * test below). Figures without a digit are spelled, and sentences with spelled numbers do
- * not use this. Kept generous. */
+/* How far before its anchor a figure can start. The anchor is its first digit, or for a
+ * spelled figure its first number word, or the scale word after "a" ("a million"): before
+ * it come at most a currency sign and a space ("U.S.$ 5" is the longest, six bytes), a word
+ * with a digit in the six bytes after its first (the test below), or "a ". Kept generous. */
 #define FIGURE_REACH 16
 
 static void scan_mentions(struct ex *x, const struct span *sp)
@@ -780,14 +780,18 @@ static void scan_mentions(struct ex *x, const struct span *sp)
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
         int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
-        size_t nd = 0, jumped_to = 0;
+        /* the cue scan lists the number words, unless there were too many to list */
+        int listed = x->cues.n_num <= NW_CUES_MAX_NUM;
+        size_t nd = 0, jumped_to = 0, kn = 0;
 
         x->n_m = 0;
-        /* Without number words a figure needs a digit, so the loop below only skips bytes
-         * far from every digit: it passes words and punctuation one step at a time, never
-         * stepping over a space, until a parse succeeds, and a parse succeeds only within
-         * FIGURE_REACH bytes before a digit. So the loop is sure to stand on the last space
-         * before that reach, and may start there; after the last digit it finds nothing. */
+        /* A figure has an anchor, a digit or a number word the cue scan listed, so the loop
+         * below only skips bytes far from every anchor: it passes words and punctuation
+         * without stepping into a run of spaces (it passes a whole run, or none), until a
+         * parse succeeds, and a parse succeeds only within FIGURE_REACH bytes before an
+         * anchor. So the loop is sure to stand on the last space before that reach, and may
+         * start there; after the last anchor it finds nothing. Only a sentence with more
+         * number words than were listed is walked word by word. */
         nd = next_digit(s, i, lim);
         while (i < lim) {
                 unsigned char c;
@@ -801,14 +805,21 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 if (nd < i) {
                         nd = next_digit(s, i, lim);
                 }
-                if (!numwords) {
-                        if (nd >= lim) {
+                if (listed) {
+                        size_t anchor = nd;
+                        while (kn < x->cues.n_num && x->cues.num_at[kn] < i) {
+                                kn++;
+                        }
+                        if (kn < x->cues.n_num && x->cues.num_at[kn] < anchor) {
+                                anchor = x->cues.num_at[kn];
+                        }
+                        if (anchor >= lim) {
                                 break;
                         }
-                        /* once per digit, so a long run without spaces is walked back once */
-                        if (nd - i > FIGURE_REACH && jumped_to != nd) {
-                                size_t k = nd - FIGURE_REACH;
-                                jumped_to = nd;
+                        /* once per anchor, so a long run without spaces is walked back once */
+                        if (anchor - i > FIGURE_REACH && jumped_to != anchor) {
+                                size_t k = anchor - FIGURE_REACH;
+                                jumped_to = anchor;
                                 while (k > i && s[k] != ' ') {
                                         k--;
                                 }

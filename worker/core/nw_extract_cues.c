@@ -488,6 +488,14 @@ static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, siz
         }
         out->sure |= sure;
         out->maybe |= maybe;
+        /* a number word is listed, so that the figure scan can pass the words far from it
+         * (few words are looked up: this branch is not per word of the sentence) */
+        if ((sure >> NW_CUE_NUMWORD) & 1u) {
+                if (out->n_num < NW_CUES_MAX_NUM) {
+                        out->num_at[out->n_num] = p;
+                }
+                out->n_num++;
+        }
 }
 
 int nw_cues_table_ok(void)
@@ -605,6 +613,7 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
 
         index_ready();
         out->sure = out->maybe = 0;
+        out->n_num = 0;
         block_masks(s, a, b, &cur);
         for (base = a; base < b; base += 64, cur = next) {
                 uint64_t starts = cur.word & ~((cur.word << 1) | carry);
