@@ -2426,7 +2426,9 @@ static void events_in(struct ex *x, size_t si)
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
 
-        walk_caps(x, sp, event_kw_at_span, NULL);
+        if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL)) {
+                walk_caps(x, sp, event_kw_at_span, NULL);
+        }
         for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
              k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
@@ -3518,11 +3520,13 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                  * there, and a `maybe` cue still goes through the matcher's exact check */
                 nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
                 scan_mentions(x, sp);
-                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
+                /* a keyword ends a name only when capitalized, and a gathering's noun
+                 * counts only in lower case: "last week" asks for neither walk */
+                if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL) ||
                     nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {
                         events_in(x, si);
                 }
-                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD)) {
+                if (nw_cues_any(&x->cues, NW_CUE_EV_NOUN)) {
                         events_lower(x, si);
                 }
                 if (nw_cues_any(&x->cues, NW_CUE_EV_WORD)) {

@@ -24,6 +24,8 @@ enum nw_cue_group {
         NW_CUE_ORG_SUFFIX,      /* "Group", "Ltd", "Ministry" */
         NW_CUE_EV_WORD,         /* "edition", "signing": gatherings named without a keyword */
         NW_CUE_NUMWORD,         /* a spelled number or scale word: "seven", "dozen", "million" */
+        NW_CUE_EV_CAPITAL,      /* an NW_CUE_EV_KEYWORD word written with a capital ("Summit") */
+        NW_CUE_EV_NOUN,         /* a gathering's noun written in lower case ("summit", "fair") */
         NW_CUE_GROUPS
 };
 
