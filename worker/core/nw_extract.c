@@ -782,8 +782,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
         int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
-        /* the cue scan lists the number words, unless there were too many to list */
+        /* the cue scan lists the number words, unless there were too many to list (kept in
+         * locals: the stores of the loop below could alias them) */
         int listed = x->cues.n_num <= NW_CUES_MAX_NUM;
+        const size_t *num_at = x->cues.num_at;
+        size_t n_num = listed ? x->cues.n_num : 0;
         size_t nd = 0, jumped_to = 0, kn = 0;
 
         x->n_m = 0;
@@ -809,11 +812,11 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 }
                 if (listed) {
                         size_t anchor = nd;
-                        while (kn < x->cues.n_num && x->cues.num_at[kn] < i) {
+                        while (kn < n_num && num_at[kn] < i) {
                                 kn++;
                         }
-                        if (kn < x->cues.n_num && x->cues.num_at[kn] < anchor) {
-                                anchor = x->cues.num_at[kn];
+                        if (kn < n_num && num_at[kn] < anchor) {
+                                anchor = num_at[kn];
                         }
                         if (anchor >= lim) {
                                 break;
@@ -2423,6 +2426,13 @@ static size_t event_kw_at_span(struct ex *x, const struct span *sp, size_t i)
         return event_kw_at(x, (size_t)(sp - x->sents), i);
 }
 
+/* Whether the sentence may hold an ev_generic[] phrase: its first word and its last, a
+ * keyword ("press" and "conference"), in any case, as nw_scan_find_word() reads them. */
+static int generic_event_cues(const struct nw_cues *c)
+{
+        return nw_cues_any(c, NW_CUE_EV_GENERIC) && nw_cues_any(c, NW_CUE_EV_KEYWORD);
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
@@ -2431,8 +2441,7 @@ static void events_in(struct ex *x, size_t si)
         if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL)) {
                 walk_caps(x, sp, event_kw_at_span, NULL);
         }
-        for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
-             k++) {
+        for (const struct ev_kw *k = ev_generic; k->w && generic_event_cues(&x->cues); k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
                 if (p == (size_t)-1 || nw_scan_upper(s, sp->b, p)) {
                         continue;
@@ -3524,8 +3533,7 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                 scan_mentions(x, sp);
                 /* a keyword ends a name only when capitalized, and a gathering's noun
                  * counts only in lower case: "last week" asks for neither walk */
-                if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL) ||
-                    nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {
+                if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL) || generic_event_cues(&x->cues)) {
                         events_in(x, si);
                 }
                 if (nw_cues_any(&x->cues, NW_CUE_EV_NOUN)) {
