@@ -1009,14 +1009,18 @@ static void scan_mentions(struct ex *x, const struct span *sp)
 
 /* ---------------------------------------------------------------- facts: helpers */
 
-/* Room for element @p n of a fact array of n: the room doubles at each power of two, so an
- * array of n holds up to the next one and a story with many facts is not copied per fact. */
+/* Room for element @p n of a fact array of n (made only here): the first allocation holds
+ * GROW_FIRST, and the room doubles at each power of two past it, so an array of n holds up
+ * to the next one and a story with many facts is not copied per fact. A story has about four
+ * statistics: room for one, then two, then four was three calls where one does. */
+#define GROW_FIRST 4
+
 static void *grow(void *arr, size_t n, size_t size)
 {
-        if (n & (n - 1)) {
+        if (n < GROW_FIRST ? n != 0 : (n & (n - 1)) != 0) {
                 return arr;
         }
-        return nw_xrealloc(arr, (n ? 2 * n : 1) * size);
+        return nw_xrealloc(arr, (n ? 2 * n : GROW_FIRST) * size);
 }
 
 /* The longest place name of up to four words starting at @p i, within s[.., b); *end is
