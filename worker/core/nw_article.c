@@ -42,9 +42,9 @@ void nw_strv_push_unique(struct nw_strv *sv, const char *s, size_t len)
 void nw_strv_free(struct nw_strv *sv)
 {
         for (size_t i = 0; i < sv->n; i++) {
-                free(sv->v[i]);
+                nw_free(sv->v[i]);
         }
-        free(sv->v);
+        nw_free(sv->v);
         sv->v = NULL;
         sv->n = 0;
         sv->cap = 0;
@@ -88,75 +88,75 @@ void nw_article_mark_near(struct nw_article *a, const char *of, double similarit
 
 static void free_event(struct nw_event *ev)
 {
-        free(ev->name);
-        free(ev->type);
-        free(ev->location);
-        free(ev->date);
-        free(ev->date_text);
-        free(ev->theme);
-        free(ev->attendance.text);
+        nw_free(ev->name);
+        nw_free(ev->type);
+        nw_free(ev->location);
+        nw_free(ev->date);
+        nw_free(ev->date_text);
+        nw_free(ev->theme);
+        nw_free(ev->attendance.text);
         nw_strv_free(&ev->organizers);
 }
 
 static void free_investment(struct nw_investment *inv)
 {
-        free(inv->deal_unit);
-        free(inv->amount.text);
+        nw_free(inv->deal_unit);
+        nw_free(inv->amount.text);
         nw_strv_free(&inv->sectors);
         nw_strv_free(&inv->parties);
-        free(inv->status);
-        free(inv->location);
-        free(inv->sentence);
-        free(inv->kind);
-        free(inv->round);
+        nw_free(inv->status);
+        nw_free(inv->location);
+        nw_free(inv->sentence);
+        nw_free(inv->kind);
+        nw_free(inv->round);
         for (size_t i = 0; i < inv->n_alt_amounts; i++) {
-                free(inv->alt_amounts[i].text);
+                nw_free(inv->alt_amounts[i].text);
         }
-        free(inv->alt_amounts);
+        nw_free(inv->alt_amounts);
 }
 
 void nw_article_free(struct nw_article *a)
 {
-        free(a->id);
-        free(a->producer_id);
-        free(a->source_name);
-        free(a->url);
-        free(a->canonical_url);
-        free(a->title);
-        free(a->body);
-        free(a->language);
-        free(a->published_at);
-        free(a->extra_json);
-        free(a->topic);
+        nw_free(a->id);
+        nw_free(a->producer_id);
+        nw_free(a->source_name);
+        nw_free(a->url);
+        nw_free(a->canonical_url);
+        nw_free(a->title);
+        nw_free(a->body);
+        nw_free(a->language);
+        nw_free(a->published_at);
+        nw_free(a->extra_json);
+        nw_free(a->topic);
         if (a->dateline) {
-                free(a->dateline->agency);
-                free(a->dateline->location);
-                free(a->dateline->date);
-                free(a->dateline);
+                nw_free(a->dateline->agency);
+                nw_free(a->dateline->location);
+                nw_free(a->dateline->date);
+                nw_free(a->dateline);
         }
         nw_strv_free(&a->authors);
-        free(a->duplicate_of);
+        nw_free(a->duplicate_of);
         for (size_t i = 0; i < a->n_events; i++) {
                 free_event(&a->events[i]);
         }
-        free(a->events);
+        nw_free(a->events);
         for (size_t i = 0; i < a->n_investments; i++) {
                 free_investment(&a->investments[i]);
         }
-        free(a->investments);
+        nw_free(a->investments);
         for (size_t i = 0; i < a->n_statistics; i++) {
-                free(a->statistics[i].unit);
-                free(a->statistics[i].subject);
-                free(a->statistics[i].location);
-                free(a->statistics[i].text);
+                nw_free(a->statistics[i].unit);
+                nw_free(a->statistics[i].subject);
+                nw_free(a->statistics[i].location);
+                nw_free(a->statistics[i].text);
         }
-        free(a->statistics);
+        nw_free(a->statistics);
         for (size_t i = 0; i < a->n_people; i++) {
-                free(a->people[i].name);
-                free(a->people[i].title);
-                free(a->people[i].organization);
+                nw_free(a->people[i].name);
+                nw_free(a->people[i].title);
+                nw_free(a->people[i].organization);
         }
-        free(a->people);
+        nw_free(a->people);
         nw_strv_free(&a->organizations);
         nw_strv_free(&a->locations);
         memset(a, 0, sizeof(*a));

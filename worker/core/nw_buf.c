@@ -62,7 +62,7 @@ void nw_buf_init(struct nw_buf *b, size_t max)
 
 void nw_buf_free(struct nw_buf *b)
 {
-        free(b->data);
+        nw_free(b->data);
         b->data = NULL;
         b->len = 0;
         b->cap = 0;

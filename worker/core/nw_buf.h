@@ -5,6 +5,7 @@
 #define NW_CORE_BUF_H
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "nw_err.h"
 
@@ -69,6 +70,15 @@ char *nw_buf_take(struct nw_buf *b);
 void *nw_xmalloc(size_t n);
 void *nw_xcalloc(size_t n, size_t size);
 void *nw_xrealloc(void *p, size_t n);
+/** @brief free(@p p) without the call when @p p is NULL: many of an article's strings are
+ *  NULL, and a free(NULL) is still a call into the allocator (some forty instructions in
+ *  jemalloc), which the release of every article would pay for each of them. */
+static inline void nw_free(void *p)
+{
+        if (p) {
+                free(p);
+        }
+}
 char *nw_xstrdup(const char *s);
 char *nw_xstrndup(const char *s, size_t n);
 

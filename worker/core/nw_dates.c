@@ -349,6 +349,13 @@ int nw_date_parse_at(const char *s, size_t len, size_t pos, const struct nw_date
         if (pos >= len) {
                 return 0;
         }
+        /* a digit starts only "2021-05-19" (a dash fifth) or a day of one or two digits
+         * ("20th May"): most figures, three digits or more, start no date */
+        if (pos + 2 < len && nw_scan_digit((unsigned char)s[pos]) &&
+            nw_scan_digit((unsigned char)s[pos + 1]) && nw_scan_digit((unsigned char)s[pos + 2]) &&
+            !(pos + 4 < len && s[pos + 4] == '-')) {
+                return 0;
+        }
         /* 2021-05-19 */
         if (nw_scan_digit((unsigned char)s[pos]) && pos + 10 <= len && nw_scan_at_word_start(s, pos)) {
                 char tmp[11];

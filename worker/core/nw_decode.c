@@ -21,15 +21,15 @@
 
 void nw_raw_free(struct nw_raw *raw)
 {
-        free(raw->id);
-        free(raw->source);
-        free(raw->url);
-        free(raw->title);
-        free(raw->body);
-        free(raw->published_at);
-        free(raw->language);
-        free(raw->content_type);
-        free(raw->extra_json);
+        nw_free(raw->id);
+        nw_free(raw->source);
+        nw_free(raw->url);
+        nw_free(raw->title);
+        nw_free(raw->body);
+        nw_free(raw->published_at);
+        nw_free(raw->language);
+        nw_free(raw->content_type);
+        nw_free(raw->extra_json);
         memset(raw, 0, sizeof(*raw));
 }
 
@@ -572,7 +572,7 @@ static int decode_fast(const char *value, size_t len, const struct nw_limits *li
                         if (!p) {
                                 goto give_up;
                         }
-                        free(*slot);    /* a repeated member: the last one wins */
+                        nw_free(*slot); /* a repeated member: the last one wins */
                         *slot = val;
                         if (slot == &out->title) {
                                 out->title_len = vlen;

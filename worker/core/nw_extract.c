@@ -769,25 +769,34 @@ static size_t next_digit(const char *s, size_t i, size_t lim)
         return i;
 }
 
-/* How far before its first digit a figure can start: a currency sign and a space ("U.S.$ 5"
- * is the longest, six bytes), or a word with a digit in the six bytes after its first (the
- * test below). Figures without a digit are spelled, and sentences with spelled numbers do
- * not use this. Kept generous. */
-#define FIGURE_REACH 16
+/* How far before its anchor a figure can start. The anchor is its first digit, or for a
+ * spelled figure its first number word, or the scale word after "a" ("a million"): before
+ * it come at most a currency sign and a space ("U.S.$ 5" is the longest, six bytes), a word
+ * with a digit in the six bytes after its first (the test below), or "a ". Two bytes are
+ * kept over the six: the walk from the last space before the reach costs a word or two per
+ * anchor, where sixteen bytes cost about three. */
+#define FIGURE_REACH 8
 
 static void scan_mentions(struct ex *x, const struct span *sp)
 {
         const char *s = x->s;
         size_t i = sp->a, lim = sp->b;
         int numwords = nw_cues_any(&x->cues, NW_CUE_NUMWORD);
-        size_t nd = 0, jumped_to = 0;
+        /* the cue scan lists the number words, unless there were too many to list (kept in
+         * locals: the stores of the loop below could alias them) */
+        int listed = x->cues.n_num <= NW_CUES_MAX_NUM;
+        const size_t *num_at = x->cues.num_at;
+        size_t n_num = listed ? x->cues.n_num : 0;
+        size_t nd = 0, jumped_to = 0, kn = 0;
 
         x->n_m = 0;
-        /* Without number words a figure needs a digit, so the loop below only skips bytes
-         * far from every digit: it passes words and punctuation one step at a time, never
-         * stepping over a space, until a parse succeeds, and a parse succeeds only within
-         * FIGURE_REACH bytes before a digit. So the loop is sure to stand on the last space
-         * before that reach, and may start there; after the last digit it finds nothing. */
+        /* A figure has an anchor, a digit or a number word the cue scan listed, so the loop
+         * below only skips bytes far from every anchor: it passes words and punctuation
+         * without stepping into a run of spaces (it passes a whole run, or none), until a
+         * parse succeeds, and a parse succeeds only within FIGURE_REACH bytes before an
+         * anchor. So the loop is sure to stand on the last space before that reach, and may
+         * start there; after the last anchor it finds nothing. Only a sentence with more
+         * number words than were listed is walked word by word. */
         nd = next_digit(s, i, lim);
         while (i < lim) {
                 unsigned char c;
@@ -801,14 +810,21 @@ static void scan_mentions(struct ex *x, const struct span *sp)
                 if (nd < i) {
                         nd = next_digit(s, i, lim);
                 }
-                if (!numwords) {
-                        if (nd >= lim) {
+                if (listed) {
+                        size_t anchor = nd;
+                        while (kn < n_num && num_at[kn] < i) {
+                                kn++;
+                        }
+                        if (kn < n_num && num_at[kn] < anchor) {
+                                anchor = num_at[kn];
+                        }
+                        if (anchor >= lim) {
                                 break;
                         }
-                        /* once per digit, so a long run without spaces is walked back once */
-                        if (nd - i > FIGURE_REACH && jumped_to != nd) {
-                                size_t k = nd - FIGURE_REACH;
-                                jumped_to = nd;
+                        /* once per anchor, so a long run without spaces is walked back once */
+                        if (anchor - i > FIGURE_REACH && jumped_to != anchor) {
+                                size_t k = anchor - FIGURE_REACH;
+                                jumped_to = anchor;
                                 while (k > i && s[k] != ' ') {
                                         k--;
                                 }
@@ -993,14 +1009,18 @@ static void scan_mentions(struct ex *x, const struct span *sp)
 
 /* ---------------------------------------------------------------- facts: helpers */
 
-/* Room for element @p n of a fact array of n: the room doubles at each power of two, so an
- * array of n holds up to the next one and a story with many facts is not copied per fact. */
+/* Room for element @p n of a fact array of n (made only here): the first allocation holds
+ * GROW_FIRST, and the room doubles at each power of two past it, so an array of n holds up
+ * to the next one and a story with many facts is not copied per fact. A story has about four
+ * statistics: room for one, then two, then four was three calls where one does. */
+#define GROW_FIRST 4
+
 static void *grow(void *arr, size_t n, size_t size)
 {
-        if (n & (n - 1)) {
+        if (n < GROW_FIRST ? n != 0 : (n & (n - 1)) != 0) {
                 return arr;
         }
-        return nw_xrealloc(arr, (n ? 2 * n : 1) * size);
+        return nw_xrealloc(arr, (n ? 2 * n : GROW_FIRST) * size);
 }
 
 /* The longest place name of up to four words starting at @p i, within s[.., b); *end is
@@ -2410,14 +2430,22 @@ static size_t event_kw_at_span(struct ex *x, const struct span *sp, size_t i)
         return event_kw_at(x, (size_t)(sp - x->sents), i);
 }
 
+/* Whether the sentence may hold an ev_generic[] phrase: its first word and its last, a
+ * keyword ("press" and "conference"), in any case, as nw_scan_find_word() reads them. */
+static int generic_event_cues(const struct nw_cues *c)
+{
+        return nw_cues_any(c, NW_CUE_EV_GENERIC) && nw_cues_any(c, NW_CUE_EV_KEYWORD);
+}
+
 static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
 
-        walk_caps(x, sp, event_kw_at_span, NULL);
-        for (const struct ev_kw *k = ev_generic; k->w && nw_cues_any(&x->cues, NW_CUE_EV_GENERIC);
-             k++) {
+        if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL)) {
+                walk_caps(x, sp, event_kw_at_span, NULL);
+        }
+        for (const struct ev_kw *k = ev_generic; k->w && generic_event_cues(&x->cues); k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
                 if (p == (size_t)-1 || nw_scan_upper(s, sp->b, p)) {
                         continue;
@@ -3507,11 +3535,12 @@ enum nw_err nw_extract(struct nw_article *a, char *errstr, size_t errstr_size)
                  * there, and a `maybe` cue still goes through the matcher's exact check */
                 nw_cues_scan_caps(x->s, sp->a, sp->b, &x->cues, x->caps, MAX_CAPS, &x->n_caps);
                 scan_mentions(x, sp);
-                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD) ||
-                    nw_cues_any(&x->cues, NW_CUE_EV_GENERIC)) {
+                /* a keyword ends a name only when capitalized, and a gathering's noun
+                 * counts only in lower case: "last week" asks for neither walk */
+                if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL) || generic_event_cues(&x->cues)) {
                         events_in(x, si);
                 }
-                if (nw_cues_any(&x->cues, NW_CUE_EV_KEYWORD)) {
+                if (nw_cues_any(&x->cues, NW_CUE_EV_NOUN)) {
                         events_lower(x, si);
                 }
                 if (nw_cues_any(&x->cues, NW_CUE_EV_WORD)) {

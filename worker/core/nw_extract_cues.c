@@ -52,7 +52,7 @@ static const struct cue cues[] = {
         {"capital", 7, 0, B(ORG_SUFFIX), 0},
         {"captain", 7, 0, B(TITLE), 0},
         {"ceo", 3, 0, B(TITLE), 0},
-        {"ceremony", 8, 0, B(EV_KEYWORD), 0},
+        {"ceremony", 8, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"cfo", 3, 0, B(TITLE), 0},
         {"chairman", 8, 0, B(TITLE), 0},
         {"chairmen", 8, 0, B(TITLE), 0},
@@ -74,12 +74,12 @@ static const struct cue cues[] = {
         {"conclave", 8, 0, B(EV_KEYWORD), 0},
         {"concluded", 9, 0, B(SIGNING), 0},
         {"concluded", 9, 1, B(INV), 0},
-        {"conference", 10, 0, B(EV_KEYWORD), 0},
+        {"conference", 10, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"congress", 8, 0, B(EV_KEYWORD), 0},
         {"consul", 6, 0, B(TITLE), 0},
         {"contract", 8, 1, B(INV), 0},
         {"contracted", 10, 0, B(SIGNING), 0},
-        {"convention", 10, 0, B(EV_KEYWORD), 0},
+        {"convention", 10, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"coo", 3, 0, B(TITLE), 0},
         {"corp", 4, 0, B(ORG_SUFFIX), 0},
         {"corporation", 11, 0, B(ORG_SUFFIX), 0},
@@ -116,13 +116,13 @@ static const struct cue cues[] = {
         {"envoy", 5, 0, B(TITLE), 0},
         {"exchange", 8, 0, B(EV_KEYWORD), 0},
         {"executive", 9, 0, B(TITLE), 0},
-        {"exhibition", 10, 0, B(EV_KEYWORD), 0},
-        {"expo", 4, 0, B(EV_KEYWORD), 0},
+        {"exhibition", 10, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
+        {"expo", 4, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"exports", 7, 1, B(STAT), 0},
         {"exposition", 10, 0, B(EV_KEYWORD), 0},
         {"facilit", 7, 1, B(INV), 0},
         {"factory", 7, 1, B(INV), 0},
-        {"fair", 4, 0, B(EV_KEYWORD), 0},
+        {"fair", 4, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"federation", 10, 0, B(ORG_SUFFIX), 0},
         {"festival", 8, 0, B(EV_KEYWORD), 0},
         {"fifteen", 7, 0, B(NUMWORD), 0},
@@ -136,7 +136,7 @@ static const struct cue cues[] = {
         {"five", 4, 0, B(NUMWORD), 0},
         {"forecaster", 10, 0, B(TITLE), 0},
         {"forty", 5, 0, B(NUMWORD), 0},
-        {"forum", 5, 0, B(EV_KEYWORD), 0},
+        {"forum", 5, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"founder", 7, 0, B(TITLE), 0},
         {"four", 4, 0, B(NUMWORD), 0},
         {"fourteen", 8, 0, B(NUMWORD), 0},
@@ -186,7 +186,7 @@ static const struct cue cues[] = {
         {"mayor", 5, 0, B(TITLE), 0},
         {"md", 2, 0, B(TITLE), 0},
         {"meet", 4, 0, B(EV_KEYWORD), 0},
-        {"meeting", 7, 0, B(EV_KEYWORD), 0},
+        {"meeting", 7, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"memorand", 8, 1, B(INV), 0},
         {"merger", 6, 1, B(INV), 0},
         {"million", 7, 0, B(NUMWORD), 0},
@@ -268,9 +268,9 @@ static const struct cue cues[] = {
         {"sponsored", 9, 0, 0, B(ORGANIZER)},
         {"stake", 5, 1, B(INV), 0},
         {"subsid", 6, 1, B(INV), 0},
-        {"summit", 6, 0, B(EV_KEYWORD), 0},
+        {"summit", 6, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"surplus", 7, 1, B(STAT), 0},
-        {"symposium", 9, 0, B(EV_KEYWORD), 0},
+        {"symposium", 9, 0, B(EV_KEYWORD) | B(EV_NOUN), 0},
         {"take", 4, 0, 0, B(INV)},
         {"takeover", 8, 1, B(INV), 0},
         {"tax", 3, 1, B(STAT), 0},
@@ -486,8 +486,21 @@ static void lookup(const char *s, size_t p, size_t n, size_t b, uint64_t w0, siz
                 sure |= r->sure & hit;
                 maybe |= r->maybe & hit;
         }
+        /* the event groups that depend on the case of the word's first byte (a letter): a
+         * keyword ends an event's name when capitalized, a gathering's noun counts when not */
+        if ((unsigned)(unsigned char)s[p] - 'A' < 26u) {
+                sure = (sure & ~B(EV_NOUN)) | ((sure >> NW_CUE_EV_KEYWORD & 1u) << NW_CUE_EV_CAPITAL);
+        }
         out->sure |= sure;
         out->maybe |= maybe;
+        /* a number word is listed, so that the figure scan can pass the words far from it
+         * (few words are looked up: this branch is not per word of the sentence) */
+        if ((sure >> NW_CUE_NUMWORD) & 1u) {
+                if (out->n_num < NW_CUES_MAX_NUM) {
+                        out->num_at[out->n_num] = p;
+                }
+                out->n_num++;
+        }
 }
 
 int nw_cues_table_ok(void)
@@ -605,6 +618,7 @@ void nw_cues_scan_caps(const char *s, size_t a, size_t b, struct nw_cues *out, s
 
         index_ready();
         out->sure = out->maybe = 0;
+        out->n_num = 0;
         block_masks(s, a, b, &cur);
         for (base = a; base < b; base += 64, cur = next) {
                 uint64_t starts = cur.word & ~((cur.word << 1) | carry);

@@ -24,12 +24,22 @@ enum nw_cue_group {
         NW_CUE_ORG_SUFFIX,      /* "Group", "Ltd", "Ministry" */
         NW_CUE_EV_WORD,         /* "edition", "signing": gatherings named without a keyword */
         NW_CUE_NUMWORD,         /* a spelled number or scale word: "seven", "dozen", "million" */
+        NW_CUE_EV_CAPITAL,      /* an NW_CUE_EV_KEYWORD word written with a capital ("Summit") */
+        NW_CUE_EV_NOUN,         /* a gathering's noun written in lower case ("summit", "fair") */
         NW_CUE_GROUPS
 };
+
+/* How many starts of NW_CUE_NUMWORD words a scan lists (see struct nw_cues). */
+#define NW_CUES_MAX_NUM 16
 
 struct nw_cues {
         uint32_t sure;          /* bit g: a cue of group g is in the sentence */
         uint32_t maybe;         /* bit g: the first word of a multi-word cue of g is there */
+        /* the starts of the sentence's NW_CUE_NUMWORD words, in order: a whole word (as the
+         * scan splits words) that is a spelled number or a scale word. n_num is their count,
+         * which may be over NW_CUES_MAX_NUM (only the first ones are stored then). */
+        size_t n_num;
+        size_t num_at[NW_CUES_MAX_NUM];
 };
 
 /** @brief Look up every word of s[a..b) (a word starts after a non-word byte, as in

@@ -169,6 +169,47 @@ static int count_block64(struct script_counts *k, struct ascii_words *w, const u
         return 1;
 }
 
+/* A text of ASCII only (most wire copy) is English when at least one word in ten is a
+ * common word, and nothing else decides. So its words are counted first, a popcount a
+ * block, and its common words then only until there are enough of them, rather than to its
+ * end: English has one in three or four. The counts are those of the loop below.
+ * @returns 0 when the text is not all ASCII (nothing decided), else 1 with *@p en set. */
+static int ascii_english(const unsigned char *p, size_t len, int *en)
+{
+        struct script_counts k = {0, 0, 0, 0, 0, 0, 0};
+        struct ascii_words w = {0};
+        uint64_t prev = 0;
+        size_t words = 0;
+
+        for (size_t i = 0; i < len; i += 64) {
+                struct nw_mask64 m = nw_mask64(p + i, len - i);
+                if (m.high) {
+                        return 0;
+                }
+                words += popcount64(~m.letter & (m.letter << 1 | prev >> 63));
+                prev = m.letter;
+        }
+        /* a word that runs to the end of a whole last block */
+        words += (size_t)(prev >> 63);
+        *en = 0;
+        if (words < 5) {
+                return 1;
+        }
+        for (size_t i = 0; i < len; i += 64) {
+                (void)count_block64(&k, &w, p, i, len - i);
+                if (k.hits * 10 >= words) {
+                        *en = 1;
+                        return 1;
+                }
+        }
+        if (w.prev >> 63) {
+                size_t got = trailing_letters(w.prev, 5);
+                k.hits += got >= 2 && got <= 4 && common_at(p, len, got);
+        }
+        *en = k.hits * 10 >= words;
+        return 1;
+}
+
 const char *nw_detect_language(const char *text, size_t len)
 {
         const unsigned char *p = (const unsigned char *)text;
@@ -178,7 +219,11 @@ const char *nw_detect_language(const char *text, size_t len)
         size_t i = 0, n;
         /* the letters of the current word so far (past 4 the key is never compared) */
         uint32_t key = 0, run = 0;
+        int en;
 
+        if (ascii_english(p, len, &en)) {
+                return en ? "en" : NULL;
+        }
         while (i < len) {
                 size_t stop;
 

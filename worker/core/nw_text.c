@@ -366,6 +366,6 @@ enum nw_err nw_text_normalize(const char *s, size_t len, int multiline, struct n
                 }
         }
 out:
-        free(nfkc);
+        nw_free(nfkc);
         return err;
 }
