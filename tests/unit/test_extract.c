@@ -213,6 +213,36 @@ static void test_cues(void)
         CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_SIGNING));
         nw_cues_scan("seven million", 0, 13, &c);
         CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_NUMWORD));
+        /* the figure scan jumps to these starts: both words, in order */
+        CU_ASSERT_EQUAL_FATAL(c.n_num, 2);
+        CU_ASSERT_EQUAL(c.num_at[0], 0);
+        CU_ASSERT_EQUAL(c.num_at[1], 6);
+        /* an event keyword with a capital ends a name; the lower-case noun is a gathering */
+        nw_cues_scan("at the Summit", 0, 13, &c);
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_EV_CAPITAL));
+        CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_EV_NOUN));
+        nw_cues_scan("at the summit", 0, 13, &c);
+        CU_ASSERT_TRUE(nw_cues_sure(&c, NW_CUE_EV_NOUN));
+        CU_ASSERT_FALSE(nw_cues_any(&c, NW_CUE_EV_CAPITAL));
+}
+
+/* Amounts whose currency comes a few bytes before the digit ("U.S.$5", "USD 7"): the figure
+ * scan starts early enough to see it. */
+static void test_currency_before_digits(void)
+{
+        struct nw_article a;
+
+        run(&a, "Deals",
+            "Harbor Group agreed to acquire Norland Mills for U.S.$5 million. Westfield Energy "
+            "will invest USD 7 million in a new terminal.",
+            "2024-03-01");
+        CU_ASSERT_EQUAL_FATAL(a.n_investments, 2);
+        CU_ASSERT_DOUBLE_EQUAL(a.investments[0].amount.value, 5e6, 1);
+        NW_ASSERT_STR(a.investments[0].amount.currency, "USD", "currency");
+        NW_ASSERT_STR(a.investments[0].amount.text, "U.S.$5 million", "text");
+        CU_ASSERT_DOUBLE_EQUAL(a.investments[1].amount.value, 7e6, 1);
+        NW_ASSERT_STR(a.investments[1].amount.text, "USD 7 million", "text");
+        nw_article_free(&a);
 }
 
 /* Spelled figures with a scale are money; goods bought by value, prices per unit and small
@@ -360,6 +390,7 @@ int nw_test_register_extract(void)
                 {"indian summit", test_indian_summit},
                 {"negatives", test_negatives},
                 {"cue words", test_cues},
+                {"currency before the digits", test_currency_before_digits},
                 {"event forms", test_event_forms},
                 {"event negatives and merge", test_event_negatives_and_merge},
                 {"money that is not a deal", test_money_not_deals},
