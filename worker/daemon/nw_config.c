@@ -98,9 +98,11 @@ static const struct {
         {NW_KAFKA_CONSUMER, "auto.commit.interval.ms", "1000"},
         /* consumer lag per partition for /metrics */
         {NW_KAFKA_CONSUMER, "statistics.interval.ms", "5000"},
-        /* librdkafka prefetches up to 64 MB per consumer by default; 8 MB keeps the worker's
-         * memory flat under a backlog at the same throughput (tests/bench/RESULTS.md) */
-        {NW_KAFKA_CONSUMER, "queued.max.messages.kbytes", "8192"},
+        /* The prefetched input, all partitions together (librdkafka's default is 64 MB). Once
+         * it is full, librdkafka 2.0.2 stops fetching for up to a second, so it must hold about
+         * a second of input: 16 MB gave 30% more than 8 MB end to end, and 32 or 64 MB no more
+         * than 16 for 17 or 37 MB more memory (tests/bench/RESULTS.md). */
+        {NW_KAFKA_CONSUMER, "queued.max.messages.kbytes", "16384"},
         {NW_KAFKA_PRODUCER, "enable.idempotence", "true"},
         {NW_KAFKA_PRODUCER, "linger.ms", "5"},
         {NW_KAFKA_PRODUCER, "compression.type", "lz4"},
