@@ -1017,10 +1017,10 @@ static void collect(struct nw_loop *loop)
 }
 
 /* Backpressure: every record the producer has not delivered yet keeps its bytes (ours and
- * librdkafka's copy). While the producer cannot deliver as fast as the loop produces (its
- * idempotent session starting, which takes about a second, or a slow or unreachable broker)
- * the loop takes no new input and only serves delivery reports, so memory stays flat instead
- * of growing with the backlog. The limit is four batches of records; the consumer keeps its
+ * librdkafka's copy). While the producer cannot deliver as fast as the loop produces (still
+ * looking up its topics' leaders at start-up, a slow or unreachable broker) the loop takes no
+ * new input and only serves delivery reports, so memory stays flat instead of growing with
+ * the backlog. The limit is four batches of records; the consumer keeps its
  * group membership through librdkafka's background heartbeats.
  * @returns 1 when the loop should wait (it has waited up to 50 ms for reports). */
 static int producer_behind(struct nw_loop *loop)
