@@ -9,4 +9,5 @@ cmake -S "$root" -B "$dir" -DNW_WERROR=ON "$@" >/dev/null
 status=0
 cmake --build "$dir" -j"$(nproc)" >"$dir/build.log" 2>&1 || status=$?
 grep -vE '^\[ *[0-9]+%\]' "$dir/build.log" || true
-[ "$status" -eq 0 ] && test -x "$dir/newsworker"
+[ "$status" -eq 0 ] || exit "$status"
+test -x "$dir/newsworker"

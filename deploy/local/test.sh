@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds (plain and AddressSanitizer+UBSan), fuzzes
+# The test command: installs what is missing, builds (plain, clang, AddressSanitizer+UBSan), fuzzes
 # briefly, starts Redis and Kafka, runs every ctest test (unit and integration in both builds),
 # and stops everything; non-zero on failure.
 set -euo pipefail

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <librdkafka/rdkafka.h>
 
+#include "nw_produceva.h"
+
 static int failures;
 
 static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -145,8 +147,6 @@ int main(int argc, char **argv)
                 /* in file order, one partition per run of the test: the caller reads results
                  * by key, so order only matters for the "normal item afterwards" check */
                 {
-                        /* the array form: producev()'s macros are GNU C, rejected by clang
-                         * with -Wpedantic */
                         rd_kafka_vu_t vu[] = {
                                 {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = argv[2]},
                                 {.vtype = RD_KAFKA_VTYPE_KEY,
@@ -154,12 +154,7 @@ int main(int argc, char **argv)
                                 {.vtype = RD_KAFKA_VTYPE_VALUE, .u.mem = {len ? value : NULL, len}},
                                 {.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY},
                         };
-                        rd_kafka_error_t *e = rd_kafka_produceva(rk, vu, sizeof(vu) / sizeof(vu[0]));
-                        err = RD_KAFKA_RESP_ERR_NO_ERROR;
-                        if (e) {
-                                err = rd_kafka_error_code(e);
-                                rd_kafka_error_destroy(e);
-                        }
+                        err = nw_produceva(rk, vu, sizeof(vu) / sizeof(vu[0]));
                 }
                 if (err) {
                         fprintf(stderr, "nw_produce: %s: %s\n", name, rd_kafka_err2str(err));

@@ -10,6 +10,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "nw_buf.h"
+#include "nw_produceva.h"
 
 struct nw_kafka {
         rd_kafka_t *consumer;
@@ -125,7 +126,7 @@ static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                         kc->assigned = parts->cnt;
                 }
                 if (kc->paused) {
-                        /* still waiting for Redis: new partitions wait too */
+                        /* input held (Redis down, the producer behind): new partitions wait too */
                         rd_kafka_pause_partitions(rk, parts);
                 }
                 if (kc->hooks.on_assign) {
@@ -269,7 +270,7 @@ struct nw_kafka *nw_kafka_new(const struct nw_kafka_setting *settings, size_t n,
         /* A topic the producer knows of has its leaders looked up now, in the background;
          * otherwise the lookup starts with the first record and the records of the first
          * second wait for it (about 0.9 s on a local broker). */
-        for (int i = 0; output_topics && output_topics[i] && i < NW_KAFKA_OUT_TOPICS; i++) {
+        for (int i = 0; output_topics && i < NW_KAFKA_OUT_TOPICS && output_topics[i]; i++) {
                 kc->out_topics[i] = rd_kafka_topic_new(kc->producer, output_topics[i], NULL);
         }
         kc->transactional = wants_transactions(settings, n);
@@ -448,8 +449,7 @@ enum nw_err nw_kafka_produce(struct nw_kafka *kc, const char *topic, const void 
                         rd_kafka_header_add(h, extra[i], -1, extra[i + 1], -1);
                 }
                 /* no F_COPY: the caller keeps value alive until the delivery report, which
-                 * saves a copy of every record. The array form, not producev(): its macros
-                 * are GNU C statement expressions, which -Wpedantic rejects under clang. */
+                 * saves a copy of every record */
                 rd_kafka_vu_t vu[5] = {
                         {.vtype = RD_KAFKA_VTYPE_TOPIC, .u.cstr = topic},
                         {.vtype = RD_KAFKA_VTYPE_KEY, .u.mem = {(void *)(uintptr_t)key, key_len}},
@@ -457,13 +457,8 @@ enum nw_err nw_kafka_produce(struct nw_kafka *kc, const char *topic, const void 
                         {.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = opaque},
                         {.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = h},
                 };
-                rd_kafka_error_t *e = rd_kafka_produceva(kc->producer, vu, h ? 5 : 4);
 
-                err = RD_KAFKA_RESP_ERR_NO_ERROR;
-                if (e) {
-                        err = rd_kafka_error_code(e);
-                        rd_kafka_error_destroy(e);
-                }
+                err = nw_produceva(kc->producer, vu, h ? 5 : 4);
                 if (!err) {
                         return NW_OK;   /* the headers now belong to the message */
                 }

@@ -2441,11 +2441,12 @@ static void events_in(struct ex *x, size_t si)
 {
         const struct span *sp = &x->sents[si];
         const char *s = x->s;
+        int generic = generic_event_cues(&x->cues);     /* the same for every phrase */
 
         if (nw_cues_any(&x->cues, NW_CUE_EV_CAPITAL)) {
                 walk_caps(x, sp, event_kw_at_span, NULL);
         }
-        for (const struct ev_kw *k = ev_generic; k->w && generic_event_cues(&x->cues); k++) {
+        for (const struct ev_kw *k = ev_generic; generic && k->w; k++) {
                 size_t p = nw_scan_find_word(s, sp->a, sp->b, k->w);
                 if (p == (size_t)-1 || nw_scan_upper(s, sp->b, p)) {
                         continue;

@@ -68,7 +68,7 @@ struct inflight {
 struct counters {
         uint64_t consumed, published, duplicates, near, dlq, unchecked, redelivered_own;
         uint64_t claim_batches, claims;
-        uint64_t backpressure_waits;    /* 50 ms waits for the producer to catch up */
+        uint64_t held_ms;       /* input held because the producer was behind (stop line) */
 };
 
 struct nw_loop {
@@ -922,8 +922,26 @@ out:
         free(pos);
 }
 
-/* Hold the batch until Redis answers: partitions paused, the consumer still polled (so the
- * group keeps us and rebalances are served), reconnection with capped exponential backoff. */
+/* One turn with the input held (Redis down, or the producer behind): the partitions are
+ * paused (nw_kafka_pause), but the consumer is still polled, so that the group keeps this
+ * member past max.poll.interval.ms and rebalances and the consumer's fatal errors are
+ * served. A message fetched before the pause may still arrive: it joins the batch.
+ * @returns 1 when one did. */
+static int poll_held(struct nw_loop *loop, int timeout_ms)
+{
+        struct nw_kmsg m;
+
+        atomic_store(&loop->m.heartbeat_ms, mono_ms());
+        send_retries(loop);
+        if (!nw_kafka_poll(loop->kc, timeout_ms, &m)) {
+                return 0;
+        }
+        batch_add(loop, &m);
+        return 1;
+}
+
+/* Hold the batch until Redis answers: input held (poll_held()), reconnection with capped
+ * exponential backoff. */
 static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *stop)
 {
         long backoff = 100;
@@ -934,16 +952,11 @@ static void wait_for_redis(struct nw_loop *loop, const volatile sig_atomic_t *st
         while (!*stop && !loop->fatal) {
                 int64_t until = mono_ms() + backoff;
                 char errstr[512];
-                struct nw_kmsg m;
 
                 while (mono_ms() < until && !*stop) {
-                        atomic_store(&loop->m.heartbeat_ms, mono_ms());
-                        /* paused: normally nothing arrives, but a message already fetched may */
-                        if (nw_kafka_poll(loop->kc, 100, &m)) {
-                                batch_add(loop, &m);
-                                run_pipelines(loop);
+                        if (poll_held(loop, 100)) {
+                                run_pipelines(loop);    /* claim_all() claims the whole batch */
                         }
-                        send_retries(loop);
                 }
                 if (nw_redis_connect(loop->redis, errstr, sizeof(errstr)) == NW_OK) {
                         atomic_store(&loop->m.redis_up, 1);
@@ -1017,19 +1030,25 @@ static void collect(struct nw_loop *loop)
 }
 
 /* Backpressure: every record the producer has not delivered yet keeps its bytes (ours and
- * librdkafka's copy). While the producer cannot deliver as fast as the loop produces (still
- * looking up its topics' leaders at start-up, a slow or unreachable broker) the loop takes no
- * new input and only serves delivery reports, so memory stays flat instead of growing with
- * the backlog. The limit is four batches of records; the consumer keeps its
- * group membership through librdkafka's background heartbeats.
+ * librdkafka's copy). While the producer cannot deliver as fast as the loop produces (a slow
+ * or unreachable broker, the topics' leaders still being looked up at start-up) the loop
+ * holds its input (poll_held()) and serves delivery reports, so memory stays flat instead of
+ * growing with the backlog. The limit is four batches of records, and half of librdkafka's
+ * default queue.buffering.max.messages (100000) at most, so that the loop stops before the
+ * producer's own queue is full (its produce calls would block).
  * @returns 1 when the loop should wait (it has waited up to 50 ms for reports). */
 static int producer_behind(struct nw_loop *loop)
 {
         int limit = 4 * (int)loop->cfg->batch_max_messages, backlog = nw_kafka_outq(loop->kc);
+        int64_t t0;
 
+        if (limit > 50000) {
+                limit = 50000;
+        }
         atomic_store(&loop->m.output_backlog, backlog);
         if (backlog < limit) {
                 if (loop->held_since_ms) {
+                        nw_kafka_pause(loop->kc, 0);
                         nw_log(NW_LOG_INFO, "kafka", "producer caught up after %lld ms; "
                                "taking input again", (long long)(mono_ms() - loop->held_since_ms));
                         loop->held_since_ms = 0;
@@ -1038,13 +1057,16 @@ static int producer_behind(struct nw_loop *loop)
         }
         if (!loop->held_since_ms) {
                 loop->held_since_ms = mono_ms();
+                nw_kafka_pause(loop->kc, 1);
                 nw_log(NW_LOG_INFO, "kafka", "%d records await delivery (limit %d); taking no "
                        "input until the producer catches up", backlog, limit);
         }
-        loop->c.backpressure_waits++;
-        atomic_fetch_add(&loop->m.backpressure_waits, 1);
-        nw_kafka_serve(loop->kc, 50);
-        send_retries(loop);
+        t0 = mono_us();
+        nw_kafka_serve(loop->kc, 50);   /* the delivery reports, as soon as they come */
+        poll_held(loop, 0);
+        t0 = mono_us() - t0;
+        loop->c.held_ms += (uint64_t)t0 / 1000;
+        atomic_fetch_add(&loop->m.backpressure_us, (uint64_t)t0);
         return 1;
 }
 
@@ -1103,14 +1125,14 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         nw_log(NW_LOG_INFO, "worker",
                "stopped: consumed=%llu published=%llu duplicates=%llu near_duplicates=%llu "
                "dlq=%llu unchecked=%llu claims=%llu claim_batches=%llu redis_round_trips=%llu "
-               "backpressure_waits=%llu",
+               "held_ms=%llu",
                (unsigned long long)loop->c.consumed, (unsigned long long)loop->c.published,
                (unsigned long long)loop->c.duplicates, (unsigned long long)loop->c.near,
                (unsigned long long)loop->c.dlq,
                (unsigned long long)loop->c.unchecked, (unsigned long long)loop->c.claims,
                (unsigned long long)loop->c.claim_batches,
                (unsigned long long)nw_redis_round_trips(loop->redis),
-               (unsigned long long)loop->c.backpressure_waits);
+               (unsigned long long)loop->c.held_ms);
         return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
 }
 
@@ -1152,7 +1174,8 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         struct nw_kafka_setting *ks = kafka_settings(cfg);
         struct nw_kafka_hooks hooks = {loop, on_delivery, on_assign, on_revoke, on_fatal, on_log,
                                        on_stats};
-        const char *outputs[] = {cfg->topic_output, cfg->topic_dlq, NULL};
+        const char *outputs[] = {cfg->topic_output, cfg->topic_dlq,
+                                 *cfg->topic_duplicates ? cfg->topic_duplicates : NULL, NULL};
 
         loop->cfg = cfg;
         loop->version = version;

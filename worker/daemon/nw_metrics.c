@@ -168,9 +168,11 @@ void nw_metrics_render(struct nw_metrics *m, struct nw_buf *o)
         gauge(o, "newsworker_output_backlog",
               "Records produced and not yet acknowledged; at 4 x batch.max_messages the worker "
               "takes no input until the producer catches up.", atomic_load(&m->output_backlog));
-        counter(o, "newsworker_backpressure_waits_total",
-                "50 ms waits with input held because the producer was behind.",
-                atomic_load(&m->backpressure_waits));
+        nw_buf_printf(o, "# HELP newsworker_backpressure_seconds_total Time the input was held "
+                         "because the producer was behind.\n"
+                         "# TYPE newsworker_backpressure_seconds_total counter\n"
+                         "newsworker_backpressure_seconds_total %.3f\n",
+                      (double)atomic_load(&m->backpressure_us) / 1e6);
         gauge(o, "newsworker_partitions_assigned", "Input partitions assigned to this worker.",
               atomic_load(&m->partitions_assigned));
         gauge(o, "newsworker_redis_up", "1 when the last Redis round trip succeeded.",
