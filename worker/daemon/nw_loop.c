@@ -68,7 +68,6 @@ struct inflight {
 struct counters {
         uint64_t consumed, published, duplicates, near, dlq, unchecked, redelivered_own;
         uint64_t claim_batches, claims;
-        uint64_t held_ms;       /* input held because the producer was behind (stop line) */
 };
 
 struct nw_loop {
@@ -1064,9 +1063,7 @@ static int producer_behind(struct nw_loop *loop)
         t0 = mono_us();
         nw_kafka_serve(loop->kc, 50);   /* the delivery reports, as soon as they come */
         poll_held(loop, 0);
-        t0 = mono_us() - t0;
-        loop->c.held_ms += (uint64_t)t0 / 1000;
-        atomic_fetch_add(&loop->m.backpressure_us, (uint64_t)t0);
+        atomic_fetch_add(&loop->m.backpressure_us, (uint64_t)(mono_us() - t0));
         return 1;
 }
 
@@ -1132,7 +1129,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                (unsigned long long)loop->c.unchecked, (unsigned long long)loop->c.claims,
                (unsigned long long)loop->c.claim_batches,
                (unsigned long long)nw_redis_round_trips(loop->redis),
-               (unsigned long long)loop->c.held_ms);
+               (unsigned long long)(atomic_load(&loop->m.backpressure_us) / 1000));
         return loop->fatal ? NW_EXIT_FATAL : NW_EXIT_OK;
 }
 
