@@ -28,10 +28,11 @@
  *     point, and one C function decides in both modes.
  *     Bands live as fields of time-bucketed hashes (one per ttl/2, kept ttl plus a bucket)
  *     rather than one key each: a handful of commands per item instead of two per band.
- *  Redis's time per item goes to the band lookups in large hashes (three HMGETs of
- *  NW_NEAR_BANDS fields) and to Lua and each redis.call, so the items of a part share one
- *  script call, an item makes as few calls as its case needs, and the newest bucket's expiry
- *  is set once per part.
+ *  Redis's time per item goes to the band lookups in large hashes (an HMGET of
+ *  NW_NEAR_BANDS fields in the newest bucket, then of the bands still free in each older one
+ *  that exists) and to Lua and each redis.call, so the items of a part share one script
+ *  call, an item makes as few calls as its case needs, and the newest bucket's expiry is set
+ *  once per part.
  * KEYS: the band buckets, newest first (new bands go to the newest). Declared, so that Redis
  *       checks them against the user's ACL before the script runs (NOPERM).
  * ARGV: ttl, signature key prefix (candidates' signature keys are built from it), how many
@@ -47,18 +48,31 @@ static const char claim_script[] =
         /* globals are table lookups in Lua: the ones used per band are made locals once */
         "local call, unpack, byte, A, K = redis.call, unpack, string.byte, ARGV, KEYS\n"
         "local ttl, sp, ncand, bttl = A[1], A[2], tonumber(A[3]), A[4]\n"
-        "local newest, nbuckets = K[1], #K\n"
+        "local newest = K[1]\n"
         "local nbands = " NW_STR(NW_NEAR_BANDS) "\n"
+        /* the older buckets that exist, looked up once per part: for the first ttl/2 of a
+         * deployment there are none, and an HMGET of a missing key still costs its fields */
+        "local older, nolder = {}, 0\n"
+        "for bk = 2, #K do\n"
+        "  if call('EXISTS', K[bk]) == 1 then nolder = nolder + 1; older[nolder] = K[bk] end\n"
+        "end\n"
         "local function near(id, sig, sigkey, f)\n"
         "  local a, b, c, d = byte(sig, 1, 4)\n"
         "  local na = a + b * 256 + c * 65536 + d * 16777216\n"
         "  local last = f + nbands - 1\n"
-        /* a band's holder: the newest bucket's, else an older one's (false: free) */
+        /* a band's holder: the newest bucket's, else an older one's (false: free); an older
+         * bucket is asked only for the bands still free, as each lookup in a large hash is
+         * a cache miss or two */
         "  local holder = call('HMGET', newest, unpack(A, f, last))\n"
-        "  for bk = 2, nbuckets do\n"
-        "    local vals = call('HMGET', K[bk], unpack(A, f, last))\n"
+        "  for o = 1, nolder do\n"
+        "    local want, at, nw = {}, {}, 0\n"
         "    for k = 1, nbands do\n"
-        "      if not holder[k] then holder[k] = vals[k] end\n"
+        "      if not holder[k] then nw = nw + 1; want[nw] = A[f + k - 1]; at[nw] = k end\n"
+        "    end\n"
+        "    if nw == 0 then break end\n"
+        "    local vals = call('HMGET', older[o], unpack(want, 1, nw))\n"
+        "    for j = 1, nw do\n"
+        "      if vals[j] then holder[at[j]] = vals[j] end\n"
         "    end\n"
         "  end\n"
         /* one pass: the first distinct other holders, and the free bands to claim */
@@ -499,7 +513,7 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         r->near_thr = (long)(near_threshold * 1000 + 0.5);
         snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
         snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
-        /* band buckets: half the TTL wide (at least a minute), so three HMGETs per item; an
+        /* band buckets: half the TTL wide (at least a minute), so up to three HMGETs per item; an
          * item's bands are found for at least the TTL and at most half as long again. Eighths
          * held that closer to the TTL but cost nine HMGETs, most of Redis's time per item. */
         width = ttl_s / 2 > 60 ? ttl_s / 2 : 60;
