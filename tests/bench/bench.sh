@@ -3,10 +3,12 @@
 # against the real Kafka and Redis with a plain kcat copy as the floor, in one table.
 #
 # usage: tests/bench/bench.sh [--items N] [--runs R] [--lat-items M] [--lat-rate R/s]
-#                             [--no-core] [--no-e2e] [--keep]
+#                             [--history S] [--no-core] [--no-e2e] [--keep]
 #   --items N      items produced to the raw topic for the end-to-end part (default 50000)
 #   --runs R       core repetitions, best of (default 3)
 #   --lat-items M, --lat-rate R   the paced latency phase (default 2000 items at 200/s)
+#   --history S    seed Redis's two older band buckets with S stories each, as a deployment
+#                  older than half the TTL has them (default 100000; 0: a fresh Redis)
 #   --no-core      end to end only (the items still come from Reuters when it is there)
 #   --no-e2e       core and process only (no Kafka, no Redis)
 #   NEWSWORKER_* variables in the environment reach the worker (and are named in the table),
@@ -21,13 +23,14 @@ set -euo pipefail
 command_line="tests/bench/bench.sh $*"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
-items=50000 runs=3 lat_items=2000 lat_rate=200 core=1 e2e=1 keep=0
+items=50000 runs=3 lat_items=2000 lat_rate=200 history=100000 core=1 e2e=1 keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --items) items=$2; shift 2 ;;
         --runs) runs=$2; shift 2 ;;
         --lat-items) lat_items=$2; shift 2 ;;
         --lat-rate) lat_rate=$2; shift 2 ;;
+        --history) history=$2; shift 2 ;;
         --no-core) core=0; shift ;;
         --no-e2e) e2e=0; shift ;;
         --keep) keep=1; shift ;;
@@ -147,7 +150,7 @@ if [ "$e2e" = 1 ]; then
         "$py" "$here/bench.py" items --out "$work/items.jsonl" --count "$items"
     fi
     "$py" "$here/bench.py" e2e --worker "$worker" --produce "$build/tests/bench_produce" --items "$work/items.jsonl" --results "$results" \
-        --workdir "$work" --lat-items "$lat_items" --lat-rate "$lat_rate" $delete_topics
+        --workdir "$work" --lat-items "$lat_items" --lat-rate "$lat_rate" --history "$history" $delete_topics
 else
     echo "e2e_skipped=--no-e2e" >>"$results"
 fi
