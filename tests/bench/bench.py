@@ -496,14 +496,16 @@ def cmd_e2e(a):
 
 
 # Writes `stories` stories' bands into one band bucket: NW_NEAR_BANDS (32) fields each, in
-# the worker's field format ("<band>:<eight hex digits>"), the values pseudo-random.
+# the worker's field format ("<band>:<eight hex digits>"), the values distinct for each band
+# (an odd multiplier of the story's number, mod 2^32). Lua's numbers are doubles: every
+# product stays below 2^53, or the values would round onto a few thousand and collide.
 HISTORY_LUA = """
 local s, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local fmt = string.format
 for i = s, s + n - 1 do
   local a = {}
   for k = 0, 31 do
-    a[2 * k + 1] = fmt('%d:%08x', k, (i * 2654435761 + k * 40503 + 12345) % 4294967296)
+    a[2 * k + 1] = fmt('%d:%08x', k, (i * 40503 + k * 2654435761) % 4294967296)
     a[2 * k + 2] = 'history-' .. i
   end
   redis.call('HSET', KEYS[1], unpack(a))
@@ -531,10 +533,12 @@ def seed_history(prefix, stories, workdir):
     with open(script, "w") as f:
         f.write(HISTORY_LUA)
     step = 2000
-    for b in (now - 1, now - 2):
+    if stories > 10**7:
+        raise Fail(f"--history {stories}: at most 10000000 stories a bucket")
+    for j, b in enumerate((now - 1, now - 2)):
         for s0 in range(0, stories, step):
             subprocess.run([*redis_cli_args(), "--eval", script, f"{prefix}bb:{b}", ",",
-                            str(b * 10**8 + s0), str(min(step, stories - s0))],
+                            str(j * 10**7 + s0), str(min(step, stories - s0))],
                            check=True, stdout=subprocess.DEVNULL, timeout=600)
     return 2 * stories * 32
 
