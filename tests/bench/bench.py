@@ -419,7 +419,8 @@ def cmd_e2e(a):
         prefix = f"b{random.randrange(10**6):06d}:"[:8]
         if a.history:
             t_h = time.monotonic()
-            fields = seed_history(prefix, a.history, a.workdir)
+            seeded = older_buckets(prefix)
+            fields = seed_history(seeded, a.history, a.workdir)
             put("e2e_history", a.history)
             put("e2e_history_fields", fields)
             put("e2e_history_redis_mb", f"{redis_used_mb():.0f}")
@@ -441,10 +442,8 @@ def cmd_e2e(a):
         stop = w.stop()
         if a.history:
             # a stack the caller exported keeps running: do not leave it the seeded buckets
-            width = max(int(os.environ.get("NEWSWORKER_DEDUPE_TTL_S", "604800")) // 2, 60)
-            now = int(time.time()) // width
-            subprocess.run([*redis_cli_args(), "UNLINK", f"{prefix}bb:{now - 1}", f"{prefix}bb:{now - 2}"],
-                           check=False, stdout=subprocess.DEVNULL, timeout=60)
+            subprocess.run([*redis_cli_args(), "UNLINK", *seeded], check=False,
+                           stdout=subprocess.DEVNULL, timeout=60)
         ts = timestamps(boot, T["enriched"])
         put("e2e_wall_s", f"{wall:.3f}")
         put("e2e_rate", f"{n / wall:.0f}")
@@ -521,26 +520,30 @@ def redis_cli_args():
     return ["redis-cli", "-h", m.group(1), "-p", m.group(2), "-n", m.group(3) or "0"]
 
 
-def seed_history(prefix, stories, workdir):
-    """Redis as the worker finds it once a deployment has run longer than half the TTL: the
-    two older band buckets (the ones its claims read after the newest) hold `stories` stories
-    each. A fresh Redis has none, and its lookups then cost less than they will in
-    production. Returns the number of fields written."""
+def older_buckets(prefix):
+    """The keys of the two older band buckets the worker's claims read after the newest."""
     ttl = int(os.environ.get("NEWSWORKER_DEDUPE_TTL_S", "604800"))
     width = max(ttl // 2, 60)       # the worker's bucket width (nw_redis.c)
     now = int(time.time()) // width
+    return [f"{prefix}bb:{now - 1}", f"{prefix}bb:{now - 2}"]
+
+
+def seed_history(buckets, stories, workdir):
+    """Redis as the worker finds it once a deployment has run longer than half the TTL: the
+    older band buckets hold `stories` stories each. A fresh Redis has none, and its lookups
+    then cost less than they will in production. Returns the number of fields written."""
     script = os.path.join(workdir, "history.lua")
     with open(script, "w") as f:
         f.write(HISTORY_LUA)
     step = 2000
     if stories > 10**7:
         raise Fail(f"--history {stories}: at most 10000000 stories a bucket")
-    for j, b in enumerate((now - 1, now - 2)):
+    for j, key in enumerate(buckets):
         for s0 in range(0, stories, step):
-            subprocess.run([*redis_cli_args(), "--eval", script, f"{prefix}bb:{b}", ",",
+            subprocess.run([*redis_cli_args(), "--eval", script, key, ",",
                             str(j * 10**7 + s0), str(min(step, stories - s0))],
                            check=True, stdout=subprocess.DEVNULL, timeout=600)
-    return 2 * stories * 32
+    return len(buckets) * stories * 32
 
 
 def redis_used_mb():
@@ -554,12 +557,12 @@ def redis_commands():
     """Calls per command on the whole Redis server (other clients included), from INFO
     commandstats; commands a Lua script runs are counted too, which shows what one EVALSHA
     costs the server."""
-    url = os.environ.get("NW_REDIS_URL", "")
-    m = re.match(r"redis://(?:[^@]*@)?([^:/]+):(\d+)", url)
-    if not m:
+    try:
+        cli = redis_cli_args()
+    except Fail:
         return None
-    out = subprocess.run(["redis-cli", "-h", m.group(1), "-p", m.group(2), "INFO", "commandstats"],
-                         capture_output=True, text=True, timeout=10).stdout
+    out = subprocess.run([*cli, "INFO", "commandstats"], capture_output=True, text=True,
+                         timeout=10).stdout
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"cmdstat_([\w|]+):calls=(\d+)", out)}
 
 
