@@ -259,17 +259,20 @@ def scenario_redis_acl(worker):
         check(r.stop(w) == 0, "the worker with the Redis ACL user publishes 10 records and exits 0")
         check(r.count(r.out) == 10, "the 2 duplicates were caught through the ACL user")
 
-        # an ACL written before the claim script asked for EXISTS (README) keeps working
-        check(redis_cli("ACL", "SETUSER", user, "-exists") == "OK", "EXISTS taken from the ACL user")
+        # an ACL written before the claim script asked for EXISTS and UNLINK (README) keeps
+        # working
+        check(redis_cli("ACL", "SETUSER", user, "-exists", "-unlink") == "OK",
+              "EXISTS and UNLINK taken from the ACL user")
         try:
             r.produce(items(tag + "-old-acl", 5, 1))
             w = r.start(worker, "acl-no-exists", plain)
-            r.wait_for("15 records with the ACL user without EXISTS",
+            r.wait_for("15 records with the ACL user without EXISTS and UNLINK",
                        lambda: r.count(r.out) >= 15, 90, [w])
-            check(r.stop(w) == 0, "without EXISTS in its ACL the worker publishes and exits 0")
+            check(r.stop(w) == 0,
+                  "without EXISTS and UNLINK in its ACL the worker publishes and exits 0")
             check(r.count(r.out) == 15, "... and its duplicate was caught (15 records in all)")
         finally:
-            redis_cli("ACL", "SETUSER", user, "+exists")
+            redis_cli("ACL", "SETUSER", user, "+exists", "+unlink")
 
         wrong = write_secret("wrong-redis.password", f"wrong-{random.getrandbits(64):016x}")
         t0 = time.monotonic()

@@ -33,8 +33,9 @@
  *  that exists) and to Lua and each redis.call, so the items of a part share one script
  *  call, an item makes as few calls as its case needs, and the newest bucket's expiry is set
  *  once per part.
- * KEYS: the band buckets, newest first (new bands go to the newest). Declared, so that Redis
- *       checks them against the user's ACL before the script runs (NOPERM).
+ * KEYS: the band buckets, newest first (new bands go to the newest), then the retired bucket
+ *       to unlink. Declared, so that Redis checks them against the user's ACL before the
+ *       script runs (NOPERM).
  * ARGV: ttl, signature key prefix (candidates' signature keys are built from it), how many
  *       distinct candidates to return, the newest bucket's lifetime in seconds; then per
  *       item: the number of claim keys, the
@@ -55,9 +56,14 @@ static const char claim_script[] =
          * pcall: a Redis ACL written before EXISTS was needed refuses it, and then every
          * bucket is read as before (an error is a table, not 0) */
         "local older, nolder = {}, 0\n"
-        "for bk = 2, #K do\n"
+        "for bk = 2, #K - 1 do\n"
         "  if redis.pcall('EXISTS', K[bk]) ~= 0 then nolder = nolder + 1; older[nolder] = K[bk] end\n"
         "end\n"
+        /* the bucket no worker reads any more: UNLINK frees it on a background thread, where
+         * its expiry (lazyfree-lazy-expire off, Redis's default) would stall every client
+         * for seconds while millions of fields are freed. pcall: an ACL without UNLINK
+         * leaves it to expire */
+        "redis.pcall('UNLINK', K[#K])\n"
         "local function near(id, sig, sigkey, f)\n"
         "  local a, b, c, d = byte(sig, 1, 4)\n"
         "  local na = a + b * 256 + c * 65536 + d * 16777216\n"
@@ -450,7 +456,7 @@ static int item_reply(const redisReply *reply, const struct nw_claim *c, long th
 
 /* Per item at most: the number of keys, 2 claim keys, value, id, signature, its key and
  * the band fields; and the text those need. */
-enum { ITEM_ARGS = 7 + NW_NEAR_BANDS, MAXBUCKETS = 12, HEAD_ARGS = 3 + 8 + MAXBUCKETS };
+enum { ITEM_ARGS = 7 + NW_NEAR_BANDS, MAXBUCKETS = 12, HEAD_ARGS = 3 + 8 + MAXBUCKETS + 1 };
 
 struct item_text {
         char nkeys[4];
@@ -534,15 +540,15 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
 {
         char ttl[24], sig_prefix[24], ncand[8], bucket_ttl[24];
         char nbuck[16];
-        char buckets[MAXBUCKETS][64];
+        char buckets[MAXBUCKETS + 1][64];
         size_t cap = HEAD_ARGS + n * ITEM_ARGS, k = 0;
         const char **argv;
         size_t *argvlen;
         struct item_text *text;
         enum nw_err err = NW_OK;
         int nbuckets, rc;
-        long width;
-        long long now_bucket;
+        long width, grace;
+        long long now, now_bucket, retired;
 
         if (r->failed) {
                 snprintf(errstr, errstr_size, "%s", r->failure);
@@ -575,9 +581,16 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         if (nbuckets > MAXBUCKETS) {
                 nbuckets = MAXBUCKETS;
         }
-        now_bucket = (long long)time(NULL) / width;
+        now = (long long)time(NULL);
+        now_bucket = now / width;
+        /* The bucket just past the last one read, unlinked by the script. A bucket lives
+         * ttl + width after its last write, past the end of the last period it is read in;
+         * a busy one, written until its period ends, is unlinked here rather than expired.
+         * The grace spares the oldest bucket of a replica whose clock runs a little behind. */
+        grace = width / 4 < 60 ? width / 4 : 60;
+        retired = (now - grace) / width - nbuckets;
         snprintf(bucket_ttl, sizeof(bucket_ttl), "%ld", ttl_s + width);
-        snprintf(nbuck, sizeof(nbuck), "%d", nbuckets);
+        snprintf(nbuck, sizeof(nbuck), "%d", nbuckets + 1);
 
         argv = nw_xcalloc(cap, sizeof(*argv));
         argvlen = nw_xcalloc(cap, sizeof(*argvlen));
@@ -589,6 +602,8 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                 snprintf(buckets[b], sizeof(buckets[b]), "%.8sbb:%lld", prefix, now_bucket - b);
                 argv[k++] = buckets[b];
         }
+        snprintf(buckets[nbuckets], sizeof(buckets[nbuckets]), "%.8sbb:%lld", prefix, retired);
+        argv[k++] = buckets[nbuckets];
         argv[k++] = ttl;
         argv[k++] = sig_prefix;
         argv[k++] = ncand;
