@@ -51,13 +51,17 @@ static const char claim_script[] =
         "local ttl, sp, ncand, bttl = A[1], A[2], tonumber(A[3]), A[4]\n"
         "local newest = K[1]\n"
         "local nbands = " NW_STR(NW_NEAR_BANDS) "\n"
-        /* the older buckets that exist, looked up once per part: for the first ttl/2 of a
-         * deployment there are none, and an HMGET of a missing key still costs its fields.
+        /* the older buckets that exist, looked up once per part and only when an item of it
+         * looks for near duplicates: for the first ttl/2 of a deployment there are none, and
+         * an HMGET of a missing key still costs its fields.
          * pcall: a Redis ACL written before EXISTS was needed refuses it, and then every
          * bucket is read as before (an error is a table, not 0) */
-        "local older, nolder = {}, 0\n"
-        "for bk = 2, #K - 1 do\n"
-        "  if redis.pcall('EXISTS', K[bk]) ~= 0 then nolder = nolder + 1; older[nolder] = K[bk] end\n"
+        "local older, nolder = nil, 0\n"
+        "local function find_older()\n"
+        "  older = {}\n"
+        "  for bk = 2, #K - 1 do\n"
+        "    if redis.pcall('EXISTS', K[bk]) ~= 0 then nolder = nolder + 1; older[nolder] = K[bk] end\n"
+        "  end\n"
         "end\n"
         /* the bucket no worker reads any more: UNLINK frees it on a background thread, where
          * its expiry (lazyfree-lazy-expire off, Redis's default) would stall every client
@@ -72,6 +76,7 @@ static const char claim_script[] =
          * bucket is asked only for the bands still free, as each lookup in a large hash is
          * a cache miss or two */
         "  local holder = call('HMGET', newest, unpack(A, f, last))\n"
+        "  if not older then find_older() end\n"
         "  for o = 1, nolder do\n"
         "    local want, at, nw = {}, {}, 0\n"
         "    for k = 1, nbands do\n"
