@@ -23,9 +23,10 @@ REUTERS = os.path.join(os.path.dirname(ROOT), "shared", "data", "reuters21578",
                        "reuters21578.jsonl.gz")
 STAMP = re.compile(rb'"processed_at":"[^"]*"')
 DUP_OF = re.compile(rb'"duplicate_of":"([^"]*)"')
-# band buckets at the default TTL (7 days): half of it wide; the worker unlinks the bucket
-# past the last one it reads once a minute of the new period has passed
-WIDTH, GRACE = 302400, 60
+# band buckets at a TTL of 7 days (the default, set for these runs): half of it wide; the
+# worker unlinks the bucket past the last one it reads once a minute of the new period has
+# passed
+TTL, WIDTH, GRACE = 604800, 302400, 60
 
 
 def run(worker, path, extra, env):
@@ -97,7 +98,8 @@ def aged(worker, url, mem):
                 f.writelines(part)
         for back, found in ((1, True), (3, False)):
             prefix = f"ra{back}{int(time.time()) % 10000}:"
-            env = dict(os.environ, NEWSWORKER_REDIS_KEY_PREFIX=prefix)
+            env = dict(os.environ, NEWSWORKER_REDIS_KEY_PREFIX=prefix,
+                       NEWSWORKER_DEDUPE_TTL_S=str(TTL))
             out1, _ = run(worker, paths[0], ["--redis", url], env)
             buckets = redis_cli(url, "--scan", "--pattern", f"{prefix}bb:*").split()
             if len(buckets) != 1:
@@ -105,6 +107,13 @@ def aged(worker, url, mem):
                       "expected one")
                 return False
             number = int(buckets[0].rsplit(":", 1)[1])
+            # it expires one period after the last one it is read in (the three from its
+            # own), whenever it was written: after the worker's unlink, never before it
+            ttl = int(redis_cli(url, "TTL", buckets[0]))
+            expect = (number + 4) * WIDTH - time.time()
+            if abs(ttl - expect) > 5:
+                print(f"FAIL: the band bucket expires in {ttl} s, expected {expect:.0f}")
+                return False
             moved = f"{prefix}bb:{number - back}"
             redis_cli(url, "RENAME", buckets[0], moved)
             # in the grace minute after a period ends the worker spares one bucket more

@@ -238,7 +238,8 @@ def scenario_redis_acl(worker):
         ("EVAL", "return 1", "0"), ("SCRIPT", "FLUSH"), ("ACL", "LIST"), ("SHUTDOWN",),
         ("INFO",), ("CLIENT", "LIST"), ("HSET", "other:h", "a", "1"),
         ("HGETALL", f"{prefix}h"), ("HDEL", f"{prefix}h", "a"), ("PERSIST", f"{prefix}sec-probe"),
-        ("EXPIRE", "other:key", "1"), ("PUBLISH", "x", "y"),
+        ("EXPIRE", "other:key", "1"), ("PUBLISH", "x", "y"), ("UNLINK", "other:key"),
+        ("EXISTS", "other:key"),
     ]
     for cmd in refused:
         out = acl(*cmd)

@@ -26,8 +26,9 @@
  *     signatures (nw_near_containment(), the offline mode's rule): the comparison writes
  *     nothing, so it need not run inside Redis, whose one thread is the pipeline's narrowest
  *     point, and one C function decides in both modes.
- *     Bands live as fields of time-bucketed hashes (one per ttl/2, kept ttl plus a bucket)
- *     rather than one key each: a handful of commands per item instead of two per band.
+ *     Bands live as fields of time-bucketed hashes (one per ttl/2, read for the TTL and up
+ *     to a bucket more, then unlinked) rather than one key each: a handful of commands per
+ *     item instead of two per band.
  *  Redis's time per item goes to the band lookups in large hashes (an HMGET of
  *  NW_NEAR_BANDS fields in the newest bucket, then of the bands still free in each older one
  *  that exists) and to Lua and each redis.call, so the items of a part share one script
@@ -578,23 +579,25 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         r->near_thr = (long)(near_threshold * 1000 + 0.5);
         snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
         snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
-        /* band buckets: half the TTL wide (at least a minute), so up to three HMGETs per item; an
-         * item's bands are found for at least the TTL and at most half as long again. Eighths
-         * held that closer to the TTL but cost nine HMGETs, most of Redis's time per item. */
-        width = ttl_s / 2 > 60 ? ttl_s / 2 : 60;
+        /* band buckets: half the TTL wide, rounded up (at least a minute), so up to three HMGETs
+         * per item (rounded down, an odd TTL needed a fourth); an item's bands are found for at
+         * least the TTL and at most half as long again. Eighths held that closer to the TTL
+         * but cost nine HMGETs, most of Redis's time per item. */
+        width = (ttl_s + 1) / 2 > 60 ? (ttl_s + 1) / 2 : 60;
         nbuckets = (int)((ttl_s + width - 1) / width) + 1;
         if (nbuckets > MAXBUCKETS) {
                 nbuckets = MAXBUCKETS;
         }
         now = (long long)time(NULL);
         now_bucket = now / width;
-        /* The bucket just past the last one read, unlinked by the script. A bucket lives
-         * ttl + width after its last write, past the end of the last period it is read in;
-         * a busy one, written until its period ends, is unlinked here rather than expired.
-         * The grace spares the oldest bucket of a replica whose clock runs a little behind. */
+        /* The bucket just past the last one read, unlinked by the script. The grace spares
+         * the oldest bucket of a replica whose clock runs a little behind. A bucket expires
+         * one period after the last one it is read in, whenever it was written, so the
+         * unlink always comes first and the expiry only frees what no worker was there to
+         * unlink. */
         grace = width / 4 < 60 ? width / 4 : 60;
         retired = (now - grace) / width - nbuckets;
-        snprintf(bucket_ttl, sizeof(bucket_ttl), "%ld", ttl_s + width);
+        snprintf(bucket_ttl, sizeof(bucket_ttl), "%lld", (now_bucket + nbuckets + 1) * width - now);
         snprintf(nbuck, sizeof(nbuck), "%d", nbuckets + 1);
 
         argv = nw_xcalloc(cap, sizeof(*argv));
