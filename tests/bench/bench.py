@@ -523,7 +523,7 @@ def redis_cli_args():
 def older_buckets(prefix):
     """The keys of the two older band buckets the worker's claims read after the newest."""
     ttl = int(os.environ.get("NEWSWORKER_DEDUPE_TTL_S", "604800"))
-    width = max(ttl // 2, 60)       # the worker's bucket width (nw_redis.c)
+    width = max((ttl + 1) // 2, 60)     # the worker's bucket width (nw_redis.c)
     now = int(time.time()) // width
     return [f"{prefix}bb:{now - 1}", f"{prefix}bb:{now - 2}"]
 
