@@ -105,6 +105,23 @@ def case_precedence():
     check(effective(p.stdout).get("batch.max_messages") == ("2", f"{conf2}:2"), "later line in a file wins")
 
 
+def case_mode_defaults():
+    # the prefetch default follows dedupe.near (a second of input at the worker's pace); a
+    # value the user set is never replaced
+    key = "kafka.consumer.queued.max.messages.kbytes"
+    p = run(["check-config"])
+    check(effective(p.stdout).get(key) == ("16384", "default"),
+          "with near-duplicate detection the prefetch default is 16 MB")
+    p = run(["check-config", "--dedupe.near=false"])
+    check(effective(p.stdout).get(key) == ("32768", "default with dedupe.near=false"),
+          "without it, 32 MB, and check-config says why")
+    p = run(["check-config", "--dedupe.near=false"],
+            {"NEWSWORKER_KAFKA_CONSUMER_QUEUED_MAX_MESSAGES_KBYTES": "8192"})
+    check(effective(p.stdout).get(key) == ("8192",
+                                           "env NEWSWORKER_KAFKA_CONSUMER_QUEUED_MAX_MESSAGES_KBYTES"),
+          "a prefetch the user set stays as set")
+
+
 def case_unknown_keys():
     conf = write("unknown.conf", "# ok\n\nbatch.max_messages = 5\nno.such.setting = 1\n")
     p = run(["check-config", "--config", conf])
@@ -277,8 +294,9 @@ def main():
     WORKER = os.path.abspath(ap.parse_args().worker)
     with tempfile.TemporaryDirectory() as tmp:
         TMP = tmp
-        for case in (case_precedence, case_unknown_keys, case_bad_values, case_librdkafka_rejects,
-                     case_masking, case_secret_files, case_log_scrubbing, case_help_lists_settings):
+        for case in (case_precedence, case_mode_defaults, case_unknown_keys, case_bad_values,
+                     case_librdkafka_rejects, case_masking, case_secret_files, case_log_scrubbing,
+                     case_help_lists_settings):
             print(f"== {case.__name__[5:]}")
             case()
     if FAILS:

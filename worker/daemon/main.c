@@ -221,6 +221,7 @@ int main(int argc, char **argv)
                         goto config_error;
                 }
         }
+        nw_config_finish(&cfg);
         /* from here on no log line can carry a configured secret, librdkafka's included */
         nw_config_protect_secrets(&cfg);
         nw_config_protect_url(a.redis_url);     /* process --redis URL */

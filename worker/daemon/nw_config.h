@@ -68,6 +68,10 @@ enum nw_err nw_config_load_file(struct nw_config *cfg, const char *path, char *e
 enum nw_err nw_config_load_env(struct nw_config *cfg, char *const *envp, char *errstr,
                                size_t errstr_size);
 
+/** @brief Defaults that depend on other settings, once all sources are applied (a librdkafka
+ *  default the user has not set may follow the mode the worker runs in). */
+void nw_config_finish(struct nw_config *cfg);
+
 /** @brief Check cross-field rules after all sources are applied. */
 enum nw_err nw_config_validate(const struct nw_config *cfg, char *errstr, size_t errstr_size);
 

@@ -785,6 +785,7 @@ static int worker_start(struct scen *s, struct worker *w, const char *const *ext
         if (apply_env_settings(w) != 0) {
                 return -1;
         }
+        nw_config_finish(&w->cfg);
         if (nw_config_validate(&w->cfg, errstr, sizeof(errstr)) != NW_OK) {
                 say("config: %s", errstr);
                 return -1;
