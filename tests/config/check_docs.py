@@ -38,14 +38,24 @@ def settings(worker):
     return [dict(zip(head, line.split("\t"))) for line in out[1:] if line]
 
 
+# settings whose value changes other defaults (nw_config_finish()), and the value to try
+MODES = [("dedupe.near", "false")]
+
+
 def kafka_defaults(worker):
-    out = subprocess.run([worker, "check-config"], capture_output=True, text=True, check=True,
-                         env=clean_env()).stdout.splitlines()
-    res = []
-    for line in out:
-        m = re.match(r"^(kafka\.\S+) = (.*)  # default$", line)
-        if m:
-            res.append((m.group(1), m.group(2)))
+    """[(key, value, note)]: the librdkafka defaults check-config reports, with a note where a
+    mode of MODES gives another default."""
+    def read(*flags):
+        out = subprocess.run([worker, "check-config", *flags], capture_output=True, text=True,
+                             check=True, env=clean_env()).stdout.splitlines()
+        return [m.groups() for m in (re.match(r"^(kafka\.\S+) = (.*)  # (default.*)$", line)
+                                     for line in out) if m]
+    res = [(k, v, "") for k, v, origin in read() if origin == "default"]
+    for key, value in MODES:
+        other = {k: (v, origin) for k, v, origin in read(f"--{key}={value}")}
+        res = [(k, v, note or (f"{other[k][0]} with {key}={value}"
+                               if k in other and other[k][0] != v else ""))
+               for k, v, note in res]
     return res
 
 
@@ -130,7 +140,7 @@ def example_block(rows, kdefs):
         lines.append(f"#   {r['type']}, environment {r['env']}")
         lines.append(f"# {r['name']} = {r['default']}".rstrip())
     lines += ["", "# ---- librdkafka properties the worker sets unless told otherwise " + "-" * 14, ""]
-    lines += [f"# {k} = {v}" for k, v in kdefs]
+    lines += [f"# {k} = {v}" + (f"  # {note}" if note else "") for k, v, note in kdefs]
     return lines
 
 
@@ -145,7 +155,8 @@ def readme_block(rows, kdefs):
         lines.append(f"| `{r['name']}` | {r['type']} | {default} | `{r['env']}` | {desc} |")
     lines.append("")
     lines.append("librdkafka defaults the worker sets (each can be overridden the same way): " +
-                 ", ".join(f"`{k}={v}`" for k, v in kdefs) + ".")
+                 ", ".join(f"`{k}={v}`" + (f" ({note})" if note else "")
+                           for k, v, note in kdefs) + ".")
     return lines
 
 

@@ -120,6 +120,12 @@ def case_mode_defaults():
     check(effective(p.stdout).get(key) == ("8192",
                                            "env NEWSWORKER_KAFKA_CONSUMER_QUEUED_MAX_MESSAGES_KBYTES"),
           "a prefetch the user set stays as set")
+    p = run(["check-config", "--dedupe.near=false"],
+            {"NEWSWORKER_KAFKA_QUEUED_MAX_MESSAGES_KBYTES": "8192"})
+    e = effective(p.stdout)
+    check(e.get(key) == ("16384", "default")
+          and e.get("kafka.queued.max.messages.kbytes", ("",))[0] == "8192",
+          "... also when set for the consumer and the producer at once (kafka.*)")
 
 
 def case_unknown_keys():
