@@ -23,10 +23,11 @@ REUTERS = os.path.join(os.path.dirname(ROOT), "shared", "data", "reuters21578",
                        "reuters21578.jsonl.gz")
 STAMP = re.compile(rb'"processed_at":"[^"]*"')
 DUP_OF = re.compile(rb'"duplicate_of":"([^"]*)"')
-# band buckets at a TTL of 7 days (the default, set for these runs): half of it wide; the
-# worker unlinks the bucket past the last one it reads once a minute of the new period has
-# passed
-TTL, WIDTH, GRACE = 604800, 302400, 60
+# band buckets at a TTL of 7 days (the default, set for these runs): half of it wide, rounded
+# up, as nw_redis.c makes them; the worker unlinks the bucket past the last one it reads once
+# a minute of the new period has passed
+TTL, GRACE = 604800, 60
+WIDTH = (TTL + 1) // 2
 
 
 def run(worker, path, extra, env):
