@@ -230,6 +230,13 @@ def main():
         matched = {p for _, p in pairs}
         fp = sum(1 for i, x in enumerate(ps) if i not in matched and not ambiguous_hit(x.get("text"), amb))
         m["statistics"].add(len(pairs), fp, len(gs) - len(pairs))
+        if args.verbose:
+            for i, x in enumerate(ps):
+                if i not in matched and not ambiguous_hit(x.get("text"), amb):
+                    print("  %s statistic FP %s %s (%s)" % (g["id"], x["value"], x["unit"], x["text"]))
+            for k, x in enumerate(gs):
+                if k not in {a for a, _ in pairs}:
+                    print("  %s statistic FN %s %s" % (g["id"], x["value"], x["unit"]))
         # people
         gp, pp = g["people"], r.get("people", [])
         pairs = greedy(gp, pp, person_match)

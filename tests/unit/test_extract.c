@@ -373,6 +373,48 @@ static void test_people_orgs(void)
         nw_article_free(&a);
 }
 
+/* The statistic of @p value, or NULL. */
+static const struct nw_statistic *stat_of(const struct nw_article *a, double value)
+{
+        for (size_t i = 0; i < a->n_statistics; i++) {
+                if (a->statistics[i].value == value) {
+                        return &a->statistics[i];
+                }
+        }
+        return NULL;
+}
+
+/* A count's unit is the head of the noun phrase after it: a participle, an adverb or a verb
+ * after the noun ends the phrase, an initialism is one word, and "U.S. dlrs" is money. */
+static void test_statistic_units(void)
+{
+        struct nw_article a;
+        static const struct {
+                double value;
+                const char *unit;
+        } want[] = {
+                {60, "kilos"},      {9.2e6, "shares"}, {185, "projects"}, {7.5, "cts"},
+                {3, "rigs"},        {250, "companies"}, {5000, "people"}, {8490, "houses"},
+                {6.28e9, "USD"},    {1.28e9, "HKD"},   {2, "units"},
+        };
+
+        run(&a, "Figures",
+            "Arrivals were 155,221 bags of 60 kilos making a cumulative total for the season. "
+            "The company has 9.2 mln shares outstanding. There were 185 projects implemented "
+            "abroad. It earned 7.5 cts prior to the change. Harbor Energy owns three oil "
+            "drilling rigs. The survey covered 250 U.S. industrial companies. Around 5,000 "
+            "people came to the square. Some 8,490 houses collapsed in the storm. Reserves were "
+            "6.28 billion U.S. Dlrs at the end of January. Profits were 1.28 billion H.K. Dlrs in "
+            "1986. The group sold two fully owned units.",
+            "1987-03-02");
+        for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+                const struct nw_statistic *st = stat_of(&a, want[i].value);
+                CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+                NW_ASSERT_STR(st->unit, want[i].unit, "unit");
+        }
+        nw_article_free(&a);
+}
+
 static void test_empty(void)
 {
         struct nw_article a;
@@ -396,6 +438,7 @@ int nw_test_register_extract(void)
                 {"money that is not a deal", test_money_not_deals},
                 {"parties", test_parties},
                 {"people's organizations", test_people_orgs},
+                {"statistic units", test_statistic_units},
                 {"empty", test_empty},
                 {NULL, NULL},
         };

@@ -116,7 +116,7 @@ static int lower_eq(const char *s, size_t n, const char *w)
  * from them (see in_set() at the end of the file). */
 enum hashed_list {
         HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS, HL_MONTHS, HL_DATE_WORDS,
-        HL_COUNT
+        HL_NP_MODIFIERS, HL_COUNT
 };
 
 static int in_set_probe(const char *s, size_t n, enum hashed_list k);
@@ -463,7 +463,8 @@ static const char *const abbrevs[] = {
         "mr", "mrs", "ms", "dr", "co", "corp", "inc", "ltd", "st", "no", "jan", "feb", "mar",
         "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "rs", "vs", "gov", "sen",
         "rep", "jr", "sr", "bros", "prof", "gen", "col", "lt", "approx", "est", "fig", "p.m",
-        "a.m", "u.s", "u.k", "e.g", "i.e", "etc", "govt", "dept", "pvt", "plc", "mt", "ft", NULL,
+        "a.m", "u.s", "u.k", "h.k", "n.z", "e.g", "i.e", "etc", "govt", "dept", "pvt", "plc", "mt",
+        "ft", NULL,
 };
 
 /* The bytes that can end a sentence, as nw_swar_skip() wants them: a byte equal to c gives a
@@ -587,6 +588,27 @@ static const char *const np_stop[] = {
         "less", "than", "too", "also", "all", "only", "up", "down", "out", "be", "been", "being",
         "could", "can", "may", "might", "should", "must", "did", "do", "does", "not", "amid",
         "against", "via", "through", "among", "apiece", "yuan", "dollars", "vs", "versus",
+        /* "7.5 cts prior", "275 companies already competing", "5,000 people came": adverbs
+         * and verbs without an -ed or -ing ending (those are told by the ending) */
+        "prior", "already", "still", "now", "then", "when", "where", "because", "if", "it",
+        "they", "whose", "due", "upon", "came", "went", "took", "made", "gave", "got", "left",
+        "fell", "rose", "saw", "held", "paid", "sold", "bought", "told", "began", "ran",
+        NULL,
+};
+
+/* Words ending in -ing or -ed that name a kind of thing before the noun they modify
+ * ("three oil drilling rigs", "two fully owned units"): inside a count's noun phrase they
+ * do not end it, as any other such word does ("60 kilos making", "shares outstanding"). */
+static const char *const np_modifiers[] = {
+        "drilling", "processing", "housing", "mining", "shipping", "trading", "banking",
+        "building", "manufacturing", "farming", "fishing", "refining", "operating", "producing",
+        "exporting", "importing", "lending", "printing", "packaging", "parking", "training",
+        "marketing", "publishing", "broadcasting", "polling", "voting", "funding", "financing",
+        "accounting", "boarding", "nursing", "teaching", "retailing", "engineering", "dining",
+        "fighting", "owned", "listed", "based", "related", "licensed", "registered", "armed",
+        "skilled", "qualified", "unemployed", "employed", "injured", "wounded", "insured",
+        "rated", "hundred", "speed", "breed", "feed", "seed", "need", "shed", "ceiling", "spring", "evening", "morning", "thing", "string", "wing", "ring",
+        "king", "offering", "holding", "meeting", "listing", "filing", "earning", "saving",
         NULL,
 };
 
@@ -669,6 +691,17 @@ static size_t read_conversions(struct ex *x, size_t pos, size_t lim, struct ment
         }
 }
 
+/* Whether the word s[0, n) ends in -ing or -ed, as a verb does, and is neither capitalized
+ * nor listed as a noun or a modifier with that ending. */
+static int participle(const char *s, size_t n)
+{
+        int ing = n >= 5 && lower_eq(s + n - 3, 3, "ing");
+        int ed = n >= 4 && lower_eq(s + n - 2, 2, "ed");
+
+        /* a capitalized one is a name's ("100 mln Special Drawing Rights") */
+        return (ing || ed) && !nw_scan_upper(s, n, 0) && !in_set(s, n, HL_NP_MODIFIERS);
+}
+
 /* The noun phrase after a count: up to five words, stopping at function words. */
 static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
 {
@@ -686,11 +719,20 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                         break;
                 }
                 e = nw_scan_word_end(s, lim, w);
+                /* "250 U.S. industrial companies": an initialism is one word, not a unit "U";
+                 * "5 P.M." stays a time (a unit that is skipped) */
+                if (e - w == 1 && e + 2 < lim && s[e] == '.' && nw_scan_alpha((unsigned char)s[e + 1]) &&
+                    s[e + 2] == '.' && !in_set(s + w, 3, HL_SKIP_UNITS)) {
+                        e += 3;
+                }
                 if (in_set(s + w, e - w, HL_NP_STOP)) {
                         break;
                 }
-                /* "200,000 shares currently held": an adverb ends the noun phrase */
-                if (words && e - w > 4 && s[e - 2] == 'l' && s[e - 1] == 'y') {
+                /* "200,000 shares currently held": an adverb ends the noun phrase, and so
+                 * does a participle ("60 kilos making a total", "9.2 mln shares
+                 * outstanding", "185 projects implemented") unless it names a kind of thing */
+                if (words && ((e - w > 4 && s[e - 2] == 'l' && s[e - 1] == 'y') ||
+                              participle(s + w, e - w))) {
                         break;
                 }
                 if (!words) {
@@ -3240,6 +3282,7 @@ static void places_in(struct ex *x, const struct span *sp)
  * word, with a bit per list that holds it. */
 static const char *const *const hashed_lists[HL_COUNT] = {
         title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words, month_names, date_words,
+        np_modifiers,
 };
 
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");

@@ -821,6 +821,10 @@ static const struct cur_sign prefixes[] = {
 static const struct cur_sign suffixes[] = {
         {"u.s. dollars", "USD", 1},      {"us dollars", "USD", 1},
         {"u.s. dollar", "USD", 1},       {"us dollar", "USD", 1},
+        {"u.s. dlrs", "USD", 1},         {"u.s. dlr", "USD", 1},
+        {"h.k. dollars", "HKD", 1},      {"h.k. dlrs", "HKD", 1},
+        {"h.k. dlr", "HKD", 1},          {"n.z. dollars", "NZD", 1},
+        {"n.z. dlrs", "NZD", 1},         {"n.z. dlr", "NZD", 1},
         {"american dollars", "USD", 1},  {"hong kong dollars", "HKD", 1},
         {"singapore dollars", "SGD", 1}, {"australian dollars", "AUD", 1},
         {"canadian dollars", "CAD", 1},  {"new taiwan dollars", "TWD", 1},
