@@ -384,8 +384,9 @@ static const struct nw_statistic *stat_of(const struct nw_article *a, double val
         return NULL;
 }
 
-/* A count's unit is the head of the noun phrase after it: a participle, an adverb or a verb
- * after the noun ends the phrase, an initialism is one word, and "U.S. dlrs" is money. */
+/* A count's unit is the head of the noun phrase after it: an adverb, or a verb form after a
+ * plural noun, ends the phrase, while one before the noun modifies it; an initialism is one
+ * word, "U.S. dlrs" is money and "11 P.M." a time. */
 static void test_statistic_units(void)
 {
         struct nw_article a;
@@ -395,7 +396,9 @@ static void test_statistic_units(void)
         } want[] = {
                 {60, "kilos"},      {9.2e6, "shares"}, {185, "projects"}, {7.5, "cts"},
                 {3, "rigs"},        {250, "companies"}, {5000, "people"}, {8490, "houses"},
-                {6.28e9, "USD"},    {1.28e9, "HKD"},   {2, "units"},
+                {6.28e9, "USD"},    {1.28e9, "HKD"},   {2, "units"},      {20, "companies"},
+                {4e6, "shares"},    {5, "mills"},      {7, "convictions"}, {8, "plants"},
+                {12, "subscribers"}, {15, "firms"},    {30, "workers"},
         };
 
         run(&a, "Figures",
@@ -405,13 +408,19 @@ static void test_statistic_units(void)
             "drilling rigs. The survey covered 250 U.S. industrial companies. Around 5,000 "
             "people came to the square. Some 8,490 houses collapsed in the storm. Reserves were "
             "6.28 billion U.S. Dlrs at the end of January. Profits were 1.28 billion H.K. Dlrs in "
-            "1986. The group sold two fully owned units.",
+            "1986. The group sold two fully owned units. It bought 20 publicly traded "
+            "companies and issued 4 mln additional preferred shares. The plant has 5 steel "
+            "rolling mills. He has seven prior convictions. They plan eight new coal-fired "
+            "plants. The service has 12 paid subscribers. It owns 15 privately held firms. "
+            "Some 30 workers left the site. The meeting ended at 11 P.M. on Friday.",
             "1987-03-02");
         for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
                 const struct nw_statistic *st = stat_of(&a, want[i].value);
                 CU_ASSERT_PTR_NOT_NULL_FATAL(st);
                 NW_ASSERT_STR(st->unit, want[i].unit, "unit");
         }
+        /* a time is no statistic */
+        CU_ASSERT_PTR_NULL(stat_of(&a, 11));
         nw_article_free(&a);
 }
 

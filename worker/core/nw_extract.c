@@ -116,7 +116,7 @@ static int lower_eq(const char *s, size_t n, const char *w)
  * from them (see in_set() at the end of the file). */
 enum hashed_list {
         HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS, HL_MONTHS, HL_DATE_WORDS,
-        HL_NP_MODIFIERS, HL_COUNT
+        HL_NP_VERBS, HL_NP_PLURALS, HL_COUNT
 };
 
 static int in_set_probe(const char *s, size_t n, enum hashed_list k);
@@ -588,28 +588,27 @@ static const char *const np_stop[] = {
         "less", "than", "too", "also", "all", "only", "up", "down", "out", "be", "been", "being",
         "could", "can", "may", "might", "should", "must", "did", "do", "does", "not", "amid",
         "against", "via", "through", "among", "apiece", "yuan", "dollars", "vs", "versus",
-        /* "7.5 cts prior", "275 companies already competing", "5,000 people came": adverbs
-         * and verbs without an -ed or -ing ending (those are told by the ending) */
-        "prior", "already", "still", "now", "then", "when", "where", "because", "if", "it",
-        "they", "whose", "due", "upon", "came", "went", "took", "made", "gave", "got", "left",
-        "fell", "rose", "saw", "held", "paid", "sold", "bought", "told", "began", "ran",
+        /* "275 companies already competing", "12 cities when it starts", "100 mln due",
+         * "2.96 mln compared with" */
+        "already", "still", "now", "then", "when", "where", "because", "if", "it", "they",
+        "whose", "due", "upon", "compared",
         NULL,
 };
 
-/* Words ending in -ing or -ed that name a kind of thing before the noun they modify
- * ("three oil drilling rigs", "two fully owned units"): inside a count's noun phrase they
- * do not end it, as any other such word does ("60 kilos making", "shares outstanding"). */
-static const char *const np_modifiers[] = {
-        "drilling", "processing", "housing", "mining", "shipping", "trading", "banking",
-        "building", "manufacturing", "farming", "fishing", "refining", "operating", "producing",
-        "exporting", "importing", "lending", "printing", "packaging", "parking", "training",
-        "marketing", "publishing", "broadcasting", "polling", "voting", "funding", "financing",
-        "accounting", "boarding", "nursing", "teaching", "retailing", "engineering", "dining",
-        "fighting", "owned", "listed", "based", "related", "licensed", "registered", "armed",
-        "skilled", "qualified", "unemployed", "employed", "injured", "wounded", "insured",
-        "rated", "hundred", "speed", "breed", "feed", "seed", "need", "shed", "ceiling", "spring", "evening", "morning", "thing", "string", "wing", "ring",
-        "king", "offering", "holding", "meeting", "listing", "filing", "earning", "saving",
-        NULL,
+/* Past forms without an -ed ending, and "prior", which a noun phrase treats as it does the
+ * -ed and -ing forms: after a plural noun they end it ("5,000 people came", "3.4 mln shares
+ * bought", "7.5 cts prior"), before a noun they modify it ("15 privately held firms", "two
+ * prior convictions"). */
+static const char *const np_verbs[] = {
+        "came", "went", "took", "made", "gave", "got", "left", "fell", "rose", "saw", "held",
+        "paid", "sold", "bought", "told", "began", "ran", "led", "prior", NULL,
+};
+
+/* Plural nouns without a final s, after which a verb form ends the phrase as it does
+ * after "shares" or "tonnes". */
+static const char *const np_plurals[] = {
+        "people", "men", "women", "children", "staff", "police", "cattle", "sheep", "personnel",
+        "livestock", "head", "crew", "fish", "swine", NULL,
 };
 
 /* Nouns that make a count a number of deals. */
@@ -691,27 +690,36 @@ static size_t read_conversions(struct ex *x, size_t pos, size_t lim, struct ment
         }
 }
 
-/* Whether the word s[0, n) ends in -ing or -ed, as a verb does, and is neither capitalized
- * nor listed as a noun or a modifier with that ending. */
-static int participle(const char *s, size_t n)
+/* Whether the word s[0, n) may be a verb form: it ends in -ing or -ed or is a listed past
+ * form, and is neither capitalized (a name's: "100 mln Special Drawing Rights") nor
+ * hyphenated (a compound modifier: "three coal-fired plants"). */
+static int verb_form(const char *s, size_t n)
 {
         int ing = n >= 5 && lower_eq(s + n - 3, 3, "ing");
         int ed = n >= 4 && lower_eq(s + n - 2, 2, "ed");
 
-        /* a capitalized one is a name's ("100 mln Special Drawing Rights") */
-        return (ing || ed) && !nw_scan_upper(s, n, 0) && !in_set(s, n, HL_NP_MODIFIERS);
+        return (ing || ed || in_set(s, n, HL_NP_VERBS)) && !nw_scan_upper(s, n, 0) &&
+               !memchr(s, '-', n);
+}
+
+/* Whether the word s[0, n) reads as a plural noun. */
+static int plural(const char *s, size_t n)
+{
+        return (n >= 3 && nw_scan_lower((unsigned char)s[n - 1]) == 's') ||
+               in_set(s, n, HL_NP_PLURALS);
 }
 
 /* The noun phrase after a count: up to five words, stopping at function words. */
 static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
 {
         const char *s = x->s;
-        size_t p = pos, first = 0, last_a = 0, last_b = 0;
-        int words = 0;
+        size_t p = pos, first = 0, last_a = 0, last_b = 0, prev_a = 0, prev_b = 0;
+        int words = 0, last_verb = 0;
 
         m->unit.a = m->unit.b = m->subj.a = m->subj.b = 0;
         while (words < 5) {
                 size_t w = nw_scan_skip_spaces(s, lim, p), e;
+                int verb;
                 if (w >= lim || (w == p && words > 0)) {
                         break;
                 }
@@ -719,25 +727,31 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                         break;
                 }
                 e = nw_scan_word_end(s, lim, w);
-                /* "250 U.S. industrial companies": an initialism is one word, not a unit "U";
-                 * "5 P.M." stays a time (a unit that is skipped) */
-                if (e - w == 1 && e + 2 < lim && s[e] == '.' && nw_scan_alpha((unsigned char)s[e + 1]) &&
-                    s[e + 2] == '.' && !in_set(s + w, 3, HL_SKIP_UNITS)) {
-                        e += 3;
+                /* "250 U.S. industrial companies": an initialism is one word, not a unit
+                 * "U"; "5 p.m." is a time, whose unit "p.m" the caller skips */
+                if (e - w == 1 && e + 2 < lim && s[e] == '.' &&
+                    nw_scan_alpha((unsigned char)s[e + 1]) && s[e + 2] == '.') {
+                        e += in_set(s + w, 3, HL_SKIP_UNITS) ? 2 : 3;
                 }
                 if (in_set(s + w, e - w, HL_NP_STOP)) {
                         break;
                 }
                 /* "200,000 shares currently held": an adverb ends the noun phrase, and so
-                 * does a participle ("60 kilos making a total", "9.2 mln shares
-                 * outstanding", "185 projects implemented") unless it names a kind of thing */
+                 * does a verb form after a plural noun ("60 kilos making a total", "9.2 mln
+                 * shares outstanding", "185 projects implemented"); elsewhere it modifies
+                 * the noun to come ("20 publicly traded companies", "3 oil drilling rigs"),
+                 * or, when none comes, is dropped ("45 mln franc bond maturing in 1990") */
+                verb = words && verb_form(s + w, e - w);
                 if (words && ((e - w > 4 && s[e - 2] == 'l' && s[e - 1] == 'y') ||
-                              participle(s + w, e - w))) {
+                              (verb && plural(s + last_a, last_b - last_a)))) {
                         break;
                 }
                 if (!words) {
                         first = w;
                 }
+                prev_a = last_a;
+                prev_b = last_b;
+                last_verb = verb;
                 last_a = w;
                 last_b = e;
                 words++;
@@ -745,6 +759,10 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                 if (p < lim && s[p] != ' ') {
                         break; /* a comma or a dot ends the phrase */
                 }
+        }
+        if (words > 1 && last_verb) {
+                last_a = prev_a;
+                last_b = prev_b;
         }
         if (words) {
                 m->unit.a = last_a;
@@ -3282,7 +3300,7 @@ static void places_in(struct ex *x, const struct span *sp)
  * word, with a bit per list that holds it. */
 static const char *const *const hashed_lists[HL_COUNT] = {
         title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words, month_names, date_words,
-        np_modifiers,
+        np_verbs, np_plurals,
 };
 
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
