@@ -398,7 +398,8 @@ static void test_statistic_units(void)
                 {3, "rigs"},        {250, "companies"}, {5000, "people"}, {8490, "houses"},
                 {6.28e9, "USD"},    {1.28e9, "HKD"},   {2, "units"},      {20, "companies"},
                 {4e6, "shares"},    {5, "mills"},      {7, "convictions"}, {8, "plants"},
-                {12, "subscribers"}, {15, "firms"},    {30, "workers"},
+                {12, "subscribers"}, {15, "firms"},    {30, "workers"},  {300, "highway"},
+                {14, "countries"},  {500, "plant"},    {9, "units"},
         };
 
         run(&a, "Figures",
@@ -412,7 +413,9 @@ static void test_statistic_units(void)
             "companies and issued 4 mln additional preferred shares. The plant has 5 steel "
             "rolling mills. He has seven prior convictions. They plan eight new coal-fired "
             "plants. The service has 12 paid subscribers. It owns 15 privately held firms. "
-            "Some 30 workers left the site. The meeting ended at 11 P.M. on Friday.",
+            "Some 30 workers left the site. The meeting ended at 11 P.M. on Friday. They opened "
+            "a 300 km highway connecting Beijing. It sells to 14 gas exporting countries. A 500 "
+            "MW power plant supplying electricity opened. It has 9 business operating units.",
             "1987-03-02");
         for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
                 const struct nw_statistic *st = stat_of(&a, want[i].value);

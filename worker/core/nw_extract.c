@@ -116,7 +116,7 @@ static int lower_eq(const char *s, size_t n, const char *w)
  * from them (see in_set() at the end of the file). */
 enum hashed_list {
         HL_TITLE_HEADS, HL_ORG_SUFFIX, HL_NAME_STOP, HL_NP_STOP, HL_NAME_GLUE, HL_SKIP_UNITS, HL_ABBREVS, HL_TITLE_MODS, HL_CORP_HEADS, HL_VENUE_WORDS, HL_EV_WEAK_MODS, HL_EV_STRONG_MODS, HL_DEAL_NOUNS, HL_PRICE_UNITS, HL_GOODS_WORDS, HL_MONTHS, HL_DATE_WORDS,
-        HL_NP_VERBS, HL_NP_PLURALS, HL_COUNT
+        HL_NP_VERBS, HL_NP_PLURALS, HL_NP_SINGULARS, HL_COUNT
 };
 
 static int in_set_probe(const char *s, size_t n, enum hashed_list k);
@@ -601,14 +601,18 @@ static const char *const np_stop[] = {
  * prior convictions"). */
 static const char *const np_verbs[] = {
         "came", "went", "took", "made", "gave", "got", "left", "fell", "rose", "saw", "held",
-        "paid", "sold", "bought", "told", "began", "ran", "led", "prior", NULL,
+        "paid", "sold", "bought", "told", "began", "ran", "led", "met", "built", "lost", "sent",
+        "spent", "kept", "grew", "stood", "prior", NULL,
 };
 
-/* Plural nouns without a final s, after which a verb form ends the phrase as it does
- * after "shares" or "tonnes". */
+/* Plural nouns without a final s ("5,000 people came"), and singular ones with one ("11 gas
+ * exporting countries"), for plural(). */
 static const char *const np_plurals[] = {
         "people", "men", "women", "children", "staff", "police", "cattle", "sheep", "personnel",
         "livestock", "head", "crew", "fish", "swine", NULL,
+};
+static const char *const np_singulars[] = {
+        "gas", "news", "series", "species", "means", "physics", "economics", "politics", NULL,
 };
 
 /* Nouns that make a count a number of deals. */
@@ -702,11 +706,31 @@ static int verb_form(const char *s, size_t n)
                !memchr(s, '-', n);
 }
 
-/* Whether the word s[0, n) reads as a plural noun. */
+/* Whether the word s[0, n) looks like a plural noun: it ends in s but not in -ss, -us or
+ * -is ("business", "bonus", "basis"), or is listed. */
 static int plural(const char *s, size_t n)
 {
-        return (n >= 3 && nw_scan_lower((unsigned char)s[n - 1]) == 's') ||
-               in_set(s, n, HL_NP_PLURALS);
+        if (n >= 3 && nw_scan_lower((unsigned char)s[n - 1]) == 's') {
+                unsigned char c = nw_scan_lower((unsigned char)s[n - 2]);
+                return c != 's' && c != 'u' && c != 'i' && !in_set(s, n, HL_NP_SINGULARS);
+        }
+        return in_set(s, n, HL_NP_PLURALS);
+}
+
+/* Whether the word after s[.., e) in the phrase, if any, is a lower-case plural noun. */
+static int plural_next(const char *s, size_t e, size_t lim)
+{
+        size_t w, we;
+
+        if (e >= lim || s[e] != ' ') {
+                return 0;
+        }
+        w = nw_scan_skip_spaces(s, lim, e);
+        if (w >= lim || s[w] < 'a' || s[w] > 'z') {
+                return 0;
+        }
+        we = nw_scan_word_end(s, lim, w);
+        return plural(s + w, we - w);
 }
 
 /* The noun phrase after a count: up to five words, stopping at function words. */
@@ -737,13 +761,15 @@ static void noun_after(struct ex *x, size_t pos, size_t lim, struct mention *m)
                         break;
                 }
                 /* "200,000 shares currently held": an adverb ends the noun phrase, and so
-                 * does a verb form after a plural noun ("60 kilos making a total", "9.2 mln
-                 * shares outstanding", "185 projects implemented"); elsewhere it modifies
-                 * the noun to come ("20 publicly traded companies", "3 oil drilling rigs"),
-                 * or, when none comes, is dropped ("45 mln franc bond maturing in 1990") */
+                 * does a verb form ("60 kilos making a total", "9.2 mln shares outstanding",
+                 * "a 300 km highway connecting Beijing") unless it modifies the plural noun
+                 * that follows ("20 publicly traded companies", "3 oil drilling rigs"), which a
+                 * count's noun phrase is headed by; after a plural noun it is the verb
+                 * ("2 mln contracts changing hands") */
                 verb = words && verb_form(s + w, e - w);
                 if (words && ((e - w > 4 && s[e - 2] == 'l' && s[e - 1] == 'y') ||
-                              (verb && plural(s + last_a, last_b - last_a)))) {
+                              (verb && (plural(s + last_a, last_b - last_a) ||
+                                        !plural_next(s, e, lim))))) {
                         break;
                 }
                 if (!words) {
@@ -3300,7 +3326,7 @@ static void places_in(struct ex *x, const struct span *sp)
  * word, with a bit per list that holds it. */
 static const char *const *const hashed_lists[HL_COUNT] = {
         title_heads, org_suffix, name_stop, np_stop, name_glue, skip_units, abbrevs, title_mods, corp_heads, venue_words, ev_weak_mods, ev_strong_mods, deal_nouns, price_units, goods_words, month_names, date_words,
-        np_verbs, np_plurals,
+        np_verbs, np_plurals, np_singulars,
 };
 
 _Static_assert(HL_COUNT <= 32, "a slot has a bit per hashed list");
