@@ -399,7 +399,7 @@ static void test_statistic_units(void)
                 {6.28e9, "USD"},    {1.28e9, "HKD"},   {2, "units"},      {20, "companies"},
                 {4e6, "shares"},    {5, "mills"},      {7, "convictions"}, {8, "plants"},
                 {12, "subscribers"}, {15, "firms"},    {30, "workers"},  {300, "highway"},
-                {14, "countries"},  {500, "plant"},    {9, "units"},
+                {14, "countries"},  {500, "plant"},    {9, "units"},      {24, "cts"},
         };
 
         run(&a, "Figures",
@@ -415,7 +415,8 @@ static void test_statistic_units(void)
             "plants. The service has 12 paid subscribers. It owns 15 privately held firms. "
             "Some 30 workers left the site. The meeting ended at 11 P.M. on Friday. They opened "
             "a 300 km highway connecting Beijing. It sells to 14 gas exporting countries. A 500 "
-            "MW power plant supplying electricity opened. It has 9 business operating units.",
+            "MW power plant supplying electricity opened. It has 9 business operating units. "
+            "Cocoa closed 24 cts higher.",
             "1987-03-02");
         for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
                 const struct nw_statistic *st = stat_of(&a, want[i].value);

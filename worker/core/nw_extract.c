@@ -589,9 +589,11 @@ static const char *const np_stop[] = {
         "could", "can", "may", "might", "should", "must", "did", "do", "does", "not", "amid",
         "against", "via", "through", "among", "apiece", "yuan", "dollars", "vs", "versus",
         /* "275 companies already competing", "12 cities when it starts", "100 mln due",
-         * "2.96 mln compared with" */
+         * "2.96 mln compared with", "24 cts higher", "93 pesos today" */
         "already", "still", "now", "then", "when", "where", "because", "if", "it", "they",
-        "whose", "due", "upon", "compared",
+        "whose", "due", "upon", "compared", "higher", "lower", "above", "below", "yesterday",
+        "today", "tomorrow", "tonight", "previously", "earlier", "later", "includes",
+        "include", "off", "here", "there",
         NULL,
 };
 
