@@ -318,7 +318,7 @@ nw__redis_acl() {
     hash=$(nw__secret "$NW_REDIS_ACL_PASSWORD_FILE" | sha256sum | cut -d' ' -f1) || return 1
     out=$(redis-cli -h 127.0.0.1 -p "$NW_REDIS_PORT" ACL SETUSER "$NW_REDIS_ACL_USER" reset on \
           "#$hash" "~${NW_REDIS_ACL_PREFIX}*" resetchannels -@all \
-          +auth +ping +select "+script|load" +evalsha +get +set +mget +hmget +hset +expire +exists +unlink 2>&1)
+          +auth +ping +select "+script|load" +evalsha +get +set +mget +hmget +hset +expire +exists +unlink +hlen +hscan 2>&1)
     if [ "$out" != "OK" ]; then
         nw__say "redis: ACL SETUSER $NW_REDIS_ACL_USER failed: $out"
         return 1

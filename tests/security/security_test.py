@@ -260,10 +260,10 @@ def scenario_redis_acl(worker):
         check(r.stop(w) == 0, "the worker with the Redis ACL user publishes 10 records and exits 0")
         check(r.count(r.out) == 10, "the 2 duplicates were caught through the ACL user")
 
-        # an ACL written before the claim script asked for EXISTS and UNLINK (README) keeps
-        # working
-        check(redis_cli("ACL", "SETUSER", user, "-exists", "-unlink") == "OK",
-              "EXISTS and UNLINK taken from the ACL user")
+        # an ACL written before the claim script asked for EXISTS and UNLINK, and the
+        # filters for HLEN and HSCAN (README), keeps working
+        check(redis_cli("ACL", "SETUSER", user, "-exists", "-unlink", "-hlen", "-hscan") == "OK",
+              "EXISTS, UNLINK, HLEN and HSCAN taken from the ACL user")
         try:
             r.produce(items(tag + "-old-acl", 5, 1))
             w = r.start(worker, "acl-no-exists", plain)
@@ -273,7 +273,7 @@ def scenario_redis_acl(worker):
                   "without EXISTS and UNLINK in its ACL the worker publishes and exits 0")
             check(r.count(r.out) == 15, "... and its duplicate was caught (15 records in all)")
         finally:
-            redis_cli("ACL", "SETUSER", user, "+exists", "+unlink")
+            redis_cli("ACL", "SETUSER", user, "+exists", "+unlink", "+hlen", "+hscan")
 
         wrong = write_secret("wrong-redis.password", f"wrong-{random.getrandbits(64):016x}")
         t0 = time.monotonic()

@@ -207,6 +207,35 @@ static void test_index(void)
         free(copy);
 }
 
+/* The band filter has no false negatives and few false positives, and an empty one holds
+ * nothing. */
+static void test_band_filter(void)
+{
+        enum { N = 100000 };
+        struct nw_near_filter f, none = {NULL, 0};
+        size_t missed = 0, false_pos = 0;
+        uint32_t x = 12345;
+
+        CU_ASSERT_EQUAL(nw_near_filter_init(&f, N), nw_near_filter_bytes(N));
+        CU_ASSERT_TRUE(nw_near_filter_bytes(N) * 8 >= (size_t)N * 16);
+        for (size_t i = 0; i < N; i++) {
+                x = x * 1664525u + 1013904223u;
+                nw_near_filter_add(&f, (int)(i % NW_NEAR_BANDS), x);
+        }
+        x = 12345;
+        for (size_t i = 0; i < N; i++) {
+                x = x * 1664525u + 1013904223u;
+                missed += !nw_near_filter_maybe(&f, (int)(i % NW_NEAR_BANDS), x);
+                /* the same key in another band is another field */
+                false_pos += (size_t)nw_near_filter_maybe(&f, (int)((i + 1) % NW_NEAR_BANDS), x);
+        }
+        CU_ASSERT_EQUAL(missed, 0);
+        CU_ASSERT_TRUE(false_pos < N / 100);
+        CU_ASSERT_FALSE(nw_near_filter_maybe(&none, 0, 1));
+        nw_near_filter_free(&f);
+        CU_ASSERT_PTR_NULL(f.w);
+}
+
 int nw_test_register_near(void)
 {
         static const struct nw_test tests[] = {
@@ -219,6 +248,7 @@ int nw_test_register_near(void)
                 {"figures must agree", test_figures_must_agree},
                 {"signature bytes for Redis", test_sig_bytes},
                 {"offline index", test_index},
+                {"band filter", test_band_filter},
                 {NULL, NULL},
         };
         return nw_test_add_suite("near", tests);

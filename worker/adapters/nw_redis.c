@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,8 @@
  *       distinct candidates to return, the newest bucket's lifetime in seconds; then per
  *       item: the number of claim keys, the
  *       keys, the claim value, the id, the signature bytes ("" for none) and, with a
- *       signature, its key and the band fields ("<band>:<value>", NW_NEAR_BANDS of them).
+ *       signature, its key, the mask of the bands each older bucket may hold (see
+ *       near_filters) and the band fields ("<band>:<value>", NW_NEAR_BANDS of them).
  * Returns one reply per item: {0, holder} | {1|2, value[, candidate id, its signature]...}. */
 #define NW_STR_(x) #x
 #define NW_STR(x) NW_STR_(x)
@@ -57,11 +59,13 @@ static const char claim_script[] =
          * an HMGET of a missing key still costs its fields.
          * pcall: a Redis ACL written before EXISTS was needed refuses it, and then every
          * bucket is read as before (an error is a table, not 0) */
-        "local older, nolder = nil, 0\n"
+        "local older, olderat, nolder = nil, {}, 0\n"
         "local function find_older()\n"
         "  older = {}\n"
         "  for bk = 2, #K - 1 do\n"
-        "    if redis.pcall('EXISTS', K[bk]) ~= 0 then nolder = nolder + 1; older[nolder] = K[bk] end\n"
+        "    if redis.pcall('EXISTS', K[bk]) ~= 0 then\n"
+        "      nolder = nolder + 1; older[nolder] = K[bk]; olderat[nolder] = (bk - 2) * nbands\n"
+        "    end\n"
         "  end\n"
         "end\n"
         /* the bucket no worker reads any more: UNLINK frees it on a background thread, where
@@ -69,7 +73,9 @@ static const char claim_script[] =
          * for seconds while millions of fields are freed. pcall: an ACL without UNLINK
          * leaves it to expire */
         "redis.pcall('UNLINK', K[#K])\n"
-        "local function near(id, sig, sigkey, f)\n"
+        /* mask: per older bucket, a byte per band, '0' when the worker's filter of that
+         * bucket says it does not hold the band ("" when it has no filter) */
+        "local function near(id, sig, sigkey, mask, f)\n"
         "  local a, b, c, d = byte(sig, 1, 4)\n"
         "  local na = a + b * 256 + c * 65536 + d * 16777216\n"
         "  local last = f + nbands - 1\n"
@@ -79,9 +85,11 @@ static const char claim_script[] =
         "  local holder = call('HMGET', newest, unpack(A, f, last))\n"
         "  if not older then find_older() end\n"
         "  for o = 1, nolder do\n"
-        "    local want, at, nw = {}, {}, 0\n"
+        "    local want, at, nw, base = {}, {}, 0, olderat[o]\n"
         "    for k = 1, nbands do\n"
-        "      if not holder[k] then nw = nw + 1; want[nw] = A[f + k - 1]; at[nw] = k end\n"
+        "      if not holder[k] and (mask == '' or byte(mask, base + k) ~= 48) then\n"
+        "        nw = nw + 1; want[nw] = A[f + k - 1]; at[nw] = k\n"
+        "      end\n"
         "    end\n"
         "    if nw == 0 then break end\n"
         "    local vals = call('HMGET', older[o], unpack(want, 1, nw))\n"
@@ -149,7 +157,7 @@ static const char claim_script[] =
         "    end\n"
         "  end\n"
         "  local nextp = p + nex + 4\n"
-        "  if sig ~= '' then nextp = nextp + 1 + nbands end\n"
+        "  if sig ~= '' then nextp = nextp + 2 + nbands end\n"
         "  no = no + 1\n"
         "  if holder then\n"
         "    out[no] = {0, holder}\n"
@@ -158,7 +166,7 @@ static const char claim_script[] =
         "    if own == nex then res = 2 end\n"
         "    local r = {res, v}\n"
         "    if sig ~= '' then\n"
-        "      local found, put = near(id, sig, A[p + nex + 4], p + nex + 5)\n"
+        "      local found, put = near(id, sig, A[p + nex + 4], A[p + nex + 5], p + nex + 6)\n"
         "      touched = touched or put\n"
         "      for k = 1, #found do r[k + 2] = found[k] end\n"
         "    end\n"
@@ -188,13 +196,18 @@ struct nw_redis {
         struct nw_buf cmd;      /* the claim command in RESP, reused from part to part */
         int failed;
         char failure[512];
+        struct near_filters *nf;        /* NULL until the first claim with a signature */
+        size_t filter_max_bytes;        /* 0: no filters */
 };
+
+static void near_filters_stop(struct near_filters *nf);
 
 void nw_redis_destroy(struct nw_redis *r)
 {
         if (!r) {
                 return;
         }
+        near_filters_stop(r->nf);
         redisFree(r->c);
         free(r->host);
         free(r->user);
@@ -462,13 +475,14 @@ static int item_reply(const redisReply *reply, const struct nw_claim *c, long th
 
 /* Per item at most: the number of keys, 2 claim keys, value, id, signature, its key and
  * the band fields; and the text those need. */
-enum { ITEM_ARGS = 7 + NW_NEAR_BANDS, MAXBUCKETS = 12, HEAD_ARGS = 3 + 8 + MAXBUCKETS + 1 };
+enum { ITEM_ARGS = 8 + NW_NEAR_BANDS, MAXBUCKETS = 12, HEAD_ARGS = 3 + 8 + MAXBUCKETS + 1 };
 
 struct item_text {
         char nkeys[4];
         char sigkey[300];
         unsigned char sig[NW_NEAR_SIG_BYTES];
         char fields[NW_NEAR_BANDS][24];
+        char mask[(MAXBUCKETS - 1) * NW_NEAR_BANDS + 1];
 };
 
 /* A band's field name, "<band>:<value as eight lower-case hex digits>" (what "%d:%08x" would
@@ -540,6 +554,537 @@ static enum nw_err resp_command(struct nw_buf *b, size_t argc, const char **argv
         return NW_OK;
 }
 
+/* ---------------------------------------------------------------- band buckets */
+
+/* Where the band buckets are at time @p now for a TTL of @p ttl_s. */
+struct geometry {
+        long long width;        /* seconds per bucket */
+        int nbuckets;           /* read per item, the newest first */
+        long long grace;        /* how far behind a replica's clock may run */
+        long long now_bucket;
+        long long retired;      /* the bucket just past the last one read: unlinked */
+        long long bucket_ttl;   /* the newest bucket's lifetime from now */
+};
+
+static void bucket_geometry(long ttl_s, long long now, struct geometry *g)
+{
+        /* half the TTL wide, rounded up (at least a minute), so up to three HMGETs per item
+         * (rounded down, an odd TTL needed a fourth); an item's bands are found for at least
+         * the TTL and at most half as long again. Eighths held that closer to the TTL but
+         * cost nine HMGETs, most of Redis's time per item. */
+        g->width = (ttl_s + 1) / 2 > 60 ? (ttl_s + 1) / 2 : 60;
+        g->nbuckets = (int)((ttl_s + g->width - 1) / g->width) + 1;
+        if (g->nbuckets > MAXBUCKETS) {
+                g->nbuckets = MAXBUCKETS;
+        }
+        g->now_bucket = now / g->width;
+        /* The grace spares the oldest bucket of a replica whose clock runs a little behind. A
+         * bucket expires one period after the last one it is read in, whenever it was
+         * written, so the unlink always comes first and the expiry only frees what no worker
+         * was there to unlink. */
+        g->grace = g->width / 4 < 60 ? g->width / 4 : 60;
+        g->retired = (now - g->grace) / g->width - g->nbuckets;
+        g->bucket_ttl = (g->now_bucket + g->nbuckets + 1) * g->width - now;
+}
+
+/* ---------------------------------------------------------------- older-bucket filters */
+
+/* A bucket that is no longer the newest takes no more bands once every replica's clock has
+ * left it (the grace), so a Bloom filter of its fields, read once with HSCAN, tells the
+ * worker which of an item's bands it cannot hold, and the claim script skips those lookups:
+ * for a story unlike any before, the HMGETs of the older buckets were a third of Redis's
+ * work. A thread with its own connection builds the filters, so the claims never wait for
+ * a scan; until a bucket's filter is ready, all its bands are looked up as before. */
+enum { MAX_FILTERS = 4 };
+#define NW_SCAN_COUNT 2000      /* fields per HSCAN: a millisecond or two of Redis's time */
+
+struct bucket_filter {
+        long long bucket;
+        int usable;                     /* 0: too large or unreadable: look everything up */
+        int copied;                     /* from another replica, through Redis */
+        struct nw_near_filter f;
+};
+
+struct near_filters {
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        pthread_t thread;
+        int stop;
+        int idle;                       /* the last look found nothing to build */
+        int refused;                    /* Redis refused HLEN or HSCAN (ACL): no filters */
+        long ttl;
+        char prefix[16];
+        size_t max_bytes;
+        struct nw_redis *conn;          /* the thread's own connection */
+        struct bucket_filter have[MAX_FILTERS];
+        int n;
+        long long failed_bucket;        /* not retried for a minute */
+        long long failed_at;
+        size_t bytes;                   /* of the usable filters */
+        uint64_t skipped;               /* bands ruled out of an older bucket */
+};
+
+static struct bucket_filter *filter_of(struct near_filters *nf, long long bucket)
+{
+        for (int i = 0; i < nf->n; i++) {
+                if (nf->have[i].bucket == bucket) {
+                        return &nf->have[i];
+                }
+        }
+        return NULL;
+}
+
+/* "<band>:<8 hex digits>" into its band and key. @returns 0, or -1 for any other field. */
+static int parse_band_field(const char *s, size_t len, int *band, uint32_t *key)
+{
+        size_t i = 0;
+        int b = 0;
+        uint32_t v = 0;
+
+        while (i < len && i < 2 && s[i] >= '0' && s[i] <= '9') {
+                b = b * 10 + (s[i++] - '0');
+        }
+        if (i == 0 || i >= len || s[i++] != ':' || len - i != 8 || b >= NW_NEAR_BANDS) {
+                return -1;
+        }
+        for (; i < len; i++) {
+                char c = s[i];
+                unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+                           : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16u;
+                if (d > 15) {
+                        return -1;
+                }
+                v = v << 4 | d;
+        }
+        *band = b;
+        *key = v;
+        return 0;
+}
+
+/* A filter as a Redis string, so that one replica reads a bucket and the others copy its
+ * filter: "NWF1", the size in bits (8 bytes), then the words, all little endian. Reading a
+ * bucket of millions of bands costs Redis about a microsecond a band (HSCAN sends the values
+ * too), which a replica's start would otherwise pay again for every bucket. */
+#define FILTER_MAGIC "NWF1"
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+        for (int i = 0; i < 8; i++) {
+                p[i] = (unsigned char)(v >> (8 * i));
+        }
+}
+
+static uint64_t get_le64(const unsigned char *p)
+{
+        uint64_t v = 0;
+
+        for (int i = 7; i >= 0; i--) {
+                v = v << 8 | p[i];
+        }
+        return v;
+}
+
+/* The shared filter at @p fkey into @p out, if it is there, whole and within @p max_bytes.
+ * @returns 1 when loaded, 0 when not there (or not usable), -1 on a Redis error. */
+static int load_shared(struct nw_redis *c, const char *fkey, size_t max_bytes,
+                       struct bucket_filter *out, enum nw_err *err, char *errstr,
+                       size_t errstr_size)
+{
+        const char *argv[2] = {"GET", fkey};
+        redisReply *reply = NULL;
+        uint64_t bits;
+        size_t words;
+
+        *err = command(c, 2, argv, &reply, "GET", errstr, errstr_size);
+        if (*err != NW_OK) {
+                return -1;
+        }
+        if (reply->type != REDIS_REPLY_STRING || reply->len < 12 ||
+            memcmp(reply->str, FILTER_MAGIC, 4) != 0) {
+                freeReplyObject(reply);
+                return 0;
+        }
+        bits = get_le64((const unsigned char *)reply->str + 4);
+        words = (size_t)(bits / 64);
+        if (bits < 512 || (bits & (bits - 1)) || bits / 8 > max_bytes ||
+            reply->len != 12 + words * 8) {
+                freeReplyObject(reply);
+                return 0;
+        }
+        out->f.w = nw_xcalloc(words, sizeof(uint64_t));
+        out->f.mask = bits - 1;
+        for (size_t i = 0; i < words; i++) {
+                out->f.w[i] = get_le64((const unsigned char *)reply->str + 12 + 8 * i);
+        }
+        freeReplyObject(reply);
+        out->usable = 1;
+        out->copied = 1;
+        return 1;
+}
+
+/* Store the filter @p f at @p fkey for @p ttl_s seconds (errors ignored: the others then
+ * read the bucket themselves). */
+static void store_shared(struct nw_redis *c, const char *fkey, const struct nw_near_filter *f,
+                         long long ttl_s)
+{
+        size_t words = (size_t)((f->mask + 1) / 64), len = 12 + words * 8;
+        unsigned char *blob = nw_xmalloc(len);
+        char ttl[24], errstr[256];
+        const char *argv[5] = {"SET", fkey, (const char *)blob, "EX", ttl};
+        size_t argvlen[5];
+        redisReply *reply;
+
+        memcpy(blob, FILTER_MAGIC, 4);
+        put_le64(blob + 4, f->mask + 1);
+        for (size_t i = 0; i < words; i++) {
+                put_le64(blob + 12 + 8 * i, f->w[i]);
+        }
+        snprintf(ttl, sizeof(ttl), "%lld", ttl_s > 1 ? ttl_s : 1);
+        for (int i = 0; i < 5; i++) {
+                argvlen[i] = strlen(argv[i]);
+        }
+        argvlen[2] = len;
+        reply = redisCommandArgv(c->c, 5, argv, argvlen);
+        if (!reply) {
+                snprintf(errstr, sizeof(errstr), "%s", "connection lost");
+                drop(c);
+        } else {
+                freeReplyObject(reply);
+        }
+        free(blob);
+}
+
+/* Build the filter of @p key into @p out: HLEN, then HSCAN to the end. @returns NW_OK (out
+ * usable or, when the bucket is larger than @p max_bytes allows, not), or an error. */
+static enum nw_err build_filter(struct near_filters *nf, const char *key, size_t max_bytes,
+                               struct bucket_filter *out, char *errstr, size_t errstr_size)
+{
+        struct nw_redis *c = nf->conn;
+        redisReply *reply = NULL;
+        char cursor[32] = "0";
+        enum nw_err err;
+        long long n;
+
+        err = nw_redis_connect(c, errstr, errstr_size);
+        if (err != NW_OK) {
+                return err;
+        }
+        {
+                const char *argv[2] = {"HLEN", key};
+                err = command(c, 2, argv, &reply, "HLEN", errstr, errstr_size);
+                if (err != NW_OK) {
+                        return err;
+                }
+                n = reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
+                freeReplyObject(reply);
+        }
+        out->usable = 0;
+        if (n < 0 || nw_near_filter_bytes((size_t)n) > max_bytes) {
+                return NW_OK;
+        }
+        nw_near_filter_init(&out->f, (size_t)n);
+        do {
+                const char *argv[5] = {"HSCAN", key, cursor, "COUNT", NW_STR(NW_SCAN_COUNT)};
+                int stop;
+                pthread_mutex_lock(&nf->mu);
+                stop = nf->stop;
+                pthread_mutex_unlock(&nf->mu);
+                if (stop) {
+                        break;
+                }
+                err = command(c, 5, argv, &reply, "HSCAN", errstr, errstr_size);
+                if (err != NW_OK) {
+                        nw_near_filter_free(&out->f);
+                        return err;
+                }
+                if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
+                    reply->element[0]->type != REDIS_REPLY_STRING ||
+                    reply->element[0]->len >= sizeof(cursor) ||
+                    reply->element[1]->type != REDIS_REPLY_ARRAY) {
+                        freeReplyObject(reply);
+                        nw_near_filter_free(&out->f);
+                        return NW_OK;   /* not a bucket of ours: no filter */
+                }
+                memcpy(cursor, reply->element[0]->str, reply->element[0]->len);
+                cursor[reply->element[0]->len] = '\0';
+                for (size_t i = 0; i + 1 < reply->element[1]->elements; i += 2) {
+                        const redisReply *f = reply->element[1]->element[i];
+                        int band;
+                        uint32_t k;
+                        if (f->type != REDIS_REPLY_STRING ||
+                            parse_band_field(f->str, f->len, &band, &k) != 0) {
+                                /* a field the filter cannot stand for: no filter */
+                                freeReplyObject(reply);
+                                nw_near_filter_free(&out->f);
+                                return NW_OK;
+                        }
+                        nw_near_filter_add(&out->f, band, k);
+                }
+                freeReplyObject(reply);
+        } while (strcmp(cursor, "0") != 0);
+        if (strcmp(cursor, "0") != 0) {
+                nw_near_filter_free(&out->f);   /* stopped */
+                return NW_OK;
+        }
+        out->usable = 1;
+        return NW_OK;
+}
+
+/* The filter of bucket @p b: copied from Redis when another replica stored it, else read
+ * from the bucket by this one (under a lock key, so that one replica does it) and stored.
+ * @returns 0 with @p out set; 1 when another replica is reading it (ask again shortly); -1
+ * with the error in @p err. */
+static int obtain_filter(struct near_filters *nf, const struct geometry *g, long long b,
+                         size_t budget, struct bucket_filter *out, enum nw_err *err,
+                         char *errstr, size_t errstr_size)
+{
+        struct nw_redis *c = nf->conn;
+        char key[64], fkey[64], lkey[64];
+        redisReply *reply = NULL;
+        int got;
+
+        snprintf(key, sizeof(key), "%.8sbb:%lld", nf->prefix, b);
+        snprintf(fkey, sizeof(fkey), "%.8snf:%lld", nf->prefix, b);
+        snprintf(lkey, sizeof(lkey), "%.8snfl:%lld", nf->prefix, b);
+        *err = nw_redis_connect(c, errstr, errstr_size);
+        if (*err != NW_OK) {
+                return -1;
+        }
+        got = load_shared(c, fkey, budget, out, err, errstr, errstr_size);
+        if (got != 0) {
+                return got > 0 ? 0 : -1;
+        }
+        {
+                /* ten minutes: long enough for any bucket, short enough if its reader dies */
+                const char *argv[6] = {"SET", lkey, "1", "NX", "EX", "600"};
+                *err = command(c, 6, argv, &reply, "SET", errstr, errstr_size);
+                if (*err != NW_OK) {
+                        return -1;
+                }
+                got = reply->type == REDIS_REPLY_STATUS;
+                freeReplyObject(reply);
+                if (!got) {
+                        return 1;
+                }
+        }
+        *err = build_filter(nf, key, budget, out, errstr, errstr_size);
+        if (*err != NW_OK) {
+                return -1;
+        }
+        if (out->usable) {
+                /* kept as long as the bucket is read */
+                store_shared(c, fkey, &out->f, (b + g->nbuckets + 1) * g->width - time(NULL));
+        }
+        return 0;
+}
+
+static void *filter_thread(void *arg)
+{
+        struct near_filters *nf = arg;
+
+        pthread_mutex_lock(&nf->mu);
+        while (!nf->stop) {
+                struct geometry g;
+                struct nw_near_filter drop[MAX_FILTERS];
+                struct bucket_filter built = {0};
+                long long now = (long long)time(NULL), target = -1;
+                int ndrop = 0;
+                char errstr[256];
+                size_t budget;
+
+                bucket_geometry(nf->ttl, now, &g);
+                /* the filters of buckets no longer read go */
+                for (int i = 0; i < nf->n;) {
+                        if (nf->have[i].bucket < g.now_bucket - (g.nbuckets - 1)) {
+                                if (nf->have[i].usable) {
+                                        nf->bytes -= (nf->have[i].f.mask + 1) / 8;
+                                        drop[ndrop++] = nf->have[i].f;
+                                }
+                                nf->have[i] = nf->have[--nf->n];
+                        } else {
+                                i++;
+                        }
+                }
+                /* the newest older bucket every replica has left, without a filter yet */
+                for (long long b = g.now_bucket - 1; b > g.now_bucket - g.nbuckets; b--) {
+                        if (now >= (b + 1) * g.width + g.grace && !filter_of(nf, b) &&
+                            nf->n < MAX_FILTERS && !nf->refused &&
+                            !(b == nf->failed_bucket && now - nf->failed_at < 60)) {
+                                target = b;
+                                break;
+                        }
+                }
+                budget = nf->max_bytes > nf->bytes ? nf->max_bytes - nf->bytes : 0;
+                nf->idle = target < 0;
+                if (nf->idle) {
+                        pthread_cond_broadcast(&nf->cv);        /* nw_redis_near_filters_wait() */
+                }
+                pthread_mutex_unlock(&nf->mu);
+                for (int i = 0; i < ndrop; i++) {
+                        nw_near_filter_free(&drop[i]);
+                }
+                if (target >= 0) {
+                        enum nw_err err = NW_OK;
+                        int got;
+                        built.bucket = target;
+                        got = obtain_filter(nf, &g, target, budget, &built, &err, errstr,
+                                            sizeof(errstr));
+                        if (got != 0) {
+                                /* another replica reading it: again in two seconds;
+                                 * unreachable: in a minute; refused (an ACL without HLEN or
+                                 * HSCAN): never, the claims look everything up */
+                                pthread_mutex_lock(&nf->mu);
+                                nf->failed_bucket = target;
+                                nf->failed_at = got > 0 ? now - 58 : now;
+                                nf->refused |= got < 0 && err == NW_ERR_CONFIG;
+                                if (got < 0) {
+                                        /* a waiter goes on without this filter */
+                                        nf->idle = 1;
+                                        pthread_cond_broadcast(&nf->cv);
+                                }
+                                if (!nf->stop) {
+                                        struct timespec until;
+                                        clock_gettime(CLOCK_REALTIME, &until);
+                                        until.tv_sec += 1;
+                                        pthread_cond_timedwait(&nf->cv, &nf->mu, &until);
+                                }
+                                continue;
+                        }
+                }
+                pthread_mutex_lock(&nf->mu);
+                if (target >= 0 && !nf->stop) {
+                        nf->have[nf->n++] = built;
+                        if (built.usable) {
+                                nf->bytes += (built.f.mask + 1) / 8;
+                        }
+                        continue;       /* the next bucket, if any, at once */
+                }
+                if (target >= 0) {
+                        nw_near_filter_free(&built.f);
+                }
+                if (!nf->stop) {
+                        struct timespec until;
+                        clock_gettime(CLOCK_REALTIME, &until);
+                        until.tv_sec += 1;
+                        pthread_cond_timedwait(&nf->cv, &nf->mu, &until);
+                }
+        }
+        pthread_mutex_unlock(&nf->mu);
+        return NULL;
+}
+
+/* The filters for @p prefix and @p ttl_s, started on first use. NULL when there are none
+ * (disabled, or the thread could not start). */
+static struct near_filters *near_filters(struct nw_redis *r, long ttl_s, const char *prefix)
+{
+        struct near_filters *nf = r->nf;
+
+        if (r->filter_max_bytes == 0) {
+                return NULL;
+        }
+        if (nf) {
+                return nf;
+        }
+        nf = nw_xcalloc(1, sizeof(*nf));
+        pthread_mutex_init(&nf->mu, NULL);
+        pthread_cond_init(&nf->cv, NULL);
+        nf->ttl = ttl_s;
+        snprintf(nf->prefix, sizeof(nf->prefix), "%.8s", prefix);
+        nf->max_bytes = r->filter_max_bytes;
+        nf->failed_bucket = -1;
+        nf->conn = nw_xcalloc(1, sizeof(*nf->conn));
+        nw_buf_init(&nf->conn->cmd, 0);
+        nf->conn->host = nw_xstrdup(r->host);
+        nf->conn->port = r->port;
+        nf->conn->unix_socket = r->unix_socket;
+        nf->conn->user = r->user ? nw_xstrdup(r->user) : NULL;
+        nf->conn->password = r->password ? nw_xstrdup(r->password) : NULL;
+        nf->conn->db = r->db;
+        nf->conn->timeout_ms = r->timeout_ms;
+        if (pthread_create(&nf->thread, NULL, filter_thread, nf) != 0) {
+                nw_redis_destroy(nf->conn);
+                pthread_cond_destroy(&nf->cv);
+                pthread_mutex_destroy(&nf->mu);
+                free(nf);
+                r->filter_max_bytes = 0;
+                return NULL;
+        }
+        r->nf = nf;
+        return nf;
+}
+
+static void near_filters_stop(struct near_filters *nf)
+{
+        if (!nf) {
+                return;
+        }
+        pthread_mutex_lock(&nf->mu);
+        nf->stop = 1;
+        pthread_cond_signal(&nf->cv);
+        pthread_mutex_unlock(&nf->mu);
+        pthread_join(nf->thread, NULL);
+        for (int i = 0; i < nf->n; i++) {
+                nw_near_filter_free(&nf->have[i].f);
+        }
+        nw_redis_destroy(nf->conn);
+        pthread_cond_destroy(&nf->cv);
+        pthread_mutex_destroy(&nf->mu);
+        free(nf);
+}
+
+void nw_redis_set_near_filters(struct nw_redis *r, size_t max_bytes)
+{
+        r->filter_max_bytes = max_bytes;
+}
+
+void nw_redis_near_filters_start(struct nw_redis *r, long ttl_s, const char *prefix)
+{
+        (void)near_filters(r, ttl_s, prefix);
+}
+
+void nw_redis_near_filters_wait(struct nw_redis *r, long ttl_s, const char *prefix,
+                                long timeout_ms)
+{
+        struct near_filters *nf = near_filters(r, ttl_s, prefix);
+        struct timespec until;
+
+        if (!nf) {
+                return;
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += timeout_ms / 1000;
+        until.tv_nsec += (timeout_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+        }
+        pthread_mutex_lock(&nf->mu);
+        pthread_cond_broadcast(&nf->cv);        /* look now */
+        nf->idle = 0;
+        while (!nf->idle) {
+                if (pthread_cond_timedwait(&nf->cv, &nf->mu, &until) != 0) {
+                        break;
+                }
+        }
+        pthread_mutex_unlock(&nf->mu);
+}
+
+void nw_redis_near_filter_stats(struct nw_redis *r, struct nw_redis_filter_stats *out)
+{
+        memset(out, 0, sizeof(*out));
+        if (!r->nf) {
+                return;
+        }
+        pthread_mutex_lock(&r->nf->mu);
+        for (int i = 0; i < r->nf->n; i++) {
+                out->filters += (size_t)r->nf->have[i].usable;
+                out->copied += (size_t)r->nf->have[i].copied;
+        }
+        out->bytes = r->nf->bytes;
+        out->skipped = r->nf->skipped;
+        pthread_mutex_unlock(&r->nf->mu);
+}
+
 enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claims, size_t n,
                                 long ttl_s, const char *prefix, double near_threshold,
                                 char *errstr, size_t errstr_size)
@@ -553,8 +1098,11 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         struct item_text *text;
         enum nw_err err = NW_OK;
         int nbuckets, rc;
-        long width, grace;
-        long long now, now_bucket, retired;
+        struct geometry g;
+        struct near_filters *nf = NULL;
+        struct bucket_filter *older[MAXBUCKETS];
+        int any_filter = 0;
+        uint64_t skipped = 0;
 
         if (r->failed) {
                 snprintf(errstr, errstr_size, "%s", r->failure);
@@ -579,26 +1127,28 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         r->near_thr = (long)(near_threshold * 1000 + 0.5);
         snprintf(sig_prefix, sizeof(sig_prefix), "%.8ss:", prefix);
         snprintf(ncand, sizeof(ncand), "%d", NW_NEAR_CANDIDATES);
-        /* band buckets: half the TTL wide, rounded up (at least a minute), so up to three HMGETs
-         * per item (rounded down, an odd TTL needed a fourth); an item's bands are found for at
-         * least the TTL and at most half as long again. Eighths held that closer to the TTL
-         * but cost nine HMGETs, most of Redis's time per item. */
-        width = (ttl_s + 1) / 2 > 60 ? (ttl_s + 1) / 2 : 60;
-        nbuckets = (int)((ttl_s + width - 1) / width) + 1;
-        if (nbuckets > MAXBUCKETS) {
-                nbuckets = MAXBUCKETS;
-        }
-        now = (long long)time(NULL);
-        now_bucket = now / width;
-        /* The bucket just past the last one read, unlinked by the script. The grace spares
-         * the oldest bucket of a replica whose clock runs a little behind. A bucket expires
-         * one period after the last one it is read in, whenever it was written, so the
-         * unlink always comes first and the expiry only frees what no worker was there to
-         * unlink. */
-        grace = width / 4 < 60 ? width / 4 : 60;
-        retired = (now - grace) / width - nbuckets;
-        snprintf(bucket_ttl, sizeof(bucket_ttl), "%lld", (now_bucket + nbuckets + 1) * width - now);
+        bucket_geometry(ttl_s, (long long)time(NULL), &g);
+        nbuckets = g.nbuckets;
+        snprintf(bucket_ttl, sizeof(bucket_ttl), "%lld", g.bucket_ttl);
         snprintf(nbuck, sizeof(nbuck), "%d", nbuckets + 1);
+        for (size_t i = 0; i < n && !nf; i++) {
+                if (claims[i].near && claims[i].near->shingles > 0 && claims[i].id) {
+                        nf = near_filters(r, ttl_s, prefix);
+                        break;
+                }
+        }
+        /* the filters stay in place while this part is formatted: the thread only swaps
+         * them under the lock */
+        if (nf) {
+                pthread_mutex_lock(&nf->mu);
+                for (int b = 1; b < nbuckets; b++) {
+                        older[b] = filter_of(nf, g.now_bucket - b);
+                        if (older[b] && !older[b]->usable) {
+                                older[b] = NULL;
+                        }
+                        any_filter |= older[b] != NULL;
+                }
+        }
 
         argv = nw_xcalloc(cap, sizeof(*argv));
         argvlen = nw_xcalloc(cap, sizeof(*argvlen));
@@ -607,10 +1157,10 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         argv[k++] = r->sha;
         argv[k++] = nbuck;
         for (int b = 0; b < nbuckets; b++) {
-                snprintf(buckets[b], sizeof(buckets[b]), "%.8sbb:%lld", prefix, now_bucket - b);
+                snprintf(buckets[b], sizeof(buckets[b]), "%.8sbb:%lld", prefix, g.now_bucket - b);
                 argv[k++] = buckets[b];
         }
-        snprintf(buckets[nbuckets], sizeof(buckets[nbuckets]), "%.8sbb:%lld", prefix, retired);
+        snprintf(buckets[nbuckets], sizeof(buckets[nbuckets]), "%.8sbb:%lld", prefix, g.retired);
         argv[k++] = buckets[nbuckets];
         argv[k++] = ttl;
         argv[k++] = sig_prefix;
@@ -640,6 +1190,35 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                         argv[sig_at] = (const char *)t->sig;
                         snprintf(t->sigkey, sizeof(t->sigkey), "%s%s", sig_prefix, c->id);
                         argv[k++] = t->sigkey;
+                        /* '0' for a band the older bucket's filter rules out */
+                        if (any_filter) {
+                                uint32_t keys[NW_NEAR_BANDS];
+                                /* every block asked for is loaded at once, not one miss
+                                 * after the other */
+                                for (int band = 0; band < NW_NEAR_BANDS; band++) {
+                                        keys[band] = nw_near_band(c->near, band);
+                                        for (int b = 1; b < nbuckets; b++) {
+                                                if (older[b]) {
+                                                        nw_near_filter_prefetch(&older[b]->f, band,
+                                                                                keys[band]);
+                                                }
+                                        }
+                                }
+                                for (int b = 1; b < nbuckets; b++) {
+                                        char *m = t->mask + (size_t)(b - 1) * NW_NEAR_BANDS;
+                                        for (int band = 0; band < NW_NEAR_BANDS; band++) {
+                                                int maybe = !older[b] ||
+                                                            nw_near_filter_maybe(&older[b]->f, band,
+                                                                                 keys[band]);
+                                                m[band] = maybe ? '1' : '0';
+                                                skipped += !maybe;
+                                        }
+                                }
+                                t->mask[(size_t)(nbuckets - 1) * NW_NEAR_BANDS] = '\0';
+                        } else {
+                                t->mask[0] = '\0';
+                        }
+                        argv[k++] = t->mask;
                 } else {
                         argv[sig_at] = "";
                 }
@@ -654,6 +1233,10 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
                 }
                 /* explicit length: the signature is binary */
                 argvlen[sig_at] = near ? sizeof(t->sig) : 0;
+        }
+        if (nf) {
+                nf->skipped += skipped;
+                pthread_mutex_unlock(&nf->mu);
         }
         rc = resp_command(&r->cmd, k, argv, argvlen) == NW_OK
                 ? redisAppendFormattedCommand(r->c, r->cmd.data, r->cmd.len) : REDIS_ERR;

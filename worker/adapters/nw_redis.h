@@ -78,6 +78,29 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, const struct nw_claim *claim
                                 struct nw_claim_reply *replies, size_t n, char *errstr,
                                 size_t errstr_size);
 
+/** @brief Keep Bloom filters of the older band buckets, up to @p max_bytes of memory in all
+ *  (0, the default: none), so that the claims look up in them only the bands they may hold.
+ *  A thread with a connection of its own builds a bucket's filter (HLEN, then HSCAN) once
+ *  every replica has left it; call before the first claim. */
+void nw_redis_set_near_filters(struct nw_redis *r, size_t max_bytes);
+
+/** @brief Start building the filters for @p prefix and @p ttl_s now rather than at the first
+ *  claim with a signature. */
+void nw_redis_near_filters_start(struct nw_redis *r, long ttl_s, const char *prefix);
+/** @brief Start the filters for @p prefix and @p ttl_s and wait, at most @p timeout_ms, until
+ *  every older bucket that can have one has one (a batch job's start: its claims then skip
+ *  the lookups from the first). */
+void nw_redis_near_filters_wait(struct nw_redis *r, long ttl_s, const char *prefix,
+                                long timeout_ms);
+
+struct nw_redis_filter_stats {
+        size_t filters;         /* older buckets with a usable filter */
+        size_t copied;          /* of them, copied from another replica's through Redis */
+        size_t bytes;           /* their memory */
+        uint64_t skipped;       /* bands they ruled out of an older bucket (not looked up) */
+};
+void nw_redis_near_filter_stats(struct nw_redis *r, struct nw_redis_filter_stats *out);
+
 /** @brief PING. @returns NW_OK or NW_ERR_REDIS. */
 enum nw_err nw_redis_ping(struct nw_redis *r, char *errstr, size_t errstr_size);
 

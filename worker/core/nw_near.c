@@ -347,6 +347,89 @@ uint32_t nw_near_band(const struct nw_near_sig *sig, int band)
         return (uint32_t)h;
 }
 
+/* ---------------------------------------------------------------- band filters */
+
+/* A blocked Bloom filter: a band's probes all fall in one 64-byte block, so asking costs one
+ * cache miss instead of one per probe (the filters of a few million bands are far larger
+ * than the caches, and an item asks about 64 bands). */
+enum { FILTER_BITS_PER_BAND = 16, FILTER_PROBES = 7, BLOCK_WORDS = 8 };
+
+size_t nw_near_filter_bytes(size_t n)
+{
+        uint64_t bits = 64 * BLOCK_WORDS;
+
+        while (bits < (uint64_t)n * FILTER_BITS_PER_BAND) {
+                bits <<= 1;
+        }
+        return (size_t)(bits / 8);
+}
+
+size_t nw_near_filter_init(struct nw_near_filter *f, size_t n)
+{
+        size_t bytes = nw_near_filter_bytes(n);
+
+        f->w = nw_xcalloc(bytes / 8, sizeof(uint64_t));
+        f->mask = (uint64_t)bytes * 8 - 1;
+        return bytes;
+}
+
+void nw_near_filter_free(struct nw_near_filter *f)
+{
+        free(f->w);
+        f->w = NULL;
+        f->mask = 0;
+}
+
+static inline uint64_t filter_hash(int band, uint32_t key)
+{
+        return mix64(((uint64_t)(unsigned)band << 32 | key) + 0x9e3779b97f4a7c15ULL);
+}
+
+/* The first word of the block of @p h. */
+static inline uint64_t *filter_block(const struct nw_near_filter *f, uint64_t h)
+{
+        uint64_t blocks = (f->mask + 1) / (64 * BLOCK_WORDS);
+
+        return f->w + ((h >> 32) & (blocks - 1)) * BLOCK_WORDS;
+}
+
+void nw_near_filter_add(struct nw_near_filter *f, int band, uint32_t key)
+{
+        uint64_t h = filter_hash(band, key), g = mix64(h);
+        uint64_t *blk = filter_block(f, h);
+
+        /* nine bits of g per probe: a word of the block and a bit of it */
+        for (int i = 0; i < FILTER_PROBES; i++, g >>= 9) {
+                blk[(g >> 6) & (BLOCK_WORDS - 1)] |= (uint64_t)1 << (g & 63);
+        }
+}
+
+void nw_near_filter_prefetch(const struct nw_near_filter *f, int band, uint32_t key)
+{
+        if (f->w) {
+                __builtin_prefetch(filter_block(f, filter_hash(band, key)));
+        }
+}
+
+int nw_near_filter_maybe(const struct nw_near_filter *f, int band, uint32_t key)
+{
+        uint64_t h, g;
+        const uint64_t *blk;
+
+        if (!f->w) {
+                return 0;
+        }
+        h = filter_hash(band, key);
+        g = mix64(h);
+        blk = filter_block(f, h);
+        for (int i = 0; i < FILTER_PROBES; i++, g >>= 9) {
+                if (!(blk[(g >> 6) & (BLOCK_WORDS - 1)] >> (g & 63) & 1)) {
+                        return 0;
+                }
+        }
+        return 1;
+}
+
 /* Jaccard J is estimated by the share of equal minimums; with set sizes a and b,
  * |A and B| = J (a + b) / (1 + J), and containment divides that by the smaller size. The Redis
  * script (nw_redis.c) computes exactly this. */

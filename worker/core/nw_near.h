@@ -62,6 +62,28 @@ void nw_near_sig_bytes(const struct nw_near_sig *sig, unsigned char *out);
  *  NW_NEAR_SIG_BYTES or the bytes cannot be a signature. */
 int nw_near_sig_parse(const unsigned char *in, size_t len, struct nw_near_sig *sig);
 
+/* A Bloom filter of band keys: which bands a band bucket that takes no more bands may hold.
+ * No false negatives, well under 1% false positives at 16 bits per band or more. The Redis adapter
+ * keeps one per older bucket, so that the claim script looks up in it only the bands it
+ * may hold. */
+struct nw_near_filter {
+        uint64_t *w;
+        uint64_t mask;          /* bits - 1; w == NULL: holds nothing */
+};
+
+/** @brief Size @p f for @p n bands (16 bits each, rounded up to a power of two).
+ *  @returns its size in bytes. */
+size_t nw_near_filter_init(struct nw_near_filter *f, size_t n);
+/** @returns the size nw_near_filter_init() would give for @p n bands. */
+size_t nw_near_filter_bytes(size_t n);
+void nw_near_filter_free(struct nw_near_filter *f);
+/** @brief Add band @p band of key @p key. */
+void nw_near_filter_add(struct nw_near_filter *f, int band, uint32_t key);
+/** @brief Start loading what nw_near_filter_maybe() will read for this band. */
+void nw_near_filter_prefetch(const struct nw_near_filter *f, int band, uint32_t key);
+/** @returns 1 when band @p band of key @p key may be in @p f, 0 when it is not. */
+int nw_near_filter_maybe(const struct nw_near_filter *f, int band, uint32_t key);
+
 /* An in-memory index with the same decision rule as the Redis script, for the offline mode. */
 struct nw_near_index;
 

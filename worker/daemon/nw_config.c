@@ -58,6 +58,8 @@ static const struct setting table[] = {
          "flag near duplicates (syndicated, trimmed or re-wrapped copies) of recent items"},
         {"dedupe.near_threshold_pct", T_INT, "50", S(dedupe_near_threshold_pct), 1, 100, 0,
          "estimated containment (percent of the shorter text's 5-word shingles) that makes a near duplicate"},
+        {"dedupe.near_filter_mb", T_INT, "32", S(dedupe_near_filter_mb), 0, 65536, 0,
+         "memory for filters of the older near-duplicate buckets, which spare Redis the lookups of bands they cannot hold (0: none)"},
         {"batch.max_messages", T_INT, "500", S(batch_max_messages), 1, 100000, 0,
          "most messages handled in one batch (one Redis round trip)"},
         {"batch.timeout_ms", T_INT, "100", S(batch_timeout_ms), 1, 60000, 0,

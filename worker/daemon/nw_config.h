@@ -34,7 +34,7 @@ struct nw_config {
         long redis_timeout_ms, redis_backoff_max_ms;
         long dedupe_ttl_s;
         int dedupe_fail_open, dedupe_url, dedupe_near;
-        long dedupe_near_threshold_pct;
+        long dedupe_near_threshold_pct, dedupe_near_filter_mb;
         long batch_max_messages, batch_timeout_ms;
         long worker_threads;
         long input_max_bytes, input_max_depth;

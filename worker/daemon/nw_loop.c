@@ -506,6 +506,17 @@ static void claims_send(struct nw_loop *loop, struct claims *cl, const size_t *i
         }
 }
 
+/* The older buckets' filters, as /metrics shows them. */
+static void filter_metrics(struct nw_loop *loop)
+{
+        struct nw_redis_filter_stats fs;
+
+        nw_redis_near_filter_stats(loop->redis, &fs);
+        atomic_store(&loop->m.near_filters, fs.filters);
+        atomic_store(&loop->m.near_filter_bytes, fs.bytes);
+        atomic_store(&loop->m.near_filter_skipped, fs.skipped);
+}
+
 /* Read the replies and settle the round.
  * @returns NW_OK, NW_ERR_REDIS (hold the batch) or NW_ERR_CONFIG (fatal). */
 static enum nw_err claims_finish(struct nw_loop *loop, struct claims *cl)
@@ -528,6 +539,7 @@ static enum nw_err claims_finish(struct nw_loop *loop, struct claims *cl)
         if (err != NW_OK) {
                 atomic_fetch_add(&loop->m.errors[NW_EK_REDIS], 1);
         }
+        filter_metrics(loop);
         if (err == NW_OK) {
                 for (size_t j = 0; j < cl->k; j++) {
                         loop->batch[cl->index[j]].reply = cl->replies[j];
@@ -1076,6 +1088,12 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
         nw_log(NW_LOG_INFO, "worker", "consuming %s -> %s (dlq %s), %s", loop->cfg->topic_input,
                loop->cfg->topic_output, loop->cfg->topic_dlq,
                loop->eos ? "exactly-once (transactions)" : "at-least-once");
+        /* the filters are built from the start, not at the first item: a replica that has
+         * been idle is as cheap for Redis as one that has been busy */
+        if (loop->cfg->dedupe_near) {
+                nw_redis_near_filters_start(loop->redis, loop->cfg->dedupe_ttl_s,
+                                            loop->cfg->redis_key_prefix);
+        }
         while (!*stop && !loop->fatal) {
                 atomic_store(&loop->m.heartbeat_ms, mono_ms());
                 atomic_store(&loop->m.in_flight, (int)nw_wm_pending(loop->wm));
@@ -1091,6 +1109,7 @@ int nw_loop_run(struct nw_loop *loop, const volatile sig_atomic_t *stop)
                 send_retries(loop);
                 nw_kafka_serve(loop->kc, 0);
                 if (loop->n == 0 && mono_ms() - last_redis_check >= 2000) {
+                        filter_metrics(loop);
                         /* idle: keep /readyz truthful about Redis between batches */
                         last_redis_check = mono_ms();
                         atomic_store(&loop->m.redis_up,
@@ -1190,6 +1209,7 @@ struct nw_loop *nw_loop_new(const struct nw_config *cfg, const char *version, ch
         if (!loop->redis) {
                 goto fail;
         }
+        nw_redis_set_near_filters(loop->redis, (size_t)cfg->dedupe_near_filter_mb << 20);
         loop->kc = nw_kafka_new(ks, cfg->n_kafka, cfg->topic_input, outputs, &hooks, errstr,
                                 errstr_size);
         if (!loop->kc) {

@@ -179,6 +179,15 @@ void nw_metrics_render(struct nw_metrics *m, struct nw_buf *o)
               atomic_load(&m->redis_up));
         gauge(o, "newsworker_paused", "1 while consumption is paused waiting for Redis.",
               atomic_load(&m->paused));
+        gauge(o, "newsworker_near_filters",
+              "Older near-duplicate buckets with a filter in this worker (dedupe.near_filter_mb).",
+              (long long)atomic_load(&m->near_filters));
+        gauge(o, "newsworker_near_filter_bytes", "Memory those filters take.",
+              (long long)atomic_load(&m->near_filter_bytes));
+        counter(o, "newsworker_near_filter_skipped_total",
+                "Bands of items that the filters ruled out of an older bucket, so that the claim "
+                "script does not look them up there.",
+                atomic_load(&m->near_filter_skipped));
         nw_buf_puts(o, "# HELP newsworker_consumer_lag Messages behind the end of each assigned input "
                        "partition (librdkafka statistics).\n# TYPE newsworker_consumer_lag gauge\n");
         pthread_mutex_lock(m->lag_lock);

@@ -33,7 +33,8 @@ struct nw_metrics {
         atomic_uint_fast64_t redelivered_own;
         atomic_uint_fast64_t dlq[NW_ERR__COUNT];
         atomic_uint_fast64_t errors[NW_EK__COUNT];
-        atomic_uint_fast64_t redis_round_trips, backpressure_us;
+        atomic_uint_fast64_t redis_round_trips, backpressure_us, near_filter_skipped;
+        atomic_uint_fast64_t near_filters, near_filter_bytes;
         struct nw_hist redis_seconds, processing_seconds, end_to_end_seconds;
         atomic_int in_flight, partitions_assigned, redis_up, paused, output_backlog;
         atomic_int_fast64_t heartbeat_ms;       /* monotonic ms of the loop's last turn */

@@ -369,10 +369,16 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
                         rc = 2;
                         goto out;
                 }
+                nw_redis_set_near_filters(o.redis, (size_t)cfg->dedupe_near_filter_mb << 20);
                 if (nw_redis_connect(o.redis, errstr, sizeof(errstr)) != NW_OK) {
                         nw_log(NW_LOG_ERR, "redis", "%s", errstr);
                         rc = 1;
                         goto out;
+                }
+                /* a batch job: the older buckets' filters first, so that every claim has them */
+                if (cfg->dedupe_near) {
+                        nw_redis_near_filters_wait(o.redis, cfg->dedupe_ttl_s, cfg->redis_key_prefix,
+                                                   60000);
                 }
         } else {
                 o.seen = nw_seen_new();
@@ -423,6 +429,13 @@ int nw_offline_run(const struct nw_config *cfg, const struct nw_offline_opts *op
         nw_log(NW_LOG_INFO, "offline",
                "items=%lu published=%lu duplicates=%lu near_duplicates=%lu dead_lettered=%lu",
                o.items, o.published, o.duplicates, o.near_dups, o.dead);
+        if (o.redis) {
+                struct nw_redis_filter_stats fs;
+                nw_redis_near_filter_stats(o.redis, &fs);
+                nw_log(NW_LOG_INFO, "offline", "near_filters=%zu near_filters_copied=%zu "
+                       "near_filter_bytes=%zu near_filter_skipped=%llu", fs.filters, fs.copied,
+                       fs.bytes, (unsigned long long)fs.skipped);
+        }
 out:
         if (o.dlq && o.dlq != stderr) {
                 fclose(o.dlq);
