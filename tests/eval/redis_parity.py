@@ -102,7 +102,7 @@ def aged(worker, url, mem):
         for path, part in zip(paths, (lines[:half], lines[half:])):
             with open(path, "wb") as f:
                 f.writelines(part)
-        for back, found in ((1, True), (3, False)):
+        for back, found in ((1, True), (2, True), (3, False)):
             prefix = f"ra{back}{int(time.time()) % 10000}:"
             env = dict(os.environ, NEWSWORKER_REDIS_KEY_PREFIX=prefix,
                        NEWSWORKER_DEDUPE_TTL_S=str(TTL))
@@ -127,10 +127,15 @@ def aged(worker, url, mem):
             stale = redis_cli(url, "--scan", "--pattern", f"{prefix}nf*").split()
             if stale:
                 redis_cli(url, "DEL", *stale)
-            # in the grace minute after a period ends the worker spares one bucket more
+            if back == 2:
+                # a newer older bucket whose filter rules out every band of these stories:
+                # the script must still look in the older one behind it
+                redis_cli(url, "HSET", f"{prefix}bb:{number - 1}", "0:00000000", "nobody")
+            # in the grace minute after a period ends the worker spares one bucket more, and
+            # it filters an older bucket only two graces into the period
             into = time.time() % WIDTH
-            if into < GRACE + 5:
-                time.sleep(GRACE + 5 - into)
+            if into < 2 * GRACE + 5:
+                time.sleep(2 * GRACE + 5 - into)
             out2, _ = run(worker, paths[1], ["--redis", url], env)
             # the older bucket takes no more bands, so the worker filtered it first and the
             # script looked up in it only the bands it may hold (the records below show

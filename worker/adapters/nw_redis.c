@@ -85,16 +85,23 @@ static const char claim_script[] =
         "  local holder = call('HMGET', newest, unpack(A, f, last))\n"
         "  if not older then find_older() end\n"
         "  for o = 1, nolder do\n"
-        "    local want, at, nw, base = {}, {}, 0, olderat[o]\n"
+        "    local want, at, nw, nfree, base = {}, {}, 0, 0, olderat[o]\n"
         "    for k = 1, nbands do\n"
-        "      if not holder[k] and (mask == '' or byte(mask, base + k) ~= 48) then\n"
-        "        nw = nw + 1; want[nw] = A[f + k - 1]; at[nw] = k\n"
+        "      if not holder[k] then\n"
+        "        nfree = nfree + 1\n"
+        "        if mask == '' or byte(mask, base + k) ~= 48 then\n"
+        "          nw = nw + 1; want[nw] = A[f + k - 1]; at[nw] = k\n"
+        "        end\n"
         "      end\n"
         "    end\n"
-        "    if nw == 0 then break end\n"
-        "    local vals = call('HMGET', older[o], unpack(want, 1, nw))\n"
-        "    for j = 1, nw do\n"
-        "      if vals[j] then holder[at[j]] = vals[j] end\n"
+        /* no band free: no older bucket can add a holder; none asked of this one (its
+         * filter ruled them out): the next one may still hold them */
+        "    if nfree == 0 then break end\n"
+        "    if nw > 0 then\n"
+        "      local vals = call('HMGET', older[o], unpack(want, 1, nw))\n"
+        "      for j = 1, nw do\n"
+        "        if vals[j] then holder[at[j]] = vals[j] end\n"
+        "      end\n"
         "    end\n"
         "  end\n"
         /* one pass: the first distinct other holders, and the free bands to claim */
@@ -754,34 +761,19 @@ static void store_shared(struct nw_redis *c, const char *fkey, const struct nw_n
         free(blob);
 }
 
-/* Build the filter of @p key into @p out: HLEN, then HSCAN to the end. @returns NW_OK (out
- * usable or, when the bucket is larger than @p max_bytes allows, not), or an error. */
-static enum nw_err build_filter(struct near_filters *nf, const char *key, size_t max_bytes,
+/* Build the filter of @p key, a bucket of @p n bands, into @p out by HSCAN to the end.
+ * @returns NW_OK (out usable, or not when stopped or when the bucket holds a field that is
+ * no band), or an error. */
+static enum nw_err build_filter(struct near_filters *nf, const char *key, long long n,
                                struct bucket_filter *out, char *errstr, size_t errstr_size)
 {
         struct nw_redis *c = nf->conn;
         redisReply *reply = NULL;
         char cursor[32] = "0";
         enum nw_err err;
-        long long n;
+        int done = 0;
 
-        err = nw_redis_connect(c, errstr, errstr_size);
-        if (err != NW_OK) {
-                return err;
-        }
-        {
-                const char *argv[2] = {"HLEN", key};
-                err = command(c, 2, argv, &reply, "HLEN", errstr, errstr_size);
-                if (err != NW_OK) {
-                        return err;
-                }
-                n = reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
-                freeReplyObject(reply);
-        }
         out->usable = 0;
-        if (n < 0 || nw_near_filter_bytes((size_t)n) > max_bytes) {
-                return NW_OK;
-        }
         nw_near_filter_init(&out->f, (size_t)n);
         do {
                 const char *argv[5] = {"HSCAN", key, cursor, "COUNT", NW_STR(NW_SCAN_COUNT)};
@@ -807,6 +799,8 @@ static enum nw_err build_filter(struct near_filters *nf, const char *key, size_t
                 }
                 memcpy(cursor, reply->element[0]->str, reply->element[0]->len);
                 cursor[reply->element[0]->len] = '\0';
+                /* complete only when Redis says so, not when stopped before the first call */
+                done = strcmp(cursor, "0") == 0;
                 for (size_t i = 0; i + 1 < reply->element[1]->elements; i += 2) {
                         const redisReply *f = reply->element[1]->element[i];
                         int band;
@@ -821,8 +815,8 @@ static enum nw_err build_filter(struct near_filters *nf, const char *key, size_t
                         nw_near_filter_add(&out->f, band, k);
                 }
                 freeReplyObject(reply);
-        } while (strcmp(cursor, "0") != 0);
-        if (strcmp(cursor, "0") != 0) {
+        } while (!done);
+        if (!done) {
                 nw_near_filter_free(&out->f);   /* stopped */
                 return NW_OK;
         }
@@ -841,6 +835,7 @@ static int obtain_filter(struct near_filters *nf, const struct geometry *g, long
         struct nw_redis *c = nf->conn;
         char key[64], fkey[64], lkey[64];
         redisReply *reply = NULL;
+        long long n;
         int got;
 
         snprintf(key, sizeof(key), "%.8sbb:%lld", nf->prefix, b);
@@ -849,6 +844,19 @@ static int obtain_filter(struct near_filters *nf, const struct geometry *g, long
         *err = nw_redis_connect(c, errstr, errstr_size);
         if (*err != NW_OK) {
                 return -1;
+        }
+        {
+                const char *argv[2] = {"HLEN", key};
+                *err = command(c, 2, argv, &reply, "HLEN", errstr, errstr_size);
+                if (*err != NW_OK) {
+                        return -1;
+                }
+                n = reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
+                freeReplyObject(reply);
+        }
+        out->usable = 0;
+        if (n < 0 || nw_near_filter_bytes((size_t)n) > budget) {
+                return 0;       /* no room: that bucket is looked up as before */
         }
         got = load_shared(c, fkey, budget, out, err, errstr, errstr_size);
         if (got != 0) {
@@ -867,15 +875,17 @@ static int obtain_filter(struct near_filters *nf, const struct geometry *g, long
                         return 1;
                 }
         }
-        *err = build_filter(nf, key, budget, out, errstr, errstr_size);
-        if (*err != NW_OK) {
-                return -1;
-        }
-        if (out->usable) {
+        *err = build_filter(nf, key, n, out, errstr, errstr_size);
+        if (*err == NW_OK && out->usable) {
                 /* kept as long as the bucket is read */
                 store_shared(c, fkey, &out->f, (b + g->nbuckets + 1) * g->width - time(NULL));
+        } else if (c->c) {
+                /* not stored: the lock goes at once, so that another replica reads it */
+                const char *argv[5] = {"SET", lkey, "0", "EX", "1"};
+                enum nw_err ignored = command(c, 5, argv, NULL, "SET", errstr, errstr_size);
+                (void)ignored;
         }
-        return 0;
+        return *err == NW_OK ? 0 : -1;
 }
 
 static void *filter_thread(void *arg)
@@ -907,7 +917,8 @@ static void *filter_thread(void *arg)
                 }
                 /* the newest older bucket every replica has left, without a filter yet */
                 for (long long b = g.now_bucket - 1; b > g.now_bucket - g.nbuckets; b--) {
-                        if (now >= (b + 1) * g.width + g.grace && !filter_of(nf, b) &&
+                        /* twice the grace: claims sent just inside it may still be queued */
+                        if (now >= (b + 1) * g.width + 2 * g.grace && !filter_of(nf, b) &&
                             nf->n < MAX_FILTERS && !nf->refused &&
                             !(b == nf->failed_bucket && now - nf->failed_at < 60)) {
                                 target = b;
@@ -936,7 +947,8 @@ static void *filter_thread(void *arg)
                                 pthread_mutex_lock(&nf->mu);
                                 nf->failed_bucket = target;
                                 nf->failed_at = got > 0 ? now - 58 : now;
-                                nf->refused |= got < 0 && err == NW_ERR_CONFIG;
+                                nf->refused |= got < 0 && err == NW_ERR_CONFIG &&
+                                               strstr(errstr, "NOPERM") != NULL;
                                 if (got < 0) {
                                         /* a waiter goes on without this filter */
                                         nf->idle = 1;
