@@ -692,8 +692,9 @@ def cmd_table(a):
             if "e2e_filters" in r:
                 row("redis", "older-bucket filters", f"{int(num('e2e_filters'))} built before the run",
                     f"{num('e2e_filter_mb'):.1f} MB of worker memory, {num('e2e_filter_build_s'):.1f} s "
-                    f"after start, Redis CPU {r.get('e2e_filter_redis_cpu_s', '?')} s (HLEN, HSCAN; "
-                    "once per bucket and worker, not in the figures above)")
+                    f"after start, Redis CPU {r.get('e2e_filter_redis_cpu_s', '?')} s (HLEN, HSCAN "
+                    "by the first worker; the next ones copy its filters from Redis; not in the "
+                    "figures above)")
             if not num("e2e_history"):
                 row("redis", "state at start", "fresh",
                     "no older band buckets: lookups cost less than in a deployment older than "
