@@ -729,15 +729,15 @@ static int load_shared(struct nw_redis *c, const char *fkey, size_t max_bytes,
         return 1;
 }
 
-/* Store the filter @p f at @p fkey for @p ttl_s seconds (errors ignored: the others then
- * read the bucket themselves). */
-static void store_shared(struct nw_redis *c, const char *fkey, const struct nw_near_filter *f,
-                         long long ttl_s)
+/* Store the filter @p f at @p fkey for @p ttl_s seconds. @returns 1 when stored. */
+static int store_shared(struct nw_redis *c, const char *fkey, const struct nw_near_filter *f,
+                        long long ttl_s)
 {
         size_t words = (size_t)((f->mask + 1) / 64), len = 12 + words * 8;
         unsigned char *blob = nw_xmalloc(len);
-        char ttl[24], errstr[256];
+        char ttl[24];
         const char *argv[5] = {"SET", fkey, (const char *)blob, "EX", ttl};
+        int stored;
         size_t argvlen[5];
         redisReply *reply;
 
@@ -752,13 +752,26 @@ static void store_shared(struct nw_redis *c, const char *fkey, const struct nw_n
         }
         argvlen[2] = len;
         reply = redisCommandArgv(c->c, 5, argv, argvlen);
-        if (!reply) {
-                snprintf(errstr, sizeof(errstr), "%s", "connection lost");
-                drop(c);
-        } else {
-                freeReplyObject(reply);
-        }
         free(blob);
+        if (!reply) {
+                drop(c);
+                return 0;
+        }
+        stored = reply->type == REDIS_REPLY_STATUS;
+        freeReplyObject(reply);
+        return stored;
+}
+
+/* Give up the lock on a bucket at once (it would otherwise hold the other replicas off for
+ * its ten minutes), on a new connection if the last command broke this one. */
+static void release_lock(struct nw_redis *c, const char *lkey)
+{
+        const char *argv[5] = {"SET", lkey, "0", "EX", "1"};
+        char errstr[256];
+
+        if (nw_redis_connect(c, errstr, sizeof(errstr)) == NW_OK) {
+                (void)command(c, 5, argv, NULL, "SET", errstr, sizeof(errstr));
+        }
 }
 
 /* Build the filter of @p key, a bucket of @p n bands, into @p out by HSCAN to the end.
@@ -876,14 +889,11 @@ static int obtain_filter(struct near_filters *nf, const struct geometry *g, long
                 }
         }
         *err = build_filter(nf, key, n, out, errstr, errstr_size);
-        if (*err == NW_OK && out->usable) {
-                /* kept as long as the bucket is read */
-                store_shared(c, fkey, &out->f, (b + g->nbuckets + 1) * g->width - time(NULL));
-        } else if (c->c) {
-                /* not stored: the lock goes at once, so that another replica reads it */
-                const char *argv[5] = {"SET", lkey, "0", "EX", "1"};
-                enum nw_err ignored = command(c, 5, argv, NULL, "SET", errstr, errstr_size);
-                (void)ignored;
+        /* kept as long as the bucket is read; when not stored, the lock goes at once so that
+         * another replica reads the bucket */
+        if (!(*err == NW_OK && out->usable &&
+              store_shared(c, fkey, &out->f, (b + g->nbuckets + 1) * g->width - time(NULL)))) {
+                release_lock(c, lkey);
         }
         return *err == NW_OK ? 0 : -1;
 }
