@@ -898,6 +898,31 @@ static int obtain_filter(struct near_filters *nf, const struct geometry *g, long
         return *err == NW_OK ? 0 : -1;
 }
 
+/* @p ms from now, as pthread_cond_timedwait() wants it. */
+static struct timespec deadline_in(long ms)
+{
+        struct timespec t;
+
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_sec += ms / 1000;
+        t.tv_nsec += (ms % 1000) * 1000000L;
+        if (t.tv_nsec >= 1000000000L) {
+                t.tv_sec++;
+                t.tv_nsec -= 1000000000L;
+        }
+        return t;
+}
+
+/* Wait up to @p ms for a signal (a stop, a waiter), with nf->mu held. */
+static void nap(struct near_filters *nf, long ms)
+{
+        struct timespec until = deadline_in(ms);
+
+        if (!nf->stop) {
+                pthread_cond_timedwait(&nf->cv, &nf->mu, &until);
+        }
+}
+
 static void *filter_thread(void *arg)
 {
         struct near_filters *nf = arg;
@@ -964,12 +989,7 @@ static void *filter_thread(void *arg)
                                         nf->idle = 1;
                                         pthread_cond_broadcast(&nf->cv);
                                 }
-                                if (!nf->stop) {
-                                        struct timespec until;
-                                        clock_gettime(CLOCK_REALTIME, &until);
-                                        until.tv_sec += 1;
-                                        pthread_cond_timedwait(&nf->cv, &nf->mu, &until);
-                                }
+                                nap(nf, 1000);
                                 continue;
                         }
                 }
@@ -984,12 +1004,7 @@ static void *filter_thread(void *arg)
                 if (target >= 0) {
                         nw_near_filter_free(&built.f);
                 }
-                if (!nf->stop) {
-                        struct timespec until;
-                        clock_gettime(CLOCK_REALTIME, &until);
-                        until.tv_sec += 1;
-                        pthread_cond_timedwait(&nf->cv, &nf->mu, &until);
-                }
+                nap(nf, 1000);
         }
         pthread_mutex_unlock(&nf->mu);
         return NULL;
@@ -1073,13 +1088,7 @@ void nw_redis_near_filters_wait(struct nw_redis *r, long ttl_s, const char *pref
         if (!nf) {
                 return;
         }
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += timeout_ms / 1000;
-        until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-        }
+        until = deadline_in(timeout_ms);
         pthread_mutex_lock(&nf->mu);
         pthread_cond_broadcast(&nf->cv);        /* look now */
         nf->idle = 0;
