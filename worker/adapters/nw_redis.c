@@ -203,7 +203,8 @@ struct nw_redis {
         struct nw_buf cmd;      /* the claim command in RESP, reused from part to part */
         int failed;
         char failure[512];
-        struct near_filters *nf;        /* NULL until the first claim with a signature */
+        struct near_filters *nf;        /* NULL until started (nw_redis_near_filters_start(),
+                                         * or the first claim with a signature) */
         size_t filter_max_bytes;        /* 0: no filters */
 };
 
@@ -625,8 +626,8 @@ struct near_filters {
         struct nw_redis *conn;          /* the thread's own connection */
         struct bucket_filter have[MAX_FILTERS];
         int n;
-        long long failed_bucket;        /* not retried for a minute */
-        long long failed_at;
+        long long failed_bucket;        /* the last bucket that could not be had, */
+        long long retry_at;             /* and when to try it again */
         size_t bytes;                   /* of the usable filters */
         uint64_t skipped;               /* bands ruled out of an older bucket */
 };
@@ -955,7 +956,7 @@ static void *filter_thread(void *arg)
                         /* twice the grace: claims sent just inside it may still be queued */
                         if (now >= (b + 1) * g.width + 2 * g.grace && !filter_of(nf, b) &&
                             nf->n < MAX_FILTERS && !nf->refused &&
-                            !(b == nf->failed_bucket && now - nf->failed_at < 60)) {
+                            !(b == nf->failed_bucket && now < nf->retry_at)) {
                                 target = b;
                                 break;
                         }
@@ -981,7 +982,7 @@ static void *filter_thread(void *arg)
                                  * HSCAN): never, the claims look everything up */
                                 pthread_mutex_lock(&nf->mu);
                                 nf->failed_bucket = target;
-                                nf->failed_at = got > 0 ? now - 58 : now;
+                                nf->retry_at = now + (got > 0 ? 2 : 60);
                                 nf->refused |= got < 0 && err == NW_ERR_CONFIG &&
                                                strstr(errstr, "NOPERM") != NULL;
                                 if (got < 0) {
@@ -1162,7 +1163,7 @@ enum nw_err nw_redis_claim_send(struct nw_redis *r, const struct nw_claim *claim
         nbuckets = g.nbuckets;
         snprintf(bucket_ttl, sizeof(bucket_ttl), "%lld", g.bucket_ttl);
         snprintf(nbuck, sizeof(nbuck), "%d", nbuckets + 1);
-        for (size_t i = 0; i < n && !nf; i++) {
+        for (size_t i = 0; i < n; i++) {
                 if (claims[i].near && claims[i].near->shingles > 0 && claims[i].id) {
                         nf = near_filters(r, ttl_s, prefix);
                         break;

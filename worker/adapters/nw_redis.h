@@ -80,8 +80,9 @@ enum nw_err nw_redis_claim_recv(struct nw_redis *r, const struct nw_claim *claim
 
 /** @brief Keep Bloom filters of the older band buckets, up to @p max_bytes of memory in all
  *  (0, the default: none), so that the claims look up in them only the bands they may hold.
- *  A thread with a connection of its own builds a bucket's filter (HLEN, then HSCAN) once
- *  every replica has left it; call before the first claim. */
+ *  A thread with a connection of its own gets a bucket's filter once every replica has left
+ *  it: copied from Redis when another worker stored it, else read from the bucket (HLEN,
+ *  then HSCAN) and stored for the others. Call before the first claim. */
 void nw_redis_set_near_filters(struct nw_redis *r, size_t max_bytes);
 
 /** @brief Start building the filters for @p prefix and @p ttl_s now rather than at the first
